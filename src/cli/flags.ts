@@ -1,0 +1,24 @@
+import { Flags } from '@oclif/core';
+
+/** Flags shared by `llm prompt` and `llm chat`. */
+export const modelFlags = {
+  model: Flags.string({
+    char: 'm',
+    summary: 'Model id or alias to use (default: llm models default).',
+    env: 'LLM_MODEL',
+    helpValue: 'MODEL',
+  }),
+  system: Flags.string({ char: 's', summary: 'System prompt.', helpValue: 'TEXT' }),
+  option: Flags.string({
+    char: 'o',
+    summary: 'Model option as a key and a value, e.g. -o temperature 0.5 (repeatable; see llm models --options).',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'KEY VALUE',
+  }),
+  key: Flags.string({ summary: 'API key to use, or the name of a key stored with llm keys set.', helpValue: 'KEY' }),
+  'no-stream': Flags.boolean({ summary: 'Wait for the whole response instead of streaming it.' }),
+};
+
+/** The flags whose values are `KEY VALUE` pairs. */
+export const PAIRED_FLAGS = ['-o', '--option'];

@@ -1,0 +1,116 @@
+import { CommandHelp, Flags, Help, type Command, type Interfaces } from '@oclif/core';
+import { UsageError, messageOf } from '../errors.js';
+import { matchCommand } from '../util/command-words.js';
+import { hostFor, warnUser } from './host.js';
+import { builtinIds } from './main.js';
+
+/**
+ * oclif's help, taught about commands that plugins register at run time: they are listed in
+ * `llm --help` beside the built-in ones, and `llm <plugin command> --help` shows their flags.
+ */
+export default class LlmHelp extends Help {
+  override CommandHelpClass = LlmCommandHelp;
+  private pluginCommands: Command.Loadable[] = [];
+  private pluginTopics: Interfaces.Topic[] = [];
+
+  override async showHelp(argv: string[]): Promise<void> {
+    await this.loadPluginCommands();
+    const words = argv.filter((token) => !token.startsWith('-'));
+    if (words.length === 0) return this.showRootHelp();
+    const colon = (id: string) => id.replaceAll(' ', ':');
+    const builtin = matchCommand(words, (id) => this.config.findCommand(colon(id)) ?? undefined);
+    if (builtin) return this.showCommandHelp(builtin.command);
+    const plugin = matchCommand(words, (id) => this.pluginCommands.find((c) => c.id === colon(id)));
+    if (plugin) return this.showCommandHelp(plugin.command);
+    const topic = this.pluginTopics.find((t) => t.name === words[0]) ?? this.config.findTopic(words[0]!);
+    if (topic) return this.showTopicHelp(topic);
+    throw new UsageError(`Unknown command '${words.join(' ')}'. See 'llm --help'.`);
+  }
+
+  /** The root help: what llm is, the two ways to call it, then every command (plugins' too). */
+  protected override async showRootHelp(): Promise<void> {
+    this.log(this.formatRoot());
+    this.log('');
+    this.log(this.formatCommands(this.sortedCommands));
+    this.log('');
+    this.log(`Run '${this.config.bin} COMMAND --help' for a command's flags and examples.`);
+  }
+
+  override formatRoot(): string {
+    const bin = this.config.bin;
+    const usage = [
+      `$ ${bin} [PROMPT...] [-m MODEL] [-s SYSTEM] [-o KEY VALUE...]   (same as ${bin} prompt)`,
+      `$ ${bin} COMMAND`,
+    ];
+    return [
+      this.config.pjson.description ?? '',
+      this.section('VERSION', this.config.userAgent),
+      this.section('USAGE', usage.join('\n')),
+      this.section('EXAMPLES', [`$ ${bin} -m echo "Hello from a fresh machine"`, `$ ${bin} models --options`, `$ cat notes.txt | ${bin} "Summarize these notes"`].join('\n')),
+    ].join('\n\n');
+  }
+
+  protected override get sortedCommands(): Command.Loadable[] {
+    return [...super.sortedCommands, ...this.pluginCommands].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  protected override get sortedTopics(): Interfaces.Topic[] {
+    const names = new Set(super.sortedTopics.map((t) => t.name));
+    return [...super.sortedTopics, ...this.pluginTopics.filter((t) => !names.has(t.name))].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async loadPluginCommands(): Promise<void> {
+    try {
+      const llm = await hostFor(this.config);
+      const registered = llm.commands(builtinIds(this.config)).list();
+      this.pluginCommands = await Promise.all(registered.map(async (c) => toLoadable(await c.load(), c.id, c.plugin)));
+    } catch (error) {
+      warnUser(`plugin commands are missing from this help: ${messageOf(error)}`);
+      return;
+    }
+    const topics = new Map<string, Interfaces.Topic>();
+    for (const command of this.pluginCommands) {
+      const parts = command.id.split(':');
+      for (let depth = 1; depth < parts.length; depth++) {
+        const name = parts.slice(0, depth).join(':');
+        const index = this.pluginCommands.find((c) => c.id === name);
+        if (!topics.has(name)) topics.set(name, { name, description: index?.summary ?? `Commands from plugin ${command.pluginName}` });
+      }
+    }
+    this.pluginTopics = [...topics.values()];
+  }
+}
+
+/** A command's help with its description as written (the summary is already shown above it). */
+class LlmCommandHelp extends CommandHelp {
+  protected override description(): string | undefined {
+    return this.command.description ? this.wrap(this.command.description) : undefined;
+  }
+}
+
+/** The shape oclif's help reads, made from a command class registered by a plugin. */
+function toLoadable(command: Command.Class, id: string, pluginName: string): Command.Loadable {
+  const flags: Record<string, unknown> = {
+    ...(command.baseFlags ?? {}),
+    ...(command.flags ?? {}),
+    ...(command.enableJsonFlag ? { json: Flags.boolean({ description: 'Format output as json.', helpGroup: 'GLOBAL' }) } : {}),
+  };
+  const named = (record: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(record).map(([name, value]) => [name, { ...(value as object), name }]));
+  return {
+    id: id.replaceAll(' ', ':'),
+    aliases: [],
+    hiddenAliases: [],
+    hidden: command.hidden ?? false,
+    summary: command.summary,
+    description: command.description,
+    examples: command.examples,
+    usage: command.usage,
+    flags: named(flags),
+    args: named((command.args ?? {}) as Record<string, unknown>),
+    pluginName,
+    pluginType: 'user',
+    strict: command.strict,
+    load: async () => command,
+  } as unknown as Command.Loadable;
+}

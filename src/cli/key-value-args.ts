@@ -1,0 +1,42 @@
+import { UsageError } from '../errors.js';
+
+/** Joins a flag's key and value in one token; NUL cannot occur in a real argument. */
+const SEPARATOR = '\u0000';
+
+/**
+ * oclif flags take one value, but `-o KEY VALUE` (the Python llm's form) takes two: this joins
+ * the two tokens after each of `flags` into one, for `parseKeyValues` to split again.
+ */
+export function pairKeyValueArgs(argv: readonly string[], flags: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      result.push(...argv.slice(i));
+      break;
+    }
+    if (!flags.includes(token)) {
+      result.push(token);
+      continue;
+    }
+    const key = argv[i + 1];
+    const value = argv[i + 2];
+    if (key === undefined || value === undefined) {
+      throw new UsageError(`${token} takes a key and a value, e.g. ${token} temperature 0.5`);
+    }
+    result.push(token, `${key}${SEPARATOR}${value}`);
+    i += 2;
+  }
+  return result;
+}
+
+/** Splits paired `KEY VALUE` flag values into an object (a repeated key: the last wins). */
+export function parseKeyValues(values: readonly string[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const at = value.indexOf(SEPARATOR);
+    if (at === -1) throw new UsageError(`expected a key and a value, got '${value}'`);
+    result[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return result;
+}

@@ -1,0 +1,6 @@
+/**
+ * What plugin authors need to write CLI commands: `import { Command, Flags, Args } from 'llm/command'`.
+ * Kept apart from the package root so library users never load oclif.
+ */
+export { Command } from './cli/command.js';
+export { Args, Flags } from '@oclif/core';

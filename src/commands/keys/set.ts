@@ -1,0 +1,26 @@
+import { Args, Flags } from '@oclif/core';
+import { Command } from '../../cli/command.js';
+import { readSecret } from '../../services/read-secret.js';
+
+export default class KeysSet extends Command {
+  static override summary = 'Store an API key in keys.json.';
+
+  static override description = `Type the key at the prompt (it is not shown) or pipe it in. keys.json is written
+atomically and readable only by you (mode 0600).`;
+
+  static override examples = ['<%= config.bin %> keys set openai', 'cat key.txt | <%= config.bin %> keys set openai'];
+
+  static override args = { name: Args.string({ description: "Name of the key, e.g. 'openai'.", required: true }) };
+
+  static override flags = {
+    value: Flags.string({ summary: 'The key itself (it may end up in your shell history; prefer the prompt).' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(KeysSet);
+    const llm = await this.llm();
+    await llm.keys.names(); // Refuse early if keys.json is corrupt, before asking for a value.
+    const value = flags.value ?? (await readSecret('Enter key: '));
+    await llm.keys.set(args.name, value);
+  }
+}

@@ -1,0 +1,74 @@
+import { AsyncSeriesHook, SyncHook } from 'tapable';
+import type { CommandEntry } from './commands-registry.js';
+import type { Metric } from './metrics.js';
+import type { Model } from './models/model.js';
+import type { Response } from './models/response.js';
+
+/** Registers a model, with extra aliases beside the model's own. */
+export type RegisterModel = (model: Model, options?: { aliases?: readonly string[] }) => void;
+
+/**
+ * Registers a CLI command under a space-separated id (`'logs list'`): either an oclif command class
+ * (extend `Command` from `llm/command`) or a function that imports it, so it loads only when run.
+ */
+export type RegisterCommand = (id: string, command: CommandEntry) => void;
+
+/** Registers a scalar metric for experiments. */
+export type RegisterMetric = (metric: Metric) => void;
+
+/** How the caller asked for a response to be logged. */
+export interface LogContext {
+  /** Log even if logging is switched off (`llm --log`). */
+  readonly force: boolean;
+  /** Log to this database file instead of the default (`-d/--database`). */
+  readonly database?: string;
+}
+
+/**
+ * Every hook of the plugin host, in one place. A plugin's `apply(hooks)` only taps these.
+ * The hook class says how the taps run.
+ */
+export interface Hooks {
+  // -- Registration: run once per host, the first time their contribution is needed --------------
+
+  /**
+   * Plugins add models by calling `register(model, { aliases })`. Taps run in series and may be
+   * async (to read a file listing extra models, say). Runs the first time a model is looked up.
+   */
+  readonly registerModels: AsyncSeriesHook<[RegisterModel]>;
+
+  /**
+   * Plugins add CLI commands by calling `register(id, commandOrLoader)`. Synchronous: a tap only
+   * names its commands; a loader function defers importing the command until it runs. Called only
+   * by the CLI, never when `llm` is used as a library.
+   */
+  readonly registerCommands: SyncHook<[RegisterCommand]>;
+
+  /** Plugins add scalar metrics for experiments by calling `register(metric)`. */
+  readonly registerMetrics: SyncHook<[RegisterMetric]>;
+
+  // -- Work ----------------------------------------------------------------------------------------
+
+  /**
+   * Called once each time a response finishes, whoever asked for it (CLI or library) and whatever
+   * the model. Taps run in series. A failing tap becomes a warning, not an error: the answer has
+   * already been delivered.
+   */
+  readonly logResponse: AsyncSeriesHook<[Response, LogContext]>;
+}
+
+/** The names of all hooks, in declaration order. */
+export const hookNames = ['registerModels', 'registerCommands', 'registerMetrics', 'logResponse'] as const;
+
+/** The name of one hook. */
+export type HookName = (typeof hookNames)[number];
+
+/** Creates a fresh, frozen set of hooks: one per host, never shared between runs or tests. */
+export function createHooks(): Hooks {
+  return Object.freeze({
+    registerModels: new AsyncSeriesHook<[RegisterModel]>(['register']),
+    registerCommands: new SyncHook<[RegisterCommand]>(['register']),
+    registerMetrics: new SyncHook<[RegisterMetric]>(['register']),
+    logResponse: new AsyncSeriesHook<[Response, LogContext]>(['response', 'context']),
+  });
+}

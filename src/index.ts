@@ -1,0 +1,39 @@
+/**
+ * `llm` as a library: models, prompts, responses and conversations, the plugin host and its
+ * hooks. Plugin commands import `Command` from `llm/command` instead, so this entry never loads
+ * the CLI framework.
+ */
+export { getModel, getModels } from './library.js';
+export { createLlm, Llm, type LlmOptions, type LoadedPlugin } from './llm.js';
+export { Model, type ExecuteContext, type PromptOptions } from './models/model.js';
+export { Prompt, type PromptInit } from './models/prompt.js';
+export { Response, type ResponseInit, type RestoredResponse, type Usage } from './models/response.js';
+export { Conversation } from './models/conversation.js';
+export type { ModelEntry } from './models/registry.js';
+export { NO_OPTIONS } from './models/options.js';
+export {
+  createHooks,
+  hookNames,
+  type HookName,
+  type Hooks,
+  type LogContext,
+  type RegisterCommand,
+  type RegisterMetric,
+  type RegisterModel,
+} from './hooks.js';
+export { definePlugin, type Plugin, type PluginContext, type PluginFunction, type PluginObject } from './plugin.js';
+export type { CommandClass, CommandEntry, CommandLoader } from './commands-registry.js';
+export type { Metric, MetricValue } from './metrics.js';
+export type { JsonSchema } from './json-schema.js';
+export { resolveUserDir } from './user-dir.js';
+export {
+  ConfigError,
+  InterruptedError,
+  LlmError,
+  MissingKeyError,
+  OptionsError,
+  PluginConflictError,
+  PluginError,
+  UnknownModelError,
+  UsageError,
+} from './errors.js';

@@ -1,0 +1,24 @@
+import { createLlm, type Llm } from './llm.js';
+import type { Model } from './models/model.js';
+
+let shared: Promise<Llm> | undefined;
+
+/**
+ * The host behind `getModel()` and `getModels()`: built on first use from the environment
+ * (LLM_USER_PATH, config files, installed and default plugins). Code that wants its own world
+ * (tests, servers) calls `createLlm()` instead.
+ */
+function sharedLlm(): Promise<Llm> {
+  shared ??= createLlm();
+  return shared;
+}
+
+/** A model by id or alias; none means the default model. */
+export async function getModel(idOrAlias?: string): Promise<Model> {
+  return (await sharedLlm()).getModel(idOrAlias);
+}
+
+/** Every model the installed and default plugins provide. */
+export async function getModels(): Promise<Model[]> {
+  return (await (await sharedLlm()).getModels()).map((entry) => entry.model);
+}

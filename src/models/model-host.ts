@@ -1,0 +1,26 @@
+import type { LogContext } from '../hooks.js';
+import type { Model } from './model.js';
+import type { Response } from './response.js';
+
+/**
+ * What a model needs from the host that registered it: keys and logging. A model used on its own
+ * (never registered) has no host: it reads its key from `--key`/the environment and logs nothing.
+ */
+export interface ModelHost {
+  /** The key the model should use (see KeyStore.resolve). */
+  resolveKey(model: Model, explicit: string | undefined): Promise<string | undefined>;
+  /** Runs the `logResponse` hook for a finished response. */
+  logResponse(response: Response, context: LogContext): Promise<void>;
+}
+
+const hosts = new WeakMap<Model, ModelHost>();
+
+/** Binds a model to the host that registered it. */
+export function bindModelHost(model: Model, host: ModelHost): void {
+  hosts.set(model, host);
+}
+
+/** The host a model was registered with, if any. */
+export function modelHostOf(model: Model): ModelHost | undefined {
+  return hosts.get(model);
+}

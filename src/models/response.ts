@@ -1,0 +1,238 @@
+import { LlmError, MissingKeyError, messageOf } from '../errors.js';
+import type { LogContext } from '../hooks.js';
+import { compileSchema, describeSchemaError } from '../json-schema.js';
+import { newId, utcNow } from '../util/ids.js';
+import type { Conversation } from './conversation.js';
+import type { Model } from './model.js';
+import { modelHostOf } from './model-host.js';
+import { validateOptions } from './options.js';
+import type { Prompt } from './prompt.js';
+
+/** Token counts a model reported. */
+export interface Usage {
+  readonly input?: number | undefined;
+  readonly output?: number | undefined;
+  /** Model-specific detail, e.g. cached or reasoning tokens. */
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** How a response runs, besides the prompt itself. */
+export interface ResponseInit {
+  /** Stream the reply (default: when the model can). */
+  readonly stream?: boolean | undefined;
+  /** API key, or the name of a stored key; overrides keys.json and the environment. */
+  readonly key?: string | undefined;
+  /** Aborts the request. */
+  readonly signal?: AbortSignal | undefined;
+  /** The conversation this prompt continues. */
+  readonly conversation?: Conversation | undefined;
+  /** `false` skips the logResponse hook; an object says how to log (`--log`, `-d`). */
+  readonly log?: boolean | Partial<LogContext> | undefined;
+}
+
+/** A finished turn restored from a log, for continuing a conversation. */
+export interface RestoredResponse {
+  readonly id: string;
+  readonly prompt: Prompt;
+  readonly text: string;
+  readonly datetimeUtc?: string | undefined;
+  readonly durationMs?: number | undefined;
+  readonly usage?: Usage | undefined;
+  readonly conversation?: Conversation | undefined;
+}
+
+type State = 'pending' | 'running' | 'done' | 'failed';
+
+/**
+ * The reply to one prompt. Lazy: the model runs when the response is first read, by iterating it
+ * (`for await (const chunk of response)`) or awaiting `text()`, `json()` or `usage()`. Reading it
+ * again replays the same text. When it finishes, the host's `logResponse` hook runs.
+ */
+export class Response implements AsyncIterable<string> {
+  /** Lowercase ULID. */
+  readonly id: string = newId();
+  /** The model that produces the reply. */
+  readonly model: Model;
+  /** The conversation this response belongs to, if any. */
+  readonly conversation: Conversation | undefined;
+  /** Whether the reply is streamed. */
+  readonly stream: boolean;
+  /** When the model started, in UTC (ISO 8601, as the Python llm writes it). */
+  datetimeUtc: string | undefined;
+  /** How long the model took, in milliseconds. */
+  durationMs: number | undefined;
+  /** Raw data from the model's API, for the log. Must never hold a key. */
+  responseJson: unknown = undefined;
+  /** The exact model the API says answered, if it differs from the model id. */
+  resolvedModel: string | undefined;
+  /** Why the response failed, once it has. */
+  error: unknown = undefined;
+
+  private readonly chunks: string[] = [];
+  private tokenUsage: Usage = {};
+  private state: State = 'pending';
+  private finished: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private changed: Promise<void> | undefined;
+
+  constructor(
+    /** The prompt this is the reply to. */
+    readonly prompt: Prompt,
+    private readonly init: ResponseInit = {},
+  ) {
+    this.model = prompt.model;
+    this.conversation = init.conversation;
+    this.stream = (init.stream ?? true) && prompt.model.canStream;
+  }
+
+  /** A finished response rebuilt from a log, so a conversation can continue from it. */
+  static restore(data: RestoredResponse): Response {
+    const response = new Response(data.prompt, { conversation: data.conversation, log: false });
+    (response as { id: string }).id = data.id;
+    response.chunks.push(data.text);
+    response.datetimeUtc = data.datetimeUtc;
+    response.durationMs = data.durationMs;
+    response.tokenUsage = data.usage ?? {};
+    response.state = 'done';
+    response.finished = Promise.resolve();
+    return response;
+  }
+
+  /** Whether the model has finished (successfully). */
+  get isDone(): boolean {
+    return this.state === 'done';
+  }
+
+  /** The text so far: all of it once the response is done. */
+  get textSoFar(): string {
+    return this.chunks.join('');
+  }
+
+  /** Records token usage; models call this from `execute()`. */
+  setUsage(usage: Usage): void {
+    this.tokenUsage = { ...usage };
+  }
+
+  /** Yields the reply's chunks as they arrive (or again, once finished). */
+  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+    this.start();
+    let index = 0;
+    for (;;) {
+      while (index < this.chunks.length) yield this.chunks[index++]!;
+      if (this.state === 'done') return;
+      if (this.state === 'failed') throw this.error;
+      await this.changed;
+    }
+  }
+
+  /** The whole reply. */
+  async text(): Promise<string> {
+    await this.done();
+    return this.chunks.join('');
+  }
+
+  /**
+   * The reply parsed as JSON; validated against the prompt's schema if it has one. Throws an
+   * LlmError saying what failed, with the raw text available as `error.cause`.
+   */
+  async json<T = unknown>(): Promise<T> {
+    const text = await this.text();
+    let data: unknown;
+    try {
+      data = JSON.parse(extractJson(text));
+    } catch (error) {
+      throw new LlmError(`The reply from ${this.model.id} is not valid JSON: ${messageOf(error)}`, { cause: text });
+    }
+    if (this.prompt.schema) {
+      const validate = await compileSchema(this.prompt.schema);
+      if (!validate(data)) {
+        const problems = (validate.errors ?? []).map((e) => describeSchemaError(e, data));
+        throw new LlmError(`The reply from ${this.model.id} does not match the schema: ${problems.join('; ')}`, { cause: text });
+      }
+    }
+    return data as T;
+  }
+
+  /** Token usage, once the response has finished. */
+  async usage(): Promise<Usage> {
+    await this.done();
+    return this.tokenUsage;
+  }
+
+  /** Waits until the response has finished (and been logged); throws if it failed. */
+  async done(): Promise<void> {
+    this.start();
+    await this.finished;
+  }
+
+  private start(): void {
+    if (this.finished) return;
+    this.state = 'running';
+    this.nextChange();
+    this.finished = this.run();
+    // A caller that only iterates sees the failure there; do not also report it as unhandled.
+    this.finished.catch(() => {});
+  }
+
+  private nextChange(): void {
+    this.changed = new Promise((resolve) => (this.wake = resolve));
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.nextChange();
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    const host = modelHostOf(this.model);
+    const started = performance.now();
+    this.datetimeUtc = utcNow();
+    try {
+      this.prompt.options = await validateOptions(this.model, this.prompt.options);
+      const key = host
+        ? await host.resolveKey(this.model, this.init.key)
+        : await resolveKeyWithoutHost(this.model, this.init.key);
+      const context = {
+        stream: this.stream,
+        conversation: this.conversation,
+        key,
+        signal: this.init.signal ?? new AbortController().signal,
+        response: this,
+      };
+      for await (const chunk of this.model.execute(this.prompt, context)) {
+        if (typeof chunk !== 'string' || chunk === '') continue;
+        this.chunks.push(chunk);
+        this.notify();
+      }
+    } catch (error) {
+      this.durationMs = Math.round(performance.now() - started);
+      this.error = error;
+      this.state = 'failed';
+      this.notify();
+      throw error;
+    }
+    this.durationMs = Math.round(performance.now() - started);
+    this.conversation?.responses.push(this);
+    if (host && this.init.log !== false) {
+      const log = typeof this.init.log === 'object' ? this.init.log : {};
+      await host.logResponse(this, { force: log.force ?? false, ...(log.database ? { database: log.database } : {}) });
+    }
+    this.state = 'done';
+    this.notify();
+  }
+}
+
+async function resolveKeyWithoutHost(model: Model, explicit: string | undefined): Promise<string | undefined> {
+  if (explicit) return explicit;
+  if (!model.needsKey) return undefined;
+  const fromEnv = model.keyEnvVar ? process.env[model.keyEnvVar] : undefined;
+  if (fromEnv) return fromEnv;
+  throw new MissingKeyError(model.id, model.needsKey, model.keyEnvVar);
+}
+
+/** The JSON inside a reply that may wrap it in a Markdown code fence. */
+function extractJson(text: string): string {
+  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n\s*```/.exec(text);
+  return fenced ? fenced[1]! : text;
+}

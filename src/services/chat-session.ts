@@ -1,0 +1,71 @@
+import { createInterface } from 'node:readline';
+import type { Conversation } from '../models/conversation.js';
+import type { Model, PromptOptions } from '../models/model.js';
+import { writeResponse } from './write-response.js';
+
+/** How a chat runs. */
+export interface ChatSettings {
+  readonly model: Model;
+  /** Sent with the first turn; it stays in the conversation's history after that. */
+  readonly system?: string | undefined;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly key?: string | undefined;
+  readonly stream: boolean;
+  /** Continue this conversation instead of starting a new one. */
+  readonly conversation?: Conversation | undefined;
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+  /** A fresh signal for each turn; aborted by Ctrl-C while the model is answering. */
+  readonly turnSignal: () => { signal: AbortSignal; done: () => void };
+}
+
+/**
+ * An interactive chat: one conversation for the whole session. `exit` or `quit` ends it, as does
+ * end of input; `!multi` starts multi-line input, ended by `!end` (`!multi x` ends at `!end x`).
+ */
+export async function runChat(settings: ChatSettings): Promise<Conversation> {
+  const { model, output } = settings;
+  const conversation = settings.conversation ?? model.conversation();
+  output.write(`Chatting with ${model.id}\nType 'exit' or 'quit' to exit\nType '!multi' to enter multiple lines, then '!end' to finish\n`);
+  const lines = createInterface({ input: settings.input, terminal: false });
+  const iterator = lines[Symbol.asyncIterator]();
+  const ask = async (prompt: string): Promise<string | undefined> => {
+    output.write(prompt);
+    const next = await iterator.next();
+    return next.done ? undefined : next.value;
+  };
+  let system = settings.system;
+  try {
+    for (;;) {
+      let text = await ask('> ');
+      if (text === undefined) break;
+      const trimmed = text.trim();
+      if (trimmed === 'exit' || trimmed === 'quit') break;
+      if (trimmed.startsWith('!multi')) {
+        const end = `!end${trimmed.slice('!multi'.length)}`.trim();
+        const body: string[] = [];
+        for (;;) {
+          const line = await ask('');
+          if (line === undefined || line.trim() === end) break;
+          body.push(line);
+        }
+        text = body.join('\n');
+      }
+      if (text.trim() === '') continue;
+      const turn = settings.turnSignal();
+      try {
+        const options: PromptOptions = { system, options: settings.options, key: settings.key, stream: settings.stream, signal: turn.signal };
+        await writeResponse(conversation.prompt(text, options), output);
+        system = undefined;
+      } catch (error) {
+        if (!turn.signal.aborted) throw error;
+        output.write('\n');
+      } finally {
+        turn.done();
+      }
+    }
+  } finally {
+    lines.close();
+  }
+  return conversation;
+}

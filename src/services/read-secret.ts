@@ -1,0 +1,23 @@
+import { InterruptedError, UsageError } from '../errors.js';
+import { readAll } from './read-prompt.js';
+
+/**
+ * A secret typed at the terminal without echo, or read from piped stdin (one trailing newline
+ * removed). An empty value is a usage error.
+ */
+export async function readSecret(label: string, stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
+  let value: string;
+  if (stdin.isTTY) {
+    const { read } = await import('read');
+    try {
+      value = await read({ prompt: label, silent: true, replace: '', output: process.stderr });
+    } catch (error) {
+      if ((error as Error).message === 'canceled') throw new InterruptedError();
+      throw error;
+    }
+  } else {
+    value = (await readAll(stdin)).replace(/\r?\n$/, '');
+  }
+  if (value.trim() === '') throw new UsageError('The key is empty: type it at the prompt, pipe it in, or pass --value.');
+  return value;
+}
