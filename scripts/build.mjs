@@ -1,18 +1,85 @@
-// Compiles TypeScript to dist/ and generates oclif.manifest.json from the compiled commands
-// (what `oclif manifest` does, without the oclif packaging tool's large dependency tree).
+// Build: tsc type-checks and writes declarations; esbuild writes the JavaScript as one bundle
+// with code splitting, so the library entry, the CLI, its commands and the default plugins share
+// one copy of every class and start fast (one file per entry instead of hundreds of modules).
+// Then oclif.manifest.json is generated from the built commands, as `oclif manifest` does.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
 
-const { Plugin } = await import('@oclif/core');
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--emitDeclarationOnly'], {
+  stdio: 'inherit',
+});
+
+/**
+ * Dependencies on the start-up path are bundled, with their own dependencies. Every other direct
+ * dependency stays external: it loads from node_modules only when a command imports it.
+ */
+const BUNDLED = new Set(['@oclif/core', 'tapable', 'ulid', 'fastest-levenshtein', 'cosmiconfig']);
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const EXTERNAL = new Set(
+  [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {}), 'typescript'].filter((name) => !BUNDLED.has(name)),
+);
+const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const externalPackages = {
+  name: 'external-packages',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^[^./]/ }, (args) => (EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
+  },
+};
+
+const files = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
+  });
+const entryPoints = [
+  'src/index.ts',
+  'src/command.ts',
+  'src/cli/main.ts',
+  'src/cli/help.ts',
+  ...files(join(root, 'src/commands')).map((path) => relative(root, path)),
+  ...readdirSync(join(root, 'default-plugins')).map((name) => `default-plugins/${name}/index.ts`),
+];
+
+await build({
+  absWorkingDir: root,
+  entryPoints,
+  outdir: 'dist',
+  outbase: '.',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.18',
+  sourcemap: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  tsconfig: 'tsconfig.json',
+  plugins: [externalPackages],
+  logLevel: 'warning',
+  // oclif is CommonJS: give bundled CommonJS code the require and __dirname it expects.
+  banner: {
+    js: [
+      "import { createRequire as __llmCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __llmFileURLToPath } from 'node:url';",
+      "import { dirname as __llmDirname } from 'node:path';",
+      'const require = __llmCreateRequire(import.meta.url);',
+      'const __filename = __llmFileURLToPath(import.meta.url);',
+      'const __dirname = __llmDirname(__filename);',
+    ].join('\n'),
+  },
+});
+
+const { Plugin, settings } = await import('@oclif/core');
+settings.enableAutoTranspile = false;
 const plugin = new Plugin({ root, isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true, type: 'core' });
 await plugin.load();
 const manifest = plugin.manifest;
 manifest.commands = Object.fromEntries(Object.entries(manifest.commands).sort(([a], [b]) => a.localeCompare(b)));
 writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-console.log(`built dist/ and oclif.manifest.json (${Object.keys(manifest.commands).length} commands)`);
+console.log(`built dist/ (${entryPoints.length} entry points) and oclif.manifest.json (${Object.keys(manifest.commands).length} commands)`);

@@ -3,4 +3,5 @@
  * Kept apart from the package root so library users never load oclif.
  */
 export { Command } from './cli/command.js';
-export { Args, Flags } from '@oclif/core';
+export * as Args from '@oclif/core/args';
+export * as Flags from '@oclif/core/flags';

@@ -1,4 +1,4 @@
-import type { Command } from '@oclif/core';
+import type { Command } from '@oclif/core/command';
 import { matchCommand } from './util/command-words.js';
 import { PluginConflictError } from './errors.js';
 

@@ -1,5 +1,6 @@
 import { dirname, join, parse } from 'node:path';
 import { ConfigError, messageOf } from './errors.js';
+import { commonJsExports } from './util/interop.js';
 
 /** A plugin named in a config file. */
 export interface ConfiguredPlugin {
@@ -45,7 +46,7 @@ const KNOWN_KEYS = new Set(['plugins', 'defaultPlugins']);
 export async function loadConfig(
   { cwd, userDir, warn }: { cwd: string; userDir: string; warn: (message: string) => void },
 ): Promise<LlmConfig> {
-  const { cosmiconfig } = await import('cosmiconfig');
+  const { cosmiconfig } = commonJsExports(await import('cosmiconfig'));
   const explorer = cosmiconfig('llm', { searchPlaces: [...CONFIG_FILES], searchStrategy: 'none', cache: false });
   const found: { config: unknown; filepath: string }[] = [];
   const fromUserDir = await search(explorer, userDir);

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 /** Flags shared by `llm prompt` and `llm chat`. */
 export const modelFlags = {

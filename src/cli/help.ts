@@ -1,8 +1,11 @@
-import { CommandHelp, Flags, Help, type Command, type Interfaces } from '@oclif/core';
+import type { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
+import { CommandHelp, Help } from '@oclif/core/help';
+import type * as Interfaces from '@oclif/core/interfaces';
 import { UsageError, messageOf } from '../errors.js';
 import { matchCommand } from '../util/command-words.js';
 import { hostFor, warnUser } from './host.js';
-import { builtinIds } from './main.js';
+import { builtinIds } from './dispatch.js';
 
 /**
  * oclif's help, taught about commands that plugins register at run time: they are listed in

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { Command } from '../../cli/command.js';
 
 export default class ModelsDefault extends Command {

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { Command } from '../../cli/command.js';
 import type { LoadedPlugin } from '../../llm.js';
 
