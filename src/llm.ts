@@ -203,7 +203,9 @@ export class Llm implements ModelHost {
       }
       await this.apply(object, plugin);
     }
-    for (const plugin of options.plugins ?? []) await this.apply(toPluginObject(plugin), undefined);
+    for (const [index, plugin] of (options.plugins ?? []).entries()) {
+      await this.apply(toPluginObject(plugin, undefined, `plugin-${index + 1}`), undefined);
+    }
     if (options.defaultPlugins ?? true) {
       for (const plugin of await defaultPluginSources()) {
         const resolvedDefault = await resolvePlugin(plugin);

@@ -87,10 +87,13 @@ export async function importPlugin(resolved: ResolvedPlugin): Promise<PluginObje
   return toPluginObject(exported, resolved);
 }
 
-/** Checks the shape of an exported plugin; a function gets its package's (or file's) name. */
-export function toPluginObject(exported: unknown, resolved?: ResolvedPlugin): PluginObject {
+/**
+ * Checks the shape of an exported plugin; a function gets its package's (or file's) name, or its
+ * own, or `fallbackName`.
+ */
+export function toPluginObject(exported: unknown, resolved?: ResolvedPlugin, fallbackName?: string): PluginObject {
   if (typeof exported === 'function') {
-    const name = resolved ? selectionName(resolved) : exported.name;
+    const name = resolved ? selectionName(resolved) : exported.name || fallbackName;
     if (!name) throw new LlmError('a plugin function needs a name');
     return { name, apply: exported as PluginObject['apply'] };
   }

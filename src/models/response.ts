@@ -41,12 +41,14 @@ export interface RestoredResponse {
   readonly conversation?: Conversation | undefined;
 }
 
-type State = 'pending' | 'running' | 'done' | 'failed';
+/** pending -> running -> complete (the whole text is there) -> done (logged), or failed. */
+type State = 'pending' | 'running' | 'complete' | 'done' | 'failed';
 
 /**
  * The reply to one prompt. Lazy: the model runs when the response is first read, by iterating it
  * (`for await (const chunk of response)`) or awaiting `text()`, `json()` or `usage()`. Reading it
- * again replays the same text. When it finishes, the host's `logResponse` hook runs.
+ * again replays the same text. Once the text is complete the host's `logResponse` hook runs;
+ * `done()` waits for that too.
  */
 export class Response implements AsyncIterable<string> {
   /** Lowercase ULID. */
@@ -71,6 +73,7 @@ export class Response implements AsyncIterable<string> {
   private readonly chunks: string[] = [];
   private tokenUsage: Usage = {};
   private state: State = 'pending';
+  private completed: Promise<void> | undefined;
   private finished: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private changed: Promise<void> | undefined;
@@ -94,13 +97,13 @@ export class Response implements AsyncIterable<string> {
     response.durationMs = data.durationMs;
     response.tokenUsage = data.usage ?? {};
     response.state = 'done';
-    response.finished = Promise.resolve();
+    response.completed = response.finished = Promise.resolve();
     return response;
   }
 
-  /** Whether the model has finished (successfully). */
+  /** Whether the whole text is there (the model finished successfully). */
   get isDone(): boolean {
-    return this.state === 'done';
+    return this.state === 'complete' || this.state === 'done';
   }
 
   /** The text so far: all of it once the response is done. */
@@ -119,7 +122,7 @@ export class Response implements AsyncIterable<string> {
     let index = 0;
     for (;;) {
       while (index < this.chunks.length) yield this.chunks[index++]!;
-      if (this.state === 'done') return;
+      if (this.isDone) return;
       if (this.state === 'failed') throw this.error;
       await this.changed;
     }
@@ -127,7 +130,8 @@ export class Response implements AsyncIterable<string> {
 
   /** The whole reply. */
   async text(): Promise<string> {
-    await this.done();
+    this.start();
+    await this.completed;
     return this.chunks.join('');
   }
 
@@ -153,24 +157,27 @@ export class Response implements AsyncIterable<string> {
     return data as T;
   }
 
-  /** Token usage, once the response has finished. */
+  /** Token usage, once the text is complete. */
   async usage(): Promise<Usage> {
-    await this.done();
+    this.start();
+    await this.completed;
     return this.tokenUsage;
   }
 
-  /** Waits until the response has finished (and been logged); throws if it failed. */
+  /** Waits until the response is complete and logged; throws if it failed. */
   async done(): Promise<void> {
     this.start();
     await this.finished;
   }
 
   private start(): void {
-    if (this.finished) return;
+    if (this.completed) return;
     this.state = 'running';
     this.nextChange();
-    this.finished = this.run();
-    // A caller that only iterates sees the failure there; do not also report it as unhandled.
+    this.completed = this.produce();
+    this.finished = this.completed.then(() => this.log());
+    // A caller that only iterates sees a failure there; do not also report it as unhandled.
+    this.completed.catch(() => {});
     this.finished.catch(() => {});
   }
 
@@ -184,7 +191,7 @@ export class Response implements AsyncIterable<string> {
     wake?.();
   }
 
-  private async run(): Promise<void> {
+  private async produce(): Promise<void> {
     const host = modelHostOf(this.model);
     const started = performance.now();
     this.datetimeUtc = utcNow();
@@ -214,12 +221,17 @@ export class Response implements AsyncIterable<string> {
     }
     this.durationMs = Math.round(performance.now() - started);
     this.conversation?.responses.push(this);
+    this.state = 'complete';
+    this.notify();
+  }
+
+  private async log(): Promise<void> {
+    const host = modelHostOf(this.model);
     if (host && this.init.log !== false) {
       const log = typeof this.init.log === 'object' ? this.init.log : {};
       await host.logResponse(this, { force: log.force ?? false, ...(log.database ? { database: log.database } : {}) });
     }
     this.state = 'done';
-    this.notify();
   }
 }
 

@@ -3,7 +3,7 @@ import type { Response, Usage } from '../models/response.js';
 
 /**
  * Writes a response to `out` chunk by chunk as the model produces them (no buffering), then a
- * final newline if the text did not end with one.
+ * final newline if the text did not end with one; returns once the response is also logged.
  */
 export async function writeResponse(response: Response, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   let last = '';
@@ -12,6 +12,7 @@ export async function writeResponse(response: Response, out: NodeJS.WritableStre
     if (!out.write(chunk)) await once(out, 'drain');
   }
   if (!last.endsWith('\n')) out.write('\n');
+  await response.done();
 }
 
 /** Token usage as the Python llm prints it: `12 input, 34 output`, with any details. */

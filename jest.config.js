@@ -1,0 +1,21 @@
+/**
+ * Jest runs TypeScript tests as native ES modules through ts-jest (transpile only; `npm run
+ * build` type-checks). Native ESM in jest needs Node's --experimental-vm-modules, which the npm
+ * scripts pass. Unit tests import src/ directly; end-to-end tests run the built CLI (bin/run.js).
+ * @type {import('jest').Config}
+ */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
+  moduleNameMapper: {
+    '^llm$': '<rootDir>/src/index.ts',
+    '^llm/command$': '<rootDir>/src/command.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.test.json' }],
+  },
+  testTimeout: 60_000,
+};
