@@ -26,12 +26,13 @@ export function reportError(error: unknown, env: Readonly<Record<string, string 
 function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // oclif parse errors span lines ("Nonexistent flag: --x\nSee more help with --help").
-  const text = message
+  const lines = message
     .split('\n')
     .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => (/[.:;!?]$/.test(line) ? line : `${line}.`))
+    .filter(Boolean);
+  const text = lines
+    .map((line, index) => (index < lines.length - 1 && !/[.:;!?]$/.test(line) ? `${line}.` : line))
     .join(' ')
-    .replace(/See more help with --help\.$/, "See 'llm --help'.");
+    .replace(/See more help with --help$/, "See 'llm --help'.");
   return text || (error instanceof Error ? error.name : 'unknown error');
 }

@@ -1,0 +1,46 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+// Start-up speed is measured by `npm run bench`; this checks the cause deterministically: the
+// fast commands never load the heavy modules.
+
+const HEAVY = /\/node_modules\/(ink|react|react-dom|undici|sql\.js|better-sqlite3|ajv|yaml)\/|\.wasm$/;
+
+async function loadedModules(args: string[]): Promise<string[]> {
+  const dir = tempDir();
+  try {
+    const trace = join(dir.path, 'modules.txt');
+    const result = await runCli(args, dir.path, {
+      env: { NODE_OPTIONS: `--import=${join(repoRoot, 'test', 'helpers', 'trace-modules.mjs')}`, LLM_TRACE_MODULES: trace },
+    });
+    expect(result.code).toBe(0);
+    return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+  } finally {
+    dir.remove();
+  }
+}
+
+describe('lazy loading', () => {
+  it.each([[['--version']], [['models', 'list']], [['models', '--json']], [['--help']]])('llm %j loads no heavy module', async (args) => {
+    const modules = await loadedModules(args);
+    expect(modules.length).toBeGreaterThan(0);
+    expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+
+  it('--version loads neither oclif nor the plugin host', async () => {
+    const modules = await loadedModules(['--version']);
+    const ours = modules.filter((m) => m.startsWith('file://') && m.includes('/dist/'));
+    const bytes = ours.reduce((sum, m) => sum + statSync(new URL(m)).size, 0);
+    // oclif alone is several hundred KB of the bundle; --version needs only a few KB.
+    expect(bytes).toBeLessThan(20_000);
+    expect(modules.filter((m) => /cosmiconfig|@oclif|tapable/.test(m))).toEqual([]);
+  });
+
+  it('a prompt loads ajv (to check options) but no HTTP client or UI', async () => {
+    const modules = await loadedModules(['-m', 'echo', 'hi']);
+    expect(modules.some((m) => m.includes('/node_modules/ajv/'))).toBe(true);
+    expect(modules.filter((m) => /\/node_modules\/(ink|react|undici)\//.test(m))).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+// Packs the built package, installs the tarball into a fresh prefix and runs that copy: a package
+// that forgets to ship default-plugins/ (or dist/, or the manifest) fails here.
+
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error', npm_config_update_notifier: 'false' } });
+
+describe('the npm package', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let tarball: string;
+  let files: string[];
+
+  beforeAll(() => {
+    dir = tempDir('llm-pack-');
+    // `npm test` has just built dist/; skip prepack's second build.
+    const [packed] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir.path], repoRoot)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    tarball = join(dir.path, packed!.filename);
+    files = packed!.files.map((f) => f.path);
+  });
+  afterAll(() => dir.remove());
+
+  it('ships the CLI, the bundle, the default plugins, manifest and license, and no sources or tests', () => {
+    for (const file of ['bin/run.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/default-plugins/echo/index.js', 'default-plugins/echo/package.json', 'oclif.manifest.json', 'LICENSE', 'README.md', 'package.json']) {
+      expect(files).toContain(file);
+    }
+    expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
+  });
+
+  it('installs into a fresh prefix, and that copy lists the default plugins’ models and runs them', async () => {
+    const prefix = join(dir.path, 'prefix');
+    npm(['install', '--prefix', prefix, '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir.path);
+    const bin = join(prefix, 'node_modules', 'llm', 'bin', 'run.js');
+    expect(existsSync(join(prefix, 'node_modules', '.bin', 'llm'))).toBe(true);
+    const user = join(dir.path, 'user');
+    const models = await runCli(['models', 'list'], dir.path, { bin, env: { LLM_USER_PATH: user } });
+    expect(models.stderr).toBe('');
+    expect(models.stdout).toMatch(/^Echo: echo$/m);
+    const prompt = await runCli(['-m', 'echo', 'from the installed copy'], dir.path, { bin, env: { LLM_USER_PATH: user } });
+    expect(prompt.stdout).toContain('Prompt: from the installed copy');
+  }, 300_000);
+});
