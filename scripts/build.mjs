@@ -82,4 +82,13 @@ await plugin.load();
 const manifest = plugin.manifest;
 manifest.commands = Object.fromEntries(Object.entries(manifest.commands).sort(([a], [b]) => a.localeCompare(b)));
 writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-console.log(`built dist/ (${entryPoints.length} entry points) and oclif.manifest.json (${Object.keys(manifest.commands).length} commands)`);
+
+// The example plugins in plugins/ compile against the public declarations just written.
+const examples = readdirSync(join(root, 'plugins')).filter((name) => statSync(join(root, 'plugins', name, 'tsconfig.json'), { throwIfNoEntry: false }));
+for (const name of examples) {
+  rmSync(join(root, 'plugins', name, 'dist'), { recursive: true, force: true });
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'plugins', name, 'tsconfig.json')], { stdio: 'inherit' });
+}
+console.log(
+  `built dist/ (${entryPoints.length} entry points), oclif.manifest.json (${Object.keys(manifest.commands).length} commands) and example plugins (${examples.join(', ')})`,
+);

@@ -36,6 +36,8 @@ export interface LlmOptions {
   readonly defaultPlugins?: boolean;
   /** Read config files and load installed plugins (default: true). */
   readonly loadInstalled?: boolean;
+  /** Where installed plugins are (default: plugins/ in the user directory). */
+  readonly pluginsDir?: string;
   /** Shows a one-line warning to the user (default: stderr). */
   readonly warn?: (message: string) => void;
 }
@@ -44,6 +46,8 @@ export interface LlmOptions {
 export interface LoadedPlugin {
   readonly name: string;
   readonly kind: PluginKind;
+  /** The npm package it came from, if any. */
+  readonly packageName: string | undefined;
   readonly version: string | undefined;
   readonly description: string | undefined;
   /** The module file, for plugins loaded from disk. */
@@ -186,11 +190,11 @@ export class Llm implements ModelHost {
       : { plugins: [], defaultPlugins: {}, files: [] };
     const sources: PluginSource[] = [];
     if (loadInstalled) {
-      sources.push(...(await installedPluginSources(this.userDir)));
+      sources.push(...(await installedPluginSources(options.pluginsDir ?? pluginsDir(this.userDir))));
       sources.push(...config.plugins.map((p) => ({ kind: 'config' as const, spec: p.spec, baseDir: p.baseDir, origin: p.origin, options: p.options })));
     }
     const resolved: ResolvedPlugin[] = [];
-    for (const source of sources) resolved.push(await resolvePlugin(source, [pluginsDir(this.userDir)]));
+    for (const source of sources) resolved.push(await resolvePlugin(source, [options.pluginsDir ?? pluginsDir(this.userDir)]));
     const selected = selectPlugins(resolved, this.env.LLM_LOAD_PLUGINS);
 
     for (const plugin of selected) {
@@ -246,6 +250,7 @@ export class Llm implements ModelHost {
     const loaded: LoadedPlugin = {
       name,
       kind: resolved?.source.kind ?? 'programmatic',
+      packageName: resolved?.packageName,
       version: resolved?.source.kind === 'default' ? packageVersion() : resolved?.version,
       description: description ?? resolved?.description,
       path: resolved?.entry,

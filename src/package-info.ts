@@ -12,10 +12,19 @@ function findPackageRoot(from: string): string {
 /** The folder of the `llm` package (where package.json and default-plugins/ are). */
 export const packageRoot: string = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
-let version: string | undefined;
+let manifest: { name: string; version: string } | undefined;
+
+function readManifest(): { name: string; version: string } {
+  manifest ??= JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+  return manifest;
+}
 
 /** The version of `llm`, from its package.json. */
 export function packageVersion(): string {
-  version ??= (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  return version;
+  return readManifest().version;
+}
+
+/** The npm name of this package (`llm`), which plugins import. */
+export function packageName(): string {
+  return readManifest().name;
 }

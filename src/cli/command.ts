@@ -1,6 +1,7 @@
 import { Command as OclifCommand } from '@oclif/core/command';
 import type { Config } from '@oclif/core/config';
 import type { Llm } from '../llm.js';
+import { resolveUserDir } from '../user-dir.js';
 import { hostFor } from './host.js';
 
 /**
@@ -16,6 +17,11 @@ export abstract class Command extends OclifCommand {
     const concrete = command as unknown as new (argv: string[], config: Config) => { _run(): Promise<unknown> };
     const instance = new concrete(argv, config);
     return instance._run();
+  }
+
+  /** The user directory, for commands that need no plugins (cheaper than loading the host). */
+  protected userDir(): string {
+    return resolveUserDir();
   }
 
   /** This run's plugin host (loaded on first use). */

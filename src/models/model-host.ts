@@ -13,14 +13,19 @@ export interface ModelHost {
   logResponse(response: Response, context: LogContext): Promise<void>;
 }
 
-const hosts = new WeakMap<Model, ModelHost>();
+/**
+ * The binding lives on the model under a registered symbol rather than in a module-level map, so
+ * it holds even when a plugin brings its own copy of this package (an editable install that
+ * resolves `llm` from its own folder): every copy sees the same symbol.
+ */
+const HOST = Symbol.for('llm.modelHost');
 
 /** Binds a model to the host that registered it. */
 export function bindModelHost(model: Model, host: ModelHost): void {
-  hosts.set(model, host);
+  Object.defineProperty(model, HOST, { value: host, configurable: true, enumerable: false });
 }
 
 /** The host a model was registered with, if any. */
 export function modelHostOf(model: Model): ModelHost | undefined {
-  return hosts.get(model);
+  return (model as unknown as Record<symbol, ModelHost | undefined>)[HOST];
 }

@@ -18,8 +18,9 @@ export class ModelRegistry {
 
   /** Adds a model; a duplicate id or alias is an error naming both plugins. */
   register(model: Model, extraAliases: readonly string[], plugin: string): ModelEntry {
-    if (typeof model?.id !== 'string' || model.id === '' || typeof model.execute !== 'function') {
-      throw new PluginConflictError(`plugin ${plugin} registered something that is not a model (it needs an id and execute())`);
+    const methods = ['execute', 'prompt', 'conversation', 'validateOptions'] as const;
+    if (typeof model?.id !== 'string' || model.id === '' || methods.some((m) => typeof model[m] !== 'function')) {
+      throw new PluginConflictError(`plugin ${plugin} registered something that is not a model: extend Model from 'llm' and give it an id`);
     }
     const taken = this.find(model.id);
     if (taken) throw conflict(`model id '${model.id}'`, taken.plugin, plugin);

@@ -1,6 +1,5 @@
 import { Command } from '../../cli/command.js';
 import { AliasStore } from '../../aliases.js';
-import { resolveUserDir } from '../../user-dir.js';
 
 export default class AliasesPath extends Command {
   static override summary = 'Print the path of aliases.json.';
@@ -9,6 +8,6 @@ export default class AliasesPath extends Command {
 
   async run(): Promise<void> {
     await this.parse(AliasesPath);
-    this.log(new AliasStore(resolveUserDir()).path);
+    this.log(new AliasStore(this.userDir()).path);
   }
 }

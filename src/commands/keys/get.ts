@@ -1,5 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '../../cli/command.js';
+import { KeyStore } from '../../keys.js';
 import { LlmError } from '../../errors.js';
 
 export default class KeysGet extends Command {
@@ -13,8 +14,7 @@ export default class KeysGet extends Command {
 
   async run(): Promise<void> {
     const { args } = await this.parse(KeysGet);
-    const llm = await this.llm();
-    const value = await llm.keys.get(args.name);
+    const value = await new KeyStore(this.userDir()).get(args.name);
     if (value === undefined) throw new LlmError(`No key named '${args.name}' is stored. Run 'llm keys' to list them or 'llm keys set ${args.name}' to add it.`);
     this.log(value);
   }

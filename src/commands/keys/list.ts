@@ -1,4 +1,5 @@
 import { Command } from '../../cli/command.js';
+import { KeyStore } from '../../keys.js';
 
 export default class KeysList extends Command {
   static override summary = 'List the names of stored keys (never their values).';
@@ -9,7 +10,7 @@ export default class KeysList extends Command {
 
   async run(): Promise<string[]> {
     await this.parse(this.constructor as typeof KeysList);
-    const names = await (await this.llm()).keys.names();
+    const names = await new KeyStore(this.userDir()).names();
     if (!this.jsonEnabled()) {
       if (names.length === 0) this.log("No keys stored. Add one with 'llm keys set NAME'.");
       for (const name of names) this.log(name);

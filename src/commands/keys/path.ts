@@ -1,6 +1,5 @@
 import { Command } from '../../cli/command.js';
 import { KeyStore } from '../../keys.js';
-import { resolveUserDir } from '../../user-dir.js';
 
 export default class KeysPath extends Command {
   static override summary = 'Print the path of keys.json.';
@@ -9,6 +8,6 @@ export default class KeysPath extends Command {
 
   async run(): Promise<void> {
     await this.parse(KeysPath);
-    this.log(new KeyStore(resolveUserDir()).path);
+    this.log(new KeyStore(this.userDir()).path);
   }
 }

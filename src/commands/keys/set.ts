@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../../cli/command.js';
+import { KeyStore } from '../../keys.js';
 import { readSecret } from '../../services/read-secret.js';
 
 export default class KeysSet extends Command {
@@ -19,9 +20,9 @@ atomically and readable only by you (mode 0600).`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(KeysSet);
-    const llm = await this.llm();
-    await llm.keys.names(); // Refuse early if keys.json is corrupt, before asking for a value.
+    const keys = new KeyStore(this.userDir());
+    await keys.names(); // Refuse early if keys.json is corrupt, before asking for a value.
     const value = flags.value ?? (await readSecret('Enter key: '));
-    await llm.keys.set(args.name, value);
+    await keys.set(args.name, value);
   }
 }

@@ -1,5 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '../../cli/command.js';
+import { DefaultModelStore } from '../../default-model.js';
 
 export default class ModelsDefault extends Command {
   static override summary = 'Show or set the default model.';
@@ -14,11 +15,11 @@ export default class ModelsDefault extends Command {
 
   async run(): Promise<void> {
     const { args } = await this.parse(ModelsDefault);
-    const llm = await this.llm();
     if (!args.model) {
-      this.log(await llm.defaultModel.get());
+      this.log(await new DefaultModelStore(this.userDir()).get());
       return;
     }
+    const llm = await this.llm();
     const model = await llm.getModel(args.model);
     await llm.defaultModel.set(model.id);
   }
