@@ -65,7 +65,8 @@ export class PluginInstaller {
     const editable = await Promise.all((options.editable ?? []).map((path) => this.editableEntry(resolve(this.context.cwd, path))));
     const npmSpecs = targets.map((t) => {
       if (t.type === 'directory' || t.type === 'file') return t.fetchSpec!;
-      const unversioned = t.type === 'tag' && t.fetchSpec === 'latest';
+      // A bare name parses as the range `*`; npm would then keep an installed version that fits.
+      const unversioned = (t.type === 'range' && t.fetchSpec === '*') || (t.type === 'tag' && t.fetchSpec === 'latest');
       return options.upgrade && t.registry && unversioned ? `${t.name}@latest` : t.raw;
     });
     const what = [...specs, ...(options.editable ?? [])].join(', ');

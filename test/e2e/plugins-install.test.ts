@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSyn
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FakeNpmRegistry } from '../helpers/fake-npm-registry.js';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -99,6 +100,29 @@ describe('llm plugins install / uninstall', () => {
     expect((await run(['plugins'])).stdout).toMatch(/No plugins installed/);
     expect((await run(['-m', 'markov', 'x'])).stderr).toMatch(/Unknown model 'markov'/);
     expect((await run(['--help'])).stdout).not.toContain('markov stats');
+  });
+
+  it('installs a package by name from the registry, a given version, and --upgrade to the latest', async () => {
+    // Publish 0.1.0 (the example as built) and a 0.2.0 of it to a registry on loopback.
+    const next = join(work.path, 'markov-0.2.0');
+    execFileSync('cp', ['-r', join(repoRoot, 'plugins', 'markov'), next]);
+    const pkg = JSON.parse(readFileSync(join(next, 'package.json'), 'utf8')) as { version: string };
+    writeFileSync(join(next, 'package.json'), JSON.stringify({ ...pkg, version: '0.2.0' }));
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', next], { cwd: next, encoding: 'utf8' })) as { filename: string }[];
+    const registry = await new FakeNpmRegistry([
+      { name: 'llm-markov', version: '0.1.0', tarball },
+      { name: 'llm-markov', version: '0.2.0', tarball: join(next, packed[0]!.filename) },
+    ]).start();
+    try {
+      const viaRegistry = { npm_config_registry: registry.url };
+      expect((await run(['install', 'llm-markov@0.1.0'], viaRegistry)).stdout).toBe('Installed llm-markov 0.1.0 (plugin markov; hooks: registerModels, registerCommands)\n');
+      expect((await run(['install', '--upgrade', 'llm-markov'], viaRegistry)).stdout).toBe('Installed llm-markov 0.2.0 (plugin markov; hooks: registerModels, registerCommands)\n');
+      expect(JSON.parse(readFileSync(join(user, 'plugins', 'package.json'), 'utf8')).dependencies).toEqual({ 'llm-markov': '^0.2.0' });
+      expect(registry.requests).toContain('llm-markov/-/llm-markov-0.2.0.tgz');
+      expect((await run(['-m', 'markov', '-o', 'length', '3', 'a b c'])).code).toBe(0);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('uninstalls by plugin name and asks for confirmation unless -y', async () => {
