@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collect, repoRoot, runCli, startCli } from '../helpers/run-cli.js';
+import { spawn } from 'node:child_process';
+import { cliEnv, cliPath, collect, repoRoot, runCli, startCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // The built CLI (npm test builds first) run as a child process with a temp user directory.
@@ -139,6 +140,24 @@ describe('models, keys, aliases, plugins', () => {
     expect((await run(['keys', 'get', 'openai'])).stdout).toBe('sk-secret-value\n');
     expect((await run(['keys', 'path'])).stdout).toBe(`${file}\n`);
     expect((await run(['keys', 'set', 'empty'], { input: '\n' })).stderr).toMatch(/The key is empty/);
+  });
+
+  it('reads a key typed at a terminal without echoing it', async () => {
+    // script(1) gives the CLI a real pseudo-terminal; the key is typed after the prompt appears.
+    const child = spawn('script', ['-qec', `${process.execPath} ${cliPath} keys set openai`, '/dev/null'], {
+      env: cliEnv(dir.path),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('Enter key:')) child.stdin!.write('sk-typed-secret\r');
+    });
+    const result = await collect(child);
+    expect(result.code).toBe(0);
+    expect(seen).toContain('Enter key:');
+    expect(seen).not.toContain('sk-typed-secret');
+    expect(JSON.parse(readFileSync(join(dir.path, 'keys.json'), 'utf8')).openai).toBe('sk-typed-secret');
   });
 
   it('manages aliases in aliases.json', async () => {
