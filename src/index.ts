@@ -24,7 +24,15 @@ export {
 export { definePlugin, type Plugin, type PluginContext, type PluginFunction, type PluginObject } from './plugin.js';
 export type { CommandClass, CommandEntry, CommandLoader } from './commands-registry.js';
 export type { Metric, MetricValue } from './metrics.js';
-export type { JsonSchema } from './json-schema.js';
+export { parseJsonReply, type JsonSchema } from './json-schema.js';
+export {
+  jsonInstruction,
+  promptForJson,
+  retryMessage,
+  StructuredOutputError,
+  type JsonRequest,
+  type JsonResult,
+} from './structured/prompt-for-json.js';
 export { resolveUserDir } from './user-dir.js';
 export {
   ConfigError,

@@ -64,3 +64,12 @@ export function describeSchemaError(error: ErrorObject, data: unknown): string {
       return `${where} ${error.message ?? 'is invalid'} (got ${JSON.stringify(valueAt(data, error.instancePath))})`;
   }
 }
+
+/**
+ * The JSON value in a model's reply: the reply itself, or the contents of a Markdown code fence
+ * around it (models often add one). Throws SyntaxError if it does not parse.
+ */
+export function parseJsonReply(text: string): unknown {
+  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n\s*```/.exec(text);
+  return JSON.parse(fenced ? fenced[1]! : text.trim());
+}

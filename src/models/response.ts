@@ -1,6 +1,6 @@
 import { LlmError, MissingKeyError, messageOf } from '../errors.js';
 import type { LogContext } from '../hooks.js';
-import { compileSchema, describeSchemaError } from '../json-schema.js';
+import { compileSchema, describeSchemaError, parseJsonReply } from '../json-schema.js';
 import { newId, utcNow } from '../util/ids.js';
 import type { Conversation } from './conversation.js';
 import type { Model } from './model.js';
@@ -143,7 +143,7 @@ export class Response implements AsyncIterable<string> {
     const text = await this.text();
     let data: unknown;
     try {
-      data = JSON.parse(extractJson(text));
+      data = parseJsonReply(text);
     } catch (error) {
       throw new LlmError(`The reply from ${this.model.id} is not valid JSON: ${messageOf(error)}`, { cause: text });
     }
@@ -241,10 +241,4 @@ async function resolveKeyWithoutHost(model: Model, explicit: string | undefined)
   const fromEnv = model.keyEnvVar ? process.env[model.keyEnvVar] : undefined;
   if (fromEnv) return fromEnv;
   throw new MissingKeyError(model.id, model.needsKey, model.keyEnvVar);
-}
-
-/** The JSON inside a reply that may wrap it in a Markdown code fence. */
-function extractJson(text: string): string {
-  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n\s*```/.exec(text);
-  return fenced ? fenced[1]! : text;
 }
