@@ -34,6 +34,7 @@ export {
   OptionsError,
   PluginConflictError,
   PluginError,
+  TemplateError,
   UnknownModelError,
   UsageError,
 } from './errors.js';
