@@ -83,3 +83,6 @@ export class InterruptedError extends LlmError {
     super('Aborted.', { exitCode: 130 });
   }
 }
+
+/** A prompt template that cannot be found, read or used; the message names the file and the fix. */
+export class TemplateError extends LlmError {}

@@ -42,6 +42,7 @@ export {
   OptionsError,
   PluginConflictError,
   PluginError,
+  TemplateError,
   UnknownModelError,
   UsageError,
 } from './errors.js';

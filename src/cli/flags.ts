@@ -20,5 +20,17 @@ export const modelFlags = {
   'no-stream': Flags.boolean({ summary: 'Wait for the whole response instead of streaming it.' }),
 };
 
+/** Template flags shared by `llm prompt` and `llm chat`. */
+export const templateFlags = {
+  template: Flags.string({ char: 't', summary: 'Template to use: a name (see llm templates) or a path to a YAML file.', helpValue: 'NAME' }),
+  param: Flags.string({
+    char: 'p',
+    summary: 'A template variable as a name and a value, e.g. -p voice GlaDOS (repeatable).',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'KEY VALUE',
+  }),
+};
+
 /** The flags whose values are `KEY VALUE` pairs. */
-export const PAIRED_FLAGS = ['-o', '--option'];
+export const PAIRED_FLAGS = ['-o', '--option', '-p', '--param'];

@@ -3,6 +3,9 @@ import { UsageError } from '../errors.js';
 /** Joins a flag's key and value in one token; NUL cannot occur in a real argument. */
 const SEPARATOR = '\u0000';
 
+/** A key and value to show in the error for each flag (default: a model option). */
+const EXAMPLES: Readonly<Record<string, string>> = { '-p': 'voice GlaDOS', '--param': 'voice GlaDOS' };
+
 /**
  * oclif flags take one value, but `-o KEY VALUE` (the Python llm's form) takes two: this joins
  * the two tokens after each of `flags` into one, for `parseKeyValues` to split again.
@@ -22,7 +25,7 @@ export function pairKeyValueArgs(argv: readonly string[], flags: readonly string
     const key = argv[i + 1];
     const value = argv[i + 2];
     if (key === undefined || value === undefined) {
-      throw new UsageError(`${token} takes a key and a value, e.g. ${token} temperature 0.5`);
+      throw new UsageError(`${token} takes a key and a value, e.g. ${token} ${EXAMPLES[token] ?? 'temperature 0.5'}`);
     }
     result.push(token, `${key}${SEPARATOR}${value}`);
     i += 2;

@@ -1,24 +1,36 @@
 import { Command } from '../cli/command.js';
-import { modelFlags, PAIRED_FLAGS } from '../cli/flags.js';
+import { modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { InterruptedError } from '../errors.js';
 import { runChat } from '../services/chat-session.js';
+import { prepareChat } from '../services/prepare-prompt.js';
 
 export default class Chat extends Command {
   static override summary = 'Chat with a model: one conversation, one prompt per line.';
 
   static override description = `Type 'exit' or 'quit' (or press Ctrl-D) to leave. Type '!multi' to enter several lines, then '!end'.
-Ctrl-C while the model answers stops that answer; Ctrl-C at the prompt leaves the chat.`;
+Ctrl-C while the model answers stops that answer; Ctrl-C at the prompt leaves the chat.
 
-  static override examples = ['<%= config.bin %> chat -m echo', '<%= config.bin %> chat -m 4o-mini -s "You are a patient tutor" -o temperature 0.2'];
+With -t NAME every line you type goes through the template, as llm -t does with a prompt; its system prompt goes with the first line.`;
 
-  static override flags = { ...modelFlags };
+  static override examples = [
+    '<%= config.bin %> chat -m echo',
+    '<%= config.bin %> chat -m 4o-mini -s "You are a patient tutor" -o temperature 0.2',
+    '<%= config.bin %> chat -t translate -p language German',
+  ];
+
+  static override flags = { ...modelFlags, ...templateFlags };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Chat, pairKeyValueArgs(this.argv, PAIRED_FLAGS));
     const llm = await this.llm();
-    const model = await llm.getModel(flags.model);
-    const options = await model.validateOptions(parseKeyValues(flags.option), { fromCli: true });
+    const { model, system, options, transform } = await prepareChat(llm, {
+      model: flags.model,
+      system: flags.system,
+      options: parseKeyValues(flags.option),
+      template: flags.template,
+      params: parseKeyValues(flags.param),
+    });
 
     let answering: AbortController | undefined;
     const onSigint = () => {
@@ -29,8 +41,9 @@ Ctrl-C while the model answers stops that answer; Ctrl-C at the prompt leaves th
     try {
       await runChat({
         model,
-        system: flags.system,
+        system,
         options,
+        transform,
         key: flags.key,
         stream: !flags['no-stream'],
         input: process.stdin,

@@ -1,11 +1,13 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../cli/command.js';
-import { modelFlags, PAIRED_FLAGS } from '../cli/flags.js';
+import { modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
 import { withInterrupt } from '../cli/interrupt.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
-import { readPrompt } from '../services/read-prompt.js';
+import { preparePrompt } from '../services/prepare-prompt.js';
+import { saveTemplateFromPrompt } from '../services/save-template.js';
+import { writeExtracted } from '../services/write-extracted.js';
 import { formatUsage, writeResponse } from '../services/write-response.js';
 
 export default class Prompt extends Command {
@@ -13,23 +15,35 @@ export default class Prompt extends Command {
 
   static override description = `\`llm "..."\` is short for \`llm prompt "..."\`. Piped stdin comes first, then the
 prompt arguments. Options are checked against the model's options schema before any request.
-Every response is logged unless logging is off (see the sqlite-logger plugin).`;
+Every response is logged unless logging is off (see the sqlite-logger plugin).
+
+-t NAME fills in a template (see llm templates): $input becomes your input, other $variables come from -p KEY VALUE or the template's defaults. -m, -s and -o win over the template's own values.
+
+--save NAME stores the prompt, -s, -m, -o and -p (as defaults) as a template instead of running it; --force replaces an existing one.`;
 
   static override examples = [
     '<%= config.bin %> "Ten names for a pet pelican"',
     '<%= config.bin %> -m echo -s "Answer briefly" "What is a pelican?"',
     'cat notes.txt | <%= config.bin %> "Summarize these notes"',
     '<%= config.bin %> -m echo -o delay 50 "Stream this slowly"',
+    'git diff --staged | <%= config.bin %> -t commit-message',
+    '<%= config.bin %> -t translate -p language French "Where is the station?"',
+    '<%= config.bin %> -s "Summarize this in the voice of $voice" -p voice GlaDOS --save glados',
   ];
 
   static override strict = false;
 
   static override args = {
-    prompt: Args.string({ description: 'The prompt (several words are joined with spaces).' }),
+    // ignoreStdin: oclif would read piped stdin into this argument itself (trimmed, and only what
+    // arrives within 10 ms); readPrompt reads all of it, unchanged.
+    prompt: Args.string({ description: 'The prompt (several words are joined with spaces).', ignoreStdin: true }),
   };
 
   static override flags = {
     ...modelFlags,
+    ...templateFlags,
+    save: Flags.string({ summary: 'Save the prompt, -s, -m, -o and -p values as template NAME instead of running it.', helpValue: 'NAME' }),
+    force: Flags.boolean({ summary: 'With --save: replace an existing template of that name.', dependsOn: ['save'] }),
     'no-log': Flags.boolean({ char: 'n', summary: 'Do not log this prompt and response.', exclusive: ['log'] }),
     log: Flags.boolean({ summary: 'Log this prompt and response even when logging is off.' }),
     usage: Flags.boolean({ char: 'u', summary: 'Show token usage on stderr.' }),
@@ -42,19 +56,24 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).`;
     if (unknown) throw new UsageError(`Unknown flag ${unknown}. See 'llm prompt --help' (use -- before a prompt that starts with -).`);
 
     const llm = await this.llm();
-    const model = await llm.getModel(flags.model);
-    const options = await model.validateOptions(parseKeyValues(flags.option), { fromCli: true });
-    const text = await readPrompt(words);
+    const args = { words, model: flags.model, system: flags.system, options: parseKeyValues(flags.option), template: flags.template, params: parseKeyValues(flags.param) };
+    if (flags.save !== undefined) {
+      const saved = await saveTemplateFromPrompt(llm, { ...args, name: flags.save, force: flags.force });
+      if (saved.hidesBundled) llm.warn(`your template '${flags.save}' now hides the bundled template of that name`);
+      return;
+    }
+    const prepared = await preparePrompt(llm, args);
     await withInterrupt(async (signal) => {
-      const response = model.prompt(text, {
-        system: flags.system,
-        options,
+      const response = prepared.model.prompt(prepared.prompt, {
+        system: prepared.system,
+        options: prepared.options,
+        schema: prepared.schema,
         key: flags.key,
-        stream: !flags['no-stream'],
+        stream: !flags['no-stream'] && !prepared.extract,
         signal,
         log: flags['no-log'] ? false : { force: flags.log },
       });
-      await writeResponse(response);
+      await (prepared.extract ? writeExtracted(response, prepared.extract) : writeResponse(response));
       if (flags.usage) process.stderr.write(`Token usage: ${formatUsage(await response.usage())}\n`);
     });
   }

@@ -9,6 +9,8 @@ export interface ChatSettings {
   /** Sent with the first turn; it stays in the conversation's history after that. */
   readonly system?: string | undefined;
   readonly options: Readonly<Record<string, unknown>>;
+  /** Turns each line typed into the prompt sent (`llm chat -t`). */
+  readonly transform?: ((line: string) => string) | undefined;
   readonly key?: string | undefined;
   readonly stream: boolean;
   /** Continue this conversation instead of starting a new one. */
@@ -55,7 +57,7 @@ export async function runChat(settings: ChatSettings): Promise<Conversation> {
       const turn = settings.turnSignal();
       try {
         const options: PromptOptions = { system, options: settings.options, key: settings.key, stream: settings.stream, signal: turn.signal };
-        await writeResponse(conversation.prompt(text, options), output);
+        await writeResponse(conversation.prompt(settings.transform ? settings.transform(text) : text, options), output);
         system = undefined;
       } catch (error) {
         if (!turn.signal.aborted) throw error;

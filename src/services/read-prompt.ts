@@ -13,12 +13,17 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
  * terminal. Nothing at all is a usage error that says how to give a prompt.
  */
 export async function readPrompt(words: readonly string[], stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
-  const fromArgs = words.join(' ');
-  const fromStdin = stdin.isTTY ? '' : await readAll(stdin);
-  const parts = [fromStdin, fromArgs].filter((part) => part.trim() !== '');
-  const text = parts.length === 2 ? `${fromStdin}${fromStdin.endsWith('\n') ? '' : ' '}${fromArgs}` : (parts[0] ?? '');
+  const text = await readInput(words, stdin);
   if (text.trim() === '') {
     throw new UsageError('No prompt given: pass one as an argument (llm "Ten names for a pet pelican") or pipe text to llm.');
   }
   return text;
+}
+
+/** Like `readPrompt`, but no input at all is an empty string (templates and `--save` may need none). */
+export async function readInput(words: readonly string[], stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
+  const fromArgs = words.join(' ');
+  const fromStdin = stdin.isTTY ? '' : await readAll(stdin);
+  const parts = [fromStdin, fromArgs].filter((part) => part.trim() !== '');
+  return parts.length === 2 ? `${fromStdin}${fromStdin.endsWith('\n') ? '' : ' '}${fromArgs}` : (parts[0] ?? '');
 }

@@ -38,9 +38,14 @@ describe('lazy loading', () => {
     expect(modules.filter((m) => /cosmiconfig|@oclif|tapable/.test(m))).toEqual([]);
   });
 
-  it('a prompt loads ajv (to check options) but no HTTP client or UI', async () => {
+  it('a prompt loads ajv (to check options) but no HTTP client, UI or YAML', async () => {
     const modules = await loadedModules(['-m', 'echo', 'hi']);
     expect(modules.some((m) => m.includes('/node_modules/ajv/'))).toBe(true);
-    expect(modules.filter((m) => /\/node_modules\/(ink|react|undici)\//.test(m))).toEqual([]);
+    expect(modules.filter((m) => /\/node_modules\/(ink|react|undici|yaml)\//.test(m))).toEqual([]);
+  });
+
+  it('a prompt with a template loads YAML', async () => {
+    const modules = await loadedModules(['-m', 'echo', '-t', 'summarize', 'hi']);
+    expect(modules.some((m) => m.includes('/node_modules/yaml/'))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -34,6 +34,12 @@ describe('the npm package', () => {
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
   });
 
+  it('ships every bundled template', () => {
+    const bundled = readdirSync(join(repoRoot, 'templates')).map((name) => `templates/${name}`);
+    expect(bundled).toEqual(expect.arrayContaining(['templates/summarize.yaml', 'templates/explain-code.yaml', 'templates/commit-message.yaml']));
+    expect(files.filter((f) => f.startsWith('templates/')).sort()).toEqual(bundled.sort());
+  });
+
   it('installs into a fresh prefix, and that copy lists the default plugins’ models and runs them', async () => {
     const prefix = join(dir.path, 'prefix');
     npm(['install', '--prefix', prefix, '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir.path);
@@ -45,5 +51,8 @@ describe('the npm package', () => {
     expect(models.stdout).toMatch(/^Echo: echo$/m);
     const prompt = await runCli(['-m', 'echo', 'from the installed copy'], dir.path, { bin, env: { LLM_USER_PATH: user } });
     expect(prompt.stdout).toContain('Prompt: from the installed copy');
+    const templated = await runCli(['-m', 'echo', '-t', 'translate', '-p', 'language', 'French', 'hello'], dir.path, { bin, env: { LLM_USER_PATH: user } });
+    expect(templated).toMatchObject({ code: 0, stderr: '' });
+    expect(templated.stdout).toMatch(/^System: Translate the text you are given into French\./m);
   }, 300_000);
 });

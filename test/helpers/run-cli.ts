@@ -24,6 +24,8 @@ export interface RunOptions {
   cwd?: string;
   /** Text for stdin; stdin is closed after it (or at once when omitted). */
   input?: string;
+  /** Leave stdin open for the test to write to (startCli only). */
+  keepStdinOpen?: boolean;
   /** Run a different CLI entry (e.g. an installed copy). */
   bin?: string;
 }
@@ -52,7 +54,7 @@ export function startCli(args: readonly string[], userDir: string, options: RunO
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
-  else child.stdin!.end();
+  else if (!options.keepStdinOpen) child.stdin!.end();
   return child;
 }
 

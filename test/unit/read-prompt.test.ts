@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { UsageError } from '../../src/errors.js';
-import { readPrompt } from '../../src/services/read-prompt.js';
+import { readInput, readPrompt } from '../../src/services/read-prompt.js';
 
 function stdin(text: string | undefined): NodeJS.ReadStream {
   const stream = Readable.from(text === undefined ? [] : [Buffer.from(text)]) as unknown as NodeJS.ReadStream;
@@ -28,5 +28,13 @@ describe('readPrompt', () => {
   it('is a usage error when there is no prompt at all', async () => {
     await expect(readPrompt([], stdin(''))).rejects.toThrow(UsageError);
     await expect(readPrompt(['  '], stdin(undefined))).rejects.toThrow(/No prompt given/);
+  });
+});
+
+describe('readInput', () => {
+  it('is the same text as readPrompt, but empty when there is none', async () => {
+    expect(await readInput(['explain'], stdin('line 1\n'))).toBe('line 1\nexplain');
+    expect(await readInput([], stdin(''))).toBe('');
+    expect(await readInput([], stdin(undefined))).toBe('');
   });
 });

@@ -1,0 +1,153 @@
+import { LlmError, OptionsError, TemplateError, UnknownModelError, UsageError, messageOf } from '../errors.js';
+import { compileSchema, type JsonSchema } from '../json-schema.js';
+import type { Llm } from '../llm.js';
+import type { Model } from '../models/model.js';
+import { applyTemplate, checkVariables, templateValues, unusedParams } from '../templates/apply.js';
+import { TemplateStore } from '../templates/store.js';
+import { substitute } from '../templates/substitute.js';
+import type { Template } from '../templates/template.js';
+import { readInput, readPrompt } from './read-prompt.js';
+
+/** What the command line says about a prompt, before any template is applied. */
+export interface PromptArguments {
+  /** Prompt words (joined with spaces, after piped stdin). */
+  readonly words: readonly string[];
+  /** `-m`: wins over the template's model. */
+  readonly model?: string | undefined;
+  /** `-s`: wins over the template's system prompt. */
+  readonly system?: string | undefined;
+  /** `-o KEY VALUE` pairs, as strings: win over the template's options. */
+  readonly options: Readonly<Record<string, string>>;
+  /** `-t`: a template name, or a path to a template file. */
+  readonly template?: string | undefined;
+  /** `-p KEY VALUE` pairs: the template's variables. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Where piped input comes from (default: process.stdin). */
+  readonly stdin?: NodeJS.ReadStream | undefined;
+}
+
+/** A prompt ready to send: the model and everything `model.prompt()` needs. */
+export interface PreparedPrompt {
+  readonly model: Model;
+  readonly prompt: string;
+  readonly system: string | undefined;
+  /** Checked options: `-o`, then the template's, then the model's defaults. */
+  readonly options: Record<string, unknown>;
+  readonly schema: JsonSchema | undefined;
+  /** Print only a fenced code block of the reply: the first, or the last. */
+  readonly extract: 'first' | 'last' | undefined;
+}
+
+/**
+ * Turns `llm prompt` arguments into a prompt: without `-t`, the model, options and text as given;
+ * with `-t`, the template filled in (see `applyTemplate`), its model, options, schema and extract
+ * setting applied below the command line's own flags.
+ */
+export async function preparePrompt(llm: Llm, args: PromptArguments): Promise<PreparedPrompt> {
+  if (args.template === undefined) {
+    rejectParamsWithoutTemplate(args.params);
+    const model = await llm.getModel(args.model);
+    const options = await model.validateOptions(args.options, { fromCli: true });
+    const prompt = await readPrompt(args.words, args.stdin);
+    return { model, prompt, system: args.system, options, schema: undefined, extract: undefined };
+  }
+  const template = await new TemplateStore(llm.userDir).load(args.template);
+  for (const warning of unusedParams(template, args.params)) llm.warn(warning);
+  const model = await templateModel(llm, template, args.model);
+  const options = await templateOptions(model, template, args.options);
+  const schema = await templateSchema(model, template);
+  const applied = applyTemplate(template, { input: await readInput(args.words, args.stdin), params: args.params });
+  return {
+    model,
+    prompt: applied.prompt,
+    system: args.system ?? applied.system,
+    options,
+    schema,
+    extract: template.extract_last ? 'last' : template.extract ? 'first' : undefined,
+  };
+}
+
+/** What `llm chat` needs from a template: applied once up front, then to every line typed. */
+export interface PreparedChat {
+  readonly model: Model;
+  readonly system: string | undefined;
+  readonly options: Record<string, unknown>;
+  /** Turns a line the user typed into the prompt to send. */
+  readonly transform: ((line: string) => string) | undefined;
+}
+
+/** Like `preparePrompt`, for `llm chat`: the input comes later, one line at a time. */
+export async function prepareChat(llm: Llm, args: Omit<PromptArguments, 'words' | 'stdin'>): Promise<PreparedChat> {
+  if (args.template === undefined) {
+    rejectParamsWithoutTemplate(args.params);
+    const model = await llm.getModel(args.model);
+    return { model, system: args.system, options: await model.validateOptions(args.options, { fromCli: true }), transform: undefined };
+  }
+  const template = await new TemplateStore(llm.userDir).load(args.template);
+  for (const warning of unusedParams(template, args.params)) llm.warn(warning);
+  const model = await templateModel(llm, template, args.model);
+  const options = await templateOptions(model, template, args.options);
+  if (template.schema_object) throw new UsageError(`${template.origin.label} has a schema_object, which llm chat does not support: use it with llm -t instead.`);
+  const values = templateValues(template, args.params, '');
+  checkVariables(template, values);
+  return {
+    model,
+    system: args.system ?? (template.system ? substitute(template.system, values) : undefined),
+    options,
+    transform: (line) => applyTemplate(template, { input: line, params: args.params }).prompt,
+  };
+}
+
+/**
+ * The model for a template: `-m`, else the template's model, else the default model. A template
+ * naming a model that is not available is an error naming the template.
+ */
+export async function templateModel(llm: Llm, template: Pick<Template, 'model' | 'origin'>, explicit: string | undefined): Promise<Model> {
+  if (explicit !== undefined || template.model === undefined) return llm.getModel(explicit);
+  try {
+    return await llm.getModel(template.model);
+  } catch (error) {
+    if (!(error instanceof UnknownModelError)) throw error;
+    const hint = error.suggestions.length > 0 ? ` Did you mean ${error.suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
+    throw new TemplateError(
+      `${template.origin.label} asks for model '${template.model}', which is not available.${hint} Pass -m MODEL to use another (see 'llm models'), or fix the template (${template.origin.fix}).`,
+    );
+  }
+}
+
+/**
+ * Options for a prompt with a template: `-o` values win over the template's options; the model's
+ * defaults fill the rest. A template option the model rejects is an error naming the template.
+ */
+export async function templateOptions(model: Model, template: Pick<Template, 'options' | 'origin'>, cli: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
+  const fromTemplate = template.options ?? {};
+  if (Object.keys(fromTemplate).length > 0) {
+    try {
+      await model.validateOptions(fromTemplate, { fromCli: true });
+    } catch (error) {
+      if (!(error instanceof OptionsError)) throw error;
+      throw new TemplateError(`${template.origin.label} has options that do not fit: ${error.message}. Fix the template (${template.origin.fix}) or pick another model with -m.`);
+    }
+  }
+  return model.validateOptions({ ...fromTemplate, ...cli }, { fromCli: true });
+}
+
+/** The template's schema_object, checked: a valid JSON Schema, for a model that supports schemas. */
+async function templateSchema(model: Model, template: Template): Promise<JsonSchema | undefined> {
+  const schema = template.schema_object;
+  if (!schema) return undefined;
+  try {
+    await compileSchema(schema);
+  } catch (error) {
+    throw new TemplateError(`${template.origin.label} has a schema_object that is not a valid JSON Schema: ${messageOf(error)}. Fix the template (${template.origin.fix}).`);
+  }
+  if (!model.supportsSchema) {
+    throw new LlmError(`${template.origin.label} has a schema_object, but model '${model.id}' does not support schemas. Pick a model that does with -m (see 'llm models --options').`);
+  }
+  return schema;
+}
+
+function rejectParamsWithoutTemplate(params: Readonly<Record<string, string>>): void {
+  const [name] = Object.keys(params);
+  if (name !== undefined) throw new UsageError(`-p ${name} sets a template variable, but no template is given: add -t NAME (or --save NAME to store it as a default).`);
+}

@@ -1,0 +1,61 @@
+import type { JsonSchema } from '../json-schema.js';
+import type { Llm } from '../llm.js';
+import { unusedParams } from '../templates/apply.js';
+import { saveTemplate, type SavedTemplate } from '../templates/save.js';
+import { checkTemplateName, TemplateStore } from '../templates/store.js';
+import type { TemplateFields } from '../templates/template.js';
+import type { PromptArguments } from './prepare-prompt.js';
+import { templateModel, templateOptions } from './prepare-prompt.js';
+import { readInput } from './read-prompt.js';
+
+/** `llm ... --save NAME`: the prompt's arguments, and where to save them. */
+export interface SaveArguments extends PromptArguments {
+  /** The template name to save as. */
+  readonly name: string;
+  /** Replace an existing template of that name. */
+  readonly force?: boolean | undefined;
+  /** A JSON Schema for the reply (`--schema`); wins over the `-t` template's schema_object. */
+  readonly schema?: JsonSchema | undefined;
+}
+
+/**
+ * Saves the current prompt as a template instead of running it, as the Python llm's `--save`
+ * does: the prompt (piped stdin and arguments, with `$input` and `$name` kept as written), `-s`,
+ * `-m` (stored as the model's id), `-o` (checked against the model, stored typed), `-p` (stored as
+ * defaults) and the schema. With `-t`, that template is the starting point and the command line's
+ * values replace or extend its own.
+ */
+export async function saveTemplateFromPrompt(llm: Llm, args: SaveArguments): Promise<SavedTemplate> {
+  const store = new TemplateStore(llm.userDir);
+  checkTemplateName(args.name);
+  const base = args.template === undefined ? undefined : await store.load(args.template);
+  const input = await readInput(args.words, args.stdin);
+
+  const origin = base?.origin ?? { label: `Template '${args.name}'`, path: store.userPath(args.name), fix: 'check the command line' };
+  const rawOptions = { ...base?.options, ...args.options };
+  const modelName = args.model ?? base?.model;
+  let modelId: string | undefined;
+  let options: Record<string, unknown> | undefined;
+  if (modelName !== undefined || Object.keys(rawOptions).length > 0) {
+    const model = await templateModel(llm, { model: base?.model, origin }, args.model);
+    if (modelName !== undefined) modelId = model.id;
+    if (Object.keys(rawOptions).length > 0) {
+      const checked = await templateOptions(model, { options: base?.options, origin }, args.options);
+      options = Object.fromEntries(Object.keys(rawOptions).map((key) => [key, checked[key]]));
+    }
+  }
+
+  const fields: TemplateFields = {
+    model: modelId,
+    prompt: input.trim() !== '' ? input : base?.prompt,
+    system: args.system ?? base?.system,
+    defaults: { ...base?.defaults, ...args.params },
+    extract: base?.extract || undefined,
+    extract_last: base?.extract_last || undefined,
+    schema_object: args.schema ?? base?.schema_object,
+    options,
+  };
+  const saved = { label: `Template '${args.name}'`, path: store.userPath(args.name), fix: 'check the command line' };
+  for (const warning of unusedParams({ ...fields, origin: saved }, args.params)) llm.warn(warning);
+  return saveTemplate(store, args.name, fields, { force: args.force });
+}
