@@ -25,6 +25,7 @@ export { definePlugin, type Plugin, type PluginContext, type PluginFunction, typ
 export type { CommandClass, CommandEntry, CommandLoader } from './commands-registry.js';
 export type { Metric, MetricValue } from './metrics.js';
 export type { JsonSchema } from './json-schema.js';
+export { multiSchema, schemaDsl } from './services/schema-arg.js';
 export { resolveUserDir } from './user-dir.js';
 export {
   ConfigError,
