@@ -20,6 +20,11 @@ export interface LlmConfig {
   readonly plugins: readonly ConfiguredPlugin[];
   /** Default plugins switched on (true) or off (false) by name. */
   readonly defaultPlugins: Readonly<Record<string, boolean>>;
+  /**
+   * Options for default plugins, by name: `defaultPlugins: { openai: { timeout: 120 } }` switches
+   * the plugin on and hands it these options as `context.options`.
+   */
+  readonly defaultPluginOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** The config files read, user directory's first. */
   readonly files: readonly string[];
 }
@@ -63,12 +68,16 @@ export async function loadConfig(
   }
   const plugins: ConfiguredPlugin[] = [];
   const defaultPlugins: Record<string, boolean> = {};
+  const defaultPluginOptions: Record<string, Record<string, unknown>> = {};
   for (const { config, filepath } of found) {
     const parsed = parseConfig(config, filepath, warn);
     plugins.push(...parsed.plugins);
     Object.assign(defaultPlugins, parsed.defaultPlugins);
+    for (const [name, options] of Object.entries(parsed.defaultPluginOptions)) {
+      defaultPluginOptions[name] = { ...defaultPluginOptions[name], ...options };
+    }
   }
-  return { plugins, defaultPlugins, files: found.map((f) => f.filepath) };
+  return { plugins, defaultPlugins, defaultPluginOptions, files: found.map((f) => f.filepath) };
 }
 
 type Explorer = { search(from: string): Promise<{ config: unknown; filepath: string; isEmpty?: boolean } | null> };
@@ -92,7 +101,11 @@ function oneLine(message: string): string {
     .join(' ');
 }
 
-function parseConfig(config: unknown, file: string, warn: (message: string) => void): { plugins: ConfiguredPlugin[]; defaultPlugins: Record<string, boolean> } {
+function parseConfig(
+  config: unknown,
+  file: string,
+  warn: (message: string) => void,
+): Pick<LlmConfig, 'plugins' | 'defaultPlugins' | 'defaultPluginOptions'> {
   const bad = (what: string) => new ConfigError(`Config file ${file}: ${what}.`);
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw bad('the config must be an object');
   const record = config as Record<string, unknown>;
@@ -115,12 +128,22 @@ function parseConfig(config: unknown, file: string, warn: (message: string) => v
   }
   const switches = record.defaultPlugins ?? {};
   if (typeof switches !== 'object' || switches === null || Array.isArray(switches)) {
-    throw bad("'defaultPlugins' must map plugin names to true or false, e.g. { \"openai\": false }");
+    throw bad("'defaultPlugins' must map plugin names to true, false or an options object, e.g. { \"openai\": false }");
   }
-  for (const [name, on] of Object.entries(switches)) {
-    if (typeof on !== 'boolean') throw bad(`'defaultPlugins.${name}' must be true or false`);
+  const defaultPlugins: Record<string, boolean> = {};
+  const defaultPluginOptions: Record<string, Record<string, unknown>> = {};
+  for (const [name, value] of Object.entries(switches as Record<string, unknown>)) {
+    if (typeof value === 'boolean') {
+      defaultPlugins[name] = value;
+    } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // An options object switches the plugin on and configures it.
+      defaultPlugins[name] = true;
+      defaultPluginOptions[name] = value as Record<string, unknown>;
+    } else {
+      throw bad(`'defaultPlugins.${name}' must be true, false or an object of options for the plugin`);
+    }
   }
-  return { plugins, defaultPlugins: switches as Record<string, boolean> };
+  return { plugins, defaultPlugins, defaultPluginOptions };
 }
 
 /** The config file names, for help text. */

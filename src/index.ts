@@ -33,6 +33,7 @@ export {
   type JsonRequest,
   type JsonResult,
 } from './structured/prompt-for-json.js';
+export { multiSchema, schemaDsl } from './services/schema-arg.js';
 export { resolveUserDir } from './user-dir.js';
 export {
   ConfigError,

@@ -187,7 +187,7 @@ export class Llm implements ModelHost {
     const loadInstalled = options.loadInstalled ?? true;
     const config: LlmConfig = loadInstalled
       ? await loadConfig({ cwd: options.cwd ?? process.cwd(), userDir: this.userDir, warn: this.warn })
-      : { plugins: [], defaultPlugins: {}, files: [] };
+      : { plugins: [], defaultPlugins: {}, defaultPluginOptions: {}, files: [] };
     const sources: PluginSource[] = [];
     if (loadInstalled) {
       sources.push(...(await installedPluginSources(options.pluginsDir ?? pluginsDir(this.userDir))));
@@ -212,9 +212,11 @@ export class Llm implements ModelHost {
     }
     if (options.defaultPlugins ?? true) {
       for (const plugin of await defaultPluginSources()) {
-        const resolvedDefault = await resolvePlugin(plugin);
-        const name = selectionName(resolvedDefault);
+        const found = await resolvePlugin(plugin);
+        const name = selectionName(found);
         if (config.defaultPlugins[name] === false) continue;
+        const options = config.defaultPluginOptions[name];
+        const resolvedDefault = options ? { ...found, source: { ...found.source, options } } : found;
         await this.apply(await importPlugin(resolvedDefault), resolvedDefault);
       }
     }

@@ -7,6 +7,7 @@ import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
 import { preparePrompt } from '../services/prepare-prompt.js';
 import { saveTemplateFromPrompt } from '../services/save-template.js';
+import { resolveSchemaArg } from '../services/schema-arg.js';
 import { writeExtracted } from '../services/write-extracted.js';
 import { formatUsage, writeResponse } from '../services/write-response.js';
 
@@ -29,6 +30,8 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     'git diff --staged | <%= config.bin %> -t commit-message',
     '<%= config.bin %> -t translate -p language French "Where is the station?"',
     '<%= config.bin %> -s "Summarize this in the voice of $voice" -p voice GlaDOS --save glados',
+    '<%= config.bin %> --schema "name, age int, bio: a short bio" "Invent a dog"',
+    '<%= config.bin %> --schema dog.schema.json "Describe a dog"',
   ];
 
   static override strict = false;
@@ -47,6 +50,10 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     'no-log': Flags.boolean({ char: 'n', summary: 'Do not log this prompt and response.', exclusive: ['log'] }),
     log: Flags.boolean({ summary: 'Log this prompt and response even when logging is off.' }),
     usage: Flags.boolean({ char: 'u', summary: 'Show token usage on stderr.' }),
+    schema: Flags.string({
+      summary: 'JSON Schema the reply must match: inline JSON, a JSON file, or fields like "name, age int, bio: a short bio".',
+      helpValue: 'SCHEMA',
+    }),
   };
 
   async run(): Promise<void> {
@@ -56,7 +63,16 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     if (unknown) throw new UsageError(`Unknown flag ${unknown}. See 'llm prompt --help' (use -- before a prompt that starts with -).`);
 
     const llm = await this.llm();
-    const args = { words, model: flags.model, system: flags.system, options: parseKeyValues(flags.option), template: flags.template, params: parseKeyValues(flags.param) };
+    const schema = flags.schema === undefined ? undefined : await resolveSchemaArg(flags.schema);
+    const args = {
+      words,
+      model: flags.model,
+      system: flags.system,
+      options: parseKeyValues(flags.option),
+      template: flags.template,
+      params: parseKeyValues(flags.param),
+      schema,
+    };
     if (flags.save !== undefined) {
       const saved = await saveTemplateFromPrompt(llm, { ...args, name: flags.save, force: flags.force });
       if (saved.hidesBundled) llm.warn(`your template '${flags.save}' now hides the bundled template of that name`);
@@ -74,6 +90,8 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
         log: flags['no-log'] ? false : { force: flags.log },
       });
       await (prepared.extract ? writeExtracted(response, prepared.extract) : writeResponse(response));
+      // The reply is on stdout already; now check it against the schema (an error lists what failed).
+      if (prepared.schema) await response.json();
       if (flags.usage) process.stderr.write(`Token usage: ${formatUsage(await response.usage())}\n`);
     });
   }

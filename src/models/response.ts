@@ -78,11 +78,15 @@ export class Response implements AsyncIterable<string> {
   private wake: (() => void) | undefined;
   private changed: Promise<void> | undefined;
 
+  /** How to run; a true private field because it may hold an explicit key, which must never be serialised. */
+  readonly #init: ResponseInit;
+
   constructor(
     /** The prompt this is the reply to. */
     readonly prompt: Prompt,
-    private readonly init: ResponseInit = {},
+    init: ResponseInit = {},
   ) {
+    this.#init = init;
     this.model = prompt.model;
     this.conversation = init.conversation;
     this.stream = (init.stream ?? true) && prompt.model.canStream;
@@ -198,13 +202,13 @@ export class Response implements AsyncIterable<string> {
     try {
       this.prompt.options = await validateOptions(this.model, this.prompt.options);
       const key = host
-        ? await host.resolveKey(this.model, this.init.key)
-        : await resolveKeyWithoutHost(this.model, this.init.key);
+        ? await host.resolveKey(this.model, this.#init.key)
+        : await resolveKeyWithoutHost(this.model, this.#init.key);
       const context = {
         stream: this.stream,
         conversation: this.conversation,
         key,
-        signal: this.init.signal ?? new AbortController().signal,
+        signal: this.#init.signal ?? new AbortController().signal,
         response: this,
       };
       for await (const chunk of this.model.execute(this.prompt, context)) {
@@ -227,8 +231,8 @@ export class Response implements AsyncIterable<string> {
 
   private async log(): Promise<void> {
     const host = modelHostOf(this.model);
-    if (host && this.init.log !== false) {
-      const log = typeof this.init.log === 'object' ? this.init.log : {};
+    if (host && this.#init.log !== false) {
+      const log = typeof this.#init.log === 'object' ? this.#init.log : {};
       await host.logResponse(this, { force: log.force ?? false, ...(log.database ? { database: log.database } : {}) });
     }
     this.state = 'done';

@@ -24,6 +24,8 @@ export interface PromptArguments {
   readonly params: Readonly<Record<string, string>>;
   /** Where piped input comes from (default: process.stdin). */
   readonly stdin?: NodeJS.ReadStream | undefined;
+  /** `--schema`, resolved: wins over the template's schema_object. */
+  readonly schema?: JsonSchema | undefined;
 }
 
 /** A prompt ready to send: the model and everything `model.prompt()` needs. */
@@ -48,14 +50,15 @@ export async function preparePrompt(llm: Llm, args: PromptArguments): Promise<Pr
     rejectParamsWithoutTemplate(args.params);
     const model = await llm.getModel(args.model);
     const options = await model.validateOptions(args.options, { fromCli: true });
+    const schema = args.schema && requireSchemaSupport(model, args.schema);
     const prompt = await readPrompt(args.words, args.stdin);
-    return { model, prompt, system: args.system, options, schema: undefined, extract: undefined };
+    return { model, prompt, system: args.system, options, schema, extract: undefined };
   }
   const template = await new TemplateStore(llm.userDir).load(args.template);
   for (const warning of unusedParams(template, args.params)) llm.warn(warning);
   const model = await templateModel(llm, template, args.model);
   const options = await templateOptions(model, template, args.options);
-  const schema = await templateSchema(model, template);
+  const schema = args.schema ? requireSchemaSupport(model, args.schema) : await templateSchema(model, template);
   const applied = applyTemplate(template, { input: await readInput(args.words, args.stdin), params: args.params });
   return {
     model,
@@ -143,6 +146,14 @@ async function templateSchema(model: Model, template: Template): Promise<JsonSch
   }
   if (!model.supportsSchema) {
     throw new LlmError(`${template.origin.label} has a schema_object, but model '${model.id}' does not support schemas. Pick a model that does with -m (see 'llm models --options').`);
+  }
+  return schema;
+}
+
+/** `--schema` needs a model that can be asked for JSON matching a schema. */
+function requireSchemaSupport(model: Model, schema: JsonSchema): JsonSchema {
+  if (!model.supportsSchema) {
+    throw new UsageError(`Model '${model.id}' does not support --schema. Pick a model that does ('llm models --options' lists its features).`);
   }
   return schema;
 }

@@ -60,7 +60,7 @@ describe('bad input: one line on stderr, an exit code, no stack trace', () => {
   };
 
   it.each([
-    [['-m', 'gpt-4o-minii', 'hi'], 1, /^Error: Unknown model 'gpt-4o-minii'\. Run 'llm models'/],
+    [['-m', 'gpt-4o-minii', 'hi'], 1, /^Error: Unknown model 'gpt-4o-minii'\. Did you mean 'gpt-4o-mini'.*\? Run 'llm models'/],
     [['-m', 'ehco', 'hi'], 1, /Did you mean 'echo'\?/],
     [['-m', 'echo', '-o', 'colour', 'red', 'hi'], 2, /unknown option 'colour' \(valid options: delay, uppercase\)/],
     [['-m', 'echo', '-o', 'delay', 'soon', 'hi'], 2, /delay must be integer \(got "soon"\)/],
@@ -163,11 +163,15 @@ describe('models, keys, aliases, plugins', () => {
   it('manages aliases in aliases.json', async () => {
     expect((await run(['aliases', 'set', 'e', 'echo'])).code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir.path, 'aliases.json'), 'utf8'))).toEqual({ e: 'echo' });
-    expect((await run(['aliases'])).stdout).toBe('e : echo\n');
+    // Beside the user's aliases, the models' own (from the openai plugin).
+    expect((await run(['aliases'])).stdout).toMatch(/^e +: echo\n/m);
+    expect((await run(['aliases'])).stdout).toMatch(/^4o-mini +: gpt-4o-mini\n/m);
     expect((await run(['-m', 'e', 'via alias'])).stdout).toContain('Prompt: via alias');
     expect((await run(['aliases', 'set', 'x', 'nope'])).stderr).toMatch(/Unknown model 'nope'/);
     expect((await run(['aliases', 'remove', 'e'])).code).toBe(0);
-    expect((await run(['aliases', 'list', '--json'])).stdout.trim()).toBe('{}');
+    const left = JSON.parse((await run(['aliases', 'list', '--json'])).stdout) as Record<string, string>;
+    expect(left).not.toHaveProperty('e');
+    expect(left['4o']).toBe('gpt-4o');
     expect((await run(['aliases', 'path'])).stdout).toBe(`${join(dir.path, 'aliases.json')}\n`);
   });
 
@@ -236,7 +240,8 @@ describe('a plugin from config, written against the public API', () => {
     // What `llm plugins install` arranges: the plugin resolves `llm` to the running host.
     symlinkSync(repoRoot, join(project, 'node_modules', 'llm'), 'dir');
     cpSync(join(repoRoot, 'test', 'fixtures', 'cli-plugin'), join(project, 'cli-plugin'), { recursive: true });
-    writeFileSync(join(project, '.llmrc.json'), JSON.stringify({ plugins: ['./cli-plugin'] }));
+    // Without the openai plugin, the models are known: echo and the fixture's rev.
+    writeFileSync(join(project, '.llmrc.json'), JSON.stringify({ plugins: ['./cli-plugin'], defaultPlugins: { openai: false } }));
   });
 
   it('adds a model that works through the CLI', async () => {

@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -8,12 +9,13 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const HEAVY = /\/node_modules\/(ink|react|react-dom|undici|sql\.js|better-sqlite3|ajv|yaml)\/|\.wasm$/;
 
-async function loadedModules(args: string[]): Promise<string[]> {
+async function loadedModules(args: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): Promise<string[]> {
   const dir = tempDir();
   try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir.path, name), content);
     const trace = join(dir.path, 'modules.txt');
     const result = await runCli(args, dir.path, {
-      env: { NODE_OPTIONS: `--import=${join(repoRoot, 'test', 'helpers', 'trace-modules.mjs')}`, LLM_TRACE_MODULES: trace },
+      env: { NODE_OPTIONS: `--import=${join(repoRoot, 'test', 'helpers', 'trace-modules.mjs')}`, LLM_TRACE_MODULES: trace, ...env },
     });
     expect(result.code).toBe(0);
     return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
@@ -47,5 +49,20 @@ describe('lazy loading', () => {
   it('a prompt with a template loads YAML', async () => {
     const modules = await loadedModules(['-m', 'echo', '-t', 'summarize', 'hi']);
     expect(modules.some((m) => m.includes('/node_modules/yaml/'))).toBe(true);
+  });
+
+  it('a prompt to an OpenAI model loads undici; listing models with extra-openai-models.yaml loads YAML but no undici', async () => {
+    const server = await FakeOpenAIServer.start();
+    try {
+      const prompt = await loadedModules(['-m', '4o-mini', 'hi'], { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.baseUrl });
+      expect(prompt.some((m) => m.includes('/node_modules/undici/'))).toBe(true);
+      expect(prompt.filter((m) => /\/node_modules\/(ink|react|yaml)\//.test(m))).toEqual([]);
+      const extra = { 'extra-openai-models.yaml': `- model_id: local\n  api_base: ${server.baseUrl}\n` };
+      const list = await loadedModules(['models', 'list'], {}, extra);
+      expect(list.some((m) => m.includes('/node_modules/yaml/'))).toBe(true);
+      expect(list.filter((m) => /\/node_modules\/(undici|ajv)\//.test(m))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -28,7 +29,7 @@ describe('the npm package', () => {
   afterAll(() => dir.remove());
 
   it('ships the CLI, the bundle, the default plugins, manifest and license, and no sources or tests', () => {
-    for (const file of ['bin/run.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/default-plugins/echo/index.js', 'default-plugins/echo/package.json', 'oclif.manifest.json', 'LICENSE', 'README.md', 'package.json']) {
+    for (const file of ['bin/run.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/default-plugins/echo/index.js', 'default-plugins/echo/package.json', 'dist/default-plugins/openai/index.js', 'default-plugins/openai/package.json', 'oclif.manifest.json', 'LICENSE', 'README.md', 'package.json']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
@@ -49,10 +50,22 @@ describe('the npm package', () => {
     const models = await runCli(['models', 'list'], dir.path, { bin, env: { LLM_USER_PATH: user } });
     expect(models.stderr).toBe('');
     expect(models.stdout).toMatch(/^Echo: echo$/m);
+    expect(models.stdout).toMatch(/^OpenAI Chat: gpt-4o-mini \(aliases: 4o-mini\)$/m);
     const prompt = await runCli(['-m', 'echo', 'from the installed copy'], dir.path, { bin, env: { LLM_USER_PATH: user } });
     expect(prompt.stdout).toContain('Prompt: from the installed copy');
     const templated = await runCli(['-m', 'echo', '-t', 'translate', '-p', 'language', 'French', 'hello'], dir.path, { bin, env: { LLM_USER_PATH: user } });
     expect(templated).toMatchObject({ code: 0, stderr: '' });
     expect(templated.stdout).toMatch(/^System: Translate the text you are given into French\./m);
+    // The installed copy's undici (a dependency, loaded at the first request) talks to the fake server.
+    const server = await FakeOpenAIServer.start();
+    try {
+      const openai = await runCli(['-m', '4o-mini', 'from the installed copy'], dir.path, {
+        bin,
+        env: { LLM_USER_PATH: user, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.baseUrl },
+      });
+      expect(openai).toMatchObject({ code: 0, stdout: 'You said: from the installed copy\n', stderr: '' });
+    } finally {
+      await server.close();
+    }
   }, 300_000);
 });
