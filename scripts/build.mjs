@@ -33,6 +33,23 @@ const externalPackages = {
   },
 };
 
+/**
+ * oclif requires tinyglobby at start-up but uses it only to find command files when there is no
+ * manifest; the build always writes one, so the bundle gets a stub that says so if ever called.
+ */
+const stubGlob = {
+  name: 'stub-tinyglobby',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^tinyglobby$/ }, () => ({ path: 'tinyglobby', namespace: 'llm-stub' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'llm-stub' }, () => ({
+      contents:
+        "export function glob() { throw new Error('llm: command discovery by glob is not in this build; oclif.manifest.json lists the commands'); }\n" +
+        'export const globSync = glob;\n',
+      loader: 'js',
+    }));
+  },
+};
+
 const files = (dir) =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -60,7 +77,7 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   tsconfig: 'tsconfig.json',
-  plugins: [externalPackages],
+  plugins: [stubGlob, externalPackages],
   logLevel: 'warning',
   // oclif is CommonJS: give bundled CommonJS code the require and __dirname it expects.
   banner: {
