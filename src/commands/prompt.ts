@@ -1,10 +1,11 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../cli/command.js';
-import { modelFlags, PAIRED_FLAGS } from '../cli/flags.js';
+import { conversationFlags, modelFlags, PAIRED_FLAGS } from '../cli/flags.js';
 import { withInterrupt } from '../cli/interrupt.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
+import { promptTargetFromFlags } from '../services/continue-conversation.js';
 import { readPrompt } from '../services/read-prompt.js';
 import { formatUsage, writeResponse } from '../services/write-response.js';
 
@@ -20,6 +21,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).`;
     '<%= config.bin %> -m echo -s "Answer briefly" "What is a pelican?"',
     'cat notes.txt | <%= config.bin %> "Summarize these notes"',
     '<%= config.bin %> -m echo -o delay 50 "Stream this slowly"',
+    '<%= config.bin %> -c "And one more"          # continue the last conversation',
   ];
 
   static override strict = false;
@@ -30,6 +32,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).`;
 
   static override flags = {
     ...modelFlags,
+    ...conversationFlags,
     'no-log': Flags.boolean({ char: 'n', summary: 'Do not log this prompt and response.', exclusive: ['log'] }),
     log: Flags.boolean({ summary: 'Log this prompt and response even when logging is off.' }),
     usage: Flags.boolean({ char: 'u', summary: 'Show token usage on stderr.' }),
@@ -42,7 +45,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).`;
     if (unknown) throw new UsageError(`Unknown flag ${unknown}. See 'llm prompt --help' (use -- before a prompt that starts with -).`);
 
     const llm = await this.llm();
-    const model = await llm.getModel(flags.model);
+    const { model, conversation } = await promptTargetFromFlags(llm, this.argv, flags);
     const options = await model.validateOptions(parseKeyValues(flags.option), { fromCli: true });
     const text = await readPrompt(words);
     await withInterrupt(async (signal) => {
@@ -52,7 +55,8 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).`;
         key: flags.key,
         stream: !flags['no-stream'],
         signal,
-        log: flags['no-log'] ? false : { force: flags.log },
+        conversation,
+        log: flags['no-log'] ? false : { force: flags.log, database: flags.database },
       });
       await writeResponse(response);
       if (flags.usage) process.stderr.write(`Token usage: ${formatUsage(await response.usage())}\n`);
