@@ -28,7 +28,7 @@ describe('the npm package', () => {
   afterAll(() => dir.remove());
 
   it('ships the CLI, the bundle, the default plugins, manifest and license, and no sources or tests', () => {
-    for (const file of ['bin/run.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/default-plugins/echo/index.js', 'default-plugins/echo/package.json', 'oclif.manifest.json', 'LICENSE', 'README.md', 'package.json']) {
+    for (const file of ['bin/run.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/default-plugins/echo/index.js', 'default-plugins/echo/package.json', 'dist/default-plugins/sqlite-logger/index.js', 'default-plugins/sqlite-logger/package.json', 'oclif.manifest.json', 'LICENSE', 'README.md', 'package.json']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
@@ -45,5 +45,10 @@ describe('the npm package', () => {
     expect(models.stdout).toMatch(/^Echo: echo$/m);
     const prompt = await runCli(['-m', 'echo', 'from the installed copy'], dir.path, { bin, env: { LLM_USER_PATH: user } });
     expect(prompt.stdout).toContain('Prompt: from the installed copy');
+    // Without the optional better-sqlite3 (and without node:sqlite on Node < 22.13), logging falls back to sql.js.
+    const status = await runCli(['logs', 'status'], dir.path, { bin, env: { LLM_USER_PATH: user } });
+    expect(status.stderr).toBe('');
+    expect(status.stdout).toMatch(/^SQLite engine:\t+(sql\.js|node:sqlite) /m);
+    expect(status.stdout).toContain('Number of responses logged:\t1\n');
   }, 300_000);
 });
