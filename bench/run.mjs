@@ -1,8 +1,9 @@
 // Runs the benchmarks (after `npm run build`) and reports each against its target. Exits 1 if a
 // target is missed. `npm run bench -- start-up` runs one benchmark by name.
+import * as sqlite from './sqlite.mjs';
 import * as startup from './startup.mjs';
 
-const benchmarks = [startup];
+const benchmarks = [startup, sqlite];
 const only = process.argv.slice(2);
 let failed = false;
 for (const bench of benchmarks) {

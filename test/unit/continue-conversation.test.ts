@@ -49,6 +49,7 @@ describe('resolvePromptTarget and the resolveConversation hook', () => {
           apply: (hooks) =>
             hooks.resolveConversation.tapPromise('memory-log', async (request) => {
               requests.push(request);
+              if (request.id === 'c2') await request.model('uninstalled'); // a model no plugin registers any more
               return request.continueLast || request.id === 'c1' ? logged(request) : undefined;
             }),
         },
@@ -81,6 +82,10 @@ describe('resolvePromptTarget and the resolveConversation hook', () => {
       "No conversation found with id 'c404' in the log. Run 'llm logs list' to see conversation ids.",
     );
     await expect(resolvePromptTarget(llm, { conversationId: 'c1', model: 'gamma' })).rejects.toThrow(/^Unknown model 'gamma'\./);
+    await expect(resolvePromptTarget(llm, { conversationId: 'c2' })).rejects.toThrow(
+      "The conversation's model 'uninstalled' is not available here. Continue it with another model: add -m MODEL (see 'llm models').",
+    );
+    expect((await resolvePromptTarget(llm, { conversationId: 'c1', model: 'beta' })).model).toBe(beta);
   });
 
   it('starts a new conversation, with a warning, when -c finds nothing to continue', async () => {
