@@ -2,9 +2,10 @@
 // target is missed. `npm run bench -- start-up` runs one benchmark by name.
 import * as openai from './openai.mjs';
 import * as plugins from './plugins.mjs';
+import * as sqlite from './sqlite.mjs';
 import * as startup from './startup.mjs';
 
-const benchmarks = [startup, plugins, openai];
+const benchmarks = [startup, plugins, openai, sqlite];
 const only = process.argv.slice(2);
 let failed = false;
 for (const bench of benchmarks) {

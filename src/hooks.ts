@@ -1,6 +1,7 @@
-import { AsyncSeriesHook, SyncHook } from 'tapable';
+import { AsyncSeriesBailHook, AsyncSeriesHook, SyncHook } from 'tapable';
 import type { CommandEntry } from './commands-registry.js';
 import type { Metric } from './metrics.js';
+import type { Conversation } from './models/conversation.js';
 import type { Model } from './models/model.js';
 import type { Response } from './models/response.js';
 
@@ -22,6 +23,21 @@ export interface LogContext {
   readonly force: boolean;
   /** Log to this database file instead of the default (`-d/--database`). */
   readonly database?: string;
+}
+
+/** Which logged conversation to continue (`llm -c`, `llm --cid ID`), for `resolveConversation`. */
+export interface ConversationRequest {
+  /** Continue the newest conversation in the log (`-c/--continue`). */
+  readonly continueLast: boolean;
+  /** Continue the conversation with this id (`--cid`); wins over `continueLast`. */
+  readonly id?: string | undefined;
+  /** Read this log database instead of the default (`-d/--database`), as `LogContext.database`. */
+  readonly database?: string | undefined;
+  /**
+   * The model to continue with, given the model id the log recorded for the conversation. The CLI
+   * answers with the `-m` model if one was given, else the recorded one (an unknown id throws).
+   */
+  model(loggedModelId: string): Promise<Model>;
 }
 
 /**
@@ -55,10 +71,18 @@ export interface Hooks {
    * already been delivered.
    */
   readonly logResponse: AsyncSeriesHook<[Response, LogContext]>;
+
+  /**
+   * Rebuilds a logged conversation so a prompt can continue it (`llm -c`, `llm --cid ID`, and the
+   * same in `llm chat`). Taps run in series until one returns a `Conversation`, its earlier turns
+   * restored with `Response.restore()`; a tap that does not know the conversation (no log, unknown
+   * id) returns undefined. Called only when the user asks to continue.
+   */
+  readonly resolveConversation: AsyncSeriesBailHook<[ConversationRequest], Conversation | undefined>;
 }
 
 /** The names of all hooks, in declaration order. */
-export const hookNames = ['registerModels', 'registerCommands', 'registerMetrics', 'logResponse'] as const;
+export const hookNames = ['registerModels', 'registerCommands', 'registerMetrics', 'logResponse', 'resolveConversation'] as const;
 
 /** The name of one hook. */
 export type HookName = (typeof hookNames)[number];
@@ -70,5 +94,6 @@ export function createHooks(): Hooks {
     registerCommands: new SyncHook<[RegisterCommand]>(['register']),
     registerMetrics: new SyncHook<[RegisterMetric]>(['register']),
     logResponse: new AsyncSeriesHook<[Response, LogContext]>(['response', 'context']),
+    resolveConversation: new AsyncSeriesBailHook<[ConversationRequest], Conversation | undefined>(['request']),
   });
 }

@@ -14,6 +14,7 @@ export { NO_OPTIONS } from './models/options.js';
 export {
   createHooks,
   hookNames,
+  type ConversationRequest,
   type HookName,
   type Hooks,
   type LogContext,

@@ -34,3 +34,10 @@ export const templateFlags = {
 
 /** The flags whose values are `KEY VALUE` pairs. */
 export const PAIRED_FLAGS = ['-o', '--option', '-p', '--param'];
+
+/** Flags that continue a logged conversation, shared by `llm prompt` and `llm chat`. */
+export const conversationFlags = {
+  continue: Flags.boolean({ char: 'c', summary: 'Continue the most recent conversation (its model too, unless -m).' }),
+  cid: Flags.string({ summary: 'Continue the conversation with this id (see llm logs).', aliases: ['conversation'], helpValue: 'ID' }),
+  database: Flags.string({ char: 'd', summary: 'Log to, and continue from, this SQLite file instead of logs.db.', helpValue: 'FILE' }),
+};

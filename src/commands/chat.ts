@@ -1,8 +1,9 @@
 import { Command } from '../cli/command.js';
-import { modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
+import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { InterruptedError } from '../errors.js';
 import { runChat } from '../services/chat-session.js';
+import { continuedConversation, modelFromArgv as typedModel } from '../services/continue-conversation.js';
 import { prepareChat } from '../services/prepare-prompt.js';
 
 export default class Chat extends Command {
@@ -11,21 +12,25 @@ export default class Chat extends Command {
   static override description = `Type 'exit' or 'quit' (or press Ctrl-D) to leave. Type '!multi' to enter several lines, then '!end'.
 Ctrl-C while the model answers stops that answer; Ctrl-C at the prompt leaves the chat.
 
-With -t NAME every line you type goes through the template, as llm -t does with a prompt; its system prompt goes with the first line.`;
+With -t NAME every line you type goes through the template, as llm -t does with a prompt; its system prompt goes with the first line.
+With -c or --cid the chat picks up a logged conversation, with its model unless -m names another.`;
 
   static override examples = [
     '<%= config.bin %> chat -m echo',
     '<%= config.bin %> chat -m 4o-mini -s "You are a patient tutor" -o temperature 0.2',
     '<%= config.bin %> chat -t translate -p language German',
+    '<%= config.bin %> chat -c          # pick up the last conversation where it stopped',
   ];
 
-  static override flags = { ...modelFlags, ...templateFlags };
+  static override flags = { ...modelFlags, ...templateFlags, ...conversationFlags };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Chat, pairKeyValueArgs(this.argv, PAIRED_FLAGS));
     const llm = await this.llm();
+    const continued = await continuedConversation(llm, this.argv, flags);
     const { model, system, options, transform } = await prepareChat(llm, {
-      model: flags.model,
+      model: continued?.model.id ?? typedModel(this.argv, flags.model),
+      defaultModel: flags.model,
       system: flags.system,
       options: parseKeyValues(flags.option),
       template: flags.template,
@@ -46,6 +51,8 @@ With -t NAME every line you type goes through the template, as llm -t does with 
         transform,
         key: flags.key,
         stream: !flags['no-stream'],
+        conversation: continued?.conversation,
+        log: flags.database ? { database: flags.database } : undefined,
         input: process.stdin,
         output: process.stdout,
         turnSignal: () => {

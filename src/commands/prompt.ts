@@ -1,10 +1,11 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../cli/command.js';
-import { modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
+import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
 import { withInterrupt } from '../cli/interrupt.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
+import { continuedConversation, modelFromArgv } from '../services/continue-conversation.js';
 import { preparePrompt } from '../services/prepare-prompt.js';
 import { saveTemplateFromPrompt } from '../services/save-template.js';
 import { resolveSchemaArg } from '../services/schema-arg.js';
@@ -32,6 +33,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     '<%= config.bin %> -s "Summarize this in the voice of $voice" -p voice GlaDOS --save glados',
     '<%= config.bin %> --schema "name, age int, bio: a short bio" "Invent a dog"',
     '<%= config.bin %> --schema dog.schema.json "Describe a dog"',
+    '<%= config.bin %> -c "And one more"          # continue the last conversation',
   ];
 
   static override strict = false;
@@ -47,6 +49,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     ...templateFlags,
     save: Flags.string({ summary: 'Save the prompt, -s, -m, -o and -p values as template NAME instead of running it.', helpValue: 'NAME' }),
     force: Flags.boolean({ summary: 'With --save: replace an existing template of that name.', dependsOn: ['save'] }),
+    ...conversationFlags,
     'no-log': Flags.boolean({ char: 'n', summary: 'Do not log this prompt and response.', exclusive: ['log'] }),
     log: Flags.boolean({ summary: 'Log this prompt and response even when logging is off.' }),
     usage: Flags.boolean({ char: 'u', summary: 'Show token usage on stderr.' }),
@@ -64,9 +67,13 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
 
     const llm = await this.llm();
     const schema = flags.schema === undefined ? undefined : await resolveSchemaArg(flags.schema);
+    const continued = flags.save === undefined ? await continuedConversation(llm, this.argv, flags) : undefined;
     const args = {
       words,
-      model: flags.model,
+      // A continued conversation keeps its model; otherwise a typed -m wins over a template's model,
+      // which wins over LLM_MODEL and the default model.
+      model: continued?.model.id ?? modelFromArgv(this.argv, flags.model),
+      defaultModel: flags.model,
       system: flags.system,
       options: parseKeyValues(flags.option),
       template: flags.template,
@@ -87,7 +94,8 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
         key: flags.key,
         stream: !flags['no-stream'] && !prepared.extract,
         signal,
-        log: flags['no-log'] ? false : { force: flags.log },
+        conversation: continued?.conversation,
+        log: flags['no-log'] ? false : { force: flags.log, database: flags.database },
       });
       await (prepared.extract ? writeExtracted(response, prepared.extract) : writeResponse(response));
       // The reply is on stdout already; now check it against the schema (an error lists what failed).

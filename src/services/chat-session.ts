@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Conversation } from '../models/conversation.js';
 import type { Model, PromptOptions } from '../models/model.js';
+import type { ResponseInit } from '../models/response.js';
 import { writeResponse } from './write-response.js';
 
 /** How a chat runs. */
@@ -15,6 +16,8 @@ export interface ChatSettings {
   readonly stream: boolean;
   /** Continue this conversation instead of starting a new one. */
   readonly conversation?: Conversation | undefined;
+  /** How each turn is logged (e.g. `{ database }` for `-d`); default: the usual log. */
+  readonly log?: ResponseInit['log'];
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream;
   /** A fresh signal for each turn; aborted by Ctrl-C while the model is answering. */
@@ -56,7 +59,7 @@ export async function runChat(settings: ChatSettings): Promise<Conversation> {
       if (text.trim() === '') continue;
       const turn = settings.turnSignal();
       try {
-        const options: PromptOptions = { system, options: settings.options, key: settings.key, stream: settings.stream, signal: turn.signal };
+        const options: PromptOptions = { system, options: settings.options, key: settings.key, stream: settings.stream, signal: turn.signal, log: settings.log };
         await writeResponse(conversation.prompt(settings.transform ? settings.transform(text) : text, options), output);
         system = undefined;
       } catch (error) {

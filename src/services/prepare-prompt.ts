@@ -12,8 +12,10 @@ import { readInput, readPrompt } from './read-prompt.js';
 export interface PromptArguments {
   /** Prompt words (joined with spaces, after piped stdin). */
   readonly words: readonly string[];
-  /** `-m`: wins over the template's model. */
+  /** `-m` as typed (or a continued conversation's model): wins over the template's model. */
   readonly model?: string | undefined;
+  /** The model when neither `model` nor the template names one (`LLM_MODEL`; else the default model). */
+  readonly defaultModel?: string | undefined;
   /** `-s`: wins over the template's system prompt. */
   readonly system?: string | undefined;
   /** `-o KEY VALUE` pairs, as strings: win over the template's options. */
@@ -48,7 +50,7 @@ export interface PreparedPrompt {
 export async function preparePrompt(llm: Llm, args: PromptArguments): Promise<PreparedPrompt> {
   if (args.template === undefined) {
     rejectParamsWithoutTemplate(args.params);
-    const model = await llm.getModel(args.model);
+    const model = await llm.getModel(args.model ?? args.defaultModel);
     const options = await model.validateOptions(args.options, { fromCli: true });
     const schema = args.schema && requireSchemaSupport(model, args.schema);
     const prompt = await readPrompt(args.words, args.stdin);
@@ -56,7 +58,7 @@ export async function preparePrompt(llm: Llm, args: PromptArguments): Promise<Pr
   }
   const template = await new TemplateStore(llm.userDir).load(args.template);
   for (const warning of unusedParams(template, args.params)) llm.warn(warning);
-  const model = await templateModel(llm, template, args.model);
+  const model = await templateModel(llm, template, args.model, args.defaultModel);
   const options = await templateOptions(model, template, args.options);
   const schema = args.schema ? requireSchemaSupport(model, args.schema) : await templateSchema(model, template);
   const applied = applyTemplate(template, { input: await readInput(args.words, args.stdin), params: args.params });
@@ -83,12 +85,12 @@ export interface PreparedChat {
 export async function prepareChat(llm: Llm, args: Omit<PromptArguments, 'words' | 'stdin'>): Promise<PreparedChat> {
   if (args.template === undefined) {
     rejectParamsWithoutTemplate(args.params);
-    const model = await llm.getModel(args.model);
+    const model = await llm.getModel(args.model ?? args.defaultModel);
     return { model, system: args.system, options: await model.validateOptions(args.options, { fromCli: true }), transform: undefined };
   }
   const template = await new TemplateStore(llm.userDir).load(args.template);
   for (const warning of unusedParams(template, args.params)) llm.warn(warning);
-  const model = await templateModel(llm, template, args.model);
+  const model = await templateModel(llm, template, args.model, args.defaultModel);
   const options = await templateOptions(model, template, args.options);
   if (template.schema_object) throw new UsageError(`${template.origin.label} has a schema_object, which llm chat does not support: use it with llm -t instead.`);
   const values = templateValues(template, args.params, '');
@@ -102,11 +104,17 @@ export async function prepareChat(llm: Llm, args: Omit<PromptArguments, 'words' 
 }
 
 /**
- * The model for a template: `-m`, else the template's model, else the default model. A template
- * naming a model that is not available is an error naming the template.
+ * The model for a template: `-m`, else the template's model, else `fallback` (LLM_MODEL), else the
+ * default model. A template naming a model that is not available is an error naming the template.
  */
-export async function templateModel(llm: Llm, template: Pick<Template, 'model' | 'origin'>, explicit: string | undefined): Promise<Model> {
-  if (explicit !== undefined || template.model === undefined) return llm.getModel(explicit);
+export async function templateModel(
+  llm: Llm,
+  template: Pick<Template, 'model' | 'origin'>,
+  explicit: string | undefined,
+  fallback?: string | undefined,
+): Promise<Model> {
+  if (explicit !== undefined) return llm.getModel(explicit);
+  if (template.model === undefined) return llm.getModel(fallback);
   try {
     return await llm.getModel(template.model);
   } catch (error) {

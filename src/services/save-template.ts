@@ -33,11 +33,11 @@ export async function saveTemplateFromPrompt(llm: Llm, args: SaveArguments): Pro
 
   const origin = base?.origin ?? { label: `Template '${args.name}'`, path: store.userPath(args.name), fix: 'check the command line' };
   const rawOptions = { ...base?.options, ...args.options };
-  const modelName = args.model ?? base?.model;
+  const modelName = args.model ?? base?.model ?? args.defaultModel;
   let modelId: string | undefined;
   let options: Record<string, unknown> | undefined;
   if (modelName !== undefined || Object.keys(rawOptions).length > 0) {
-    const model = await templateModel(llm, { model: base?.model, origin }, args.model);
+    const model = await templateModel(llm, { model: base?.model, origin }, args.model, args.defaultModel);
     if (modelName !== undefined) modelId = model.id;
     if (Object.keys(rawOptions).length > 0) {
       const checked = await templateOptions(model, { options: base?.options, origin }, args.options);

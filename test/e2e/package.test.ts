@@ -29,7 +29,7 @@ describe('the npm package', () => {
   afterAll(() => dir.remove());
 
   it('ships the CLI, the bundle, the default plugins, manifest and license, and no sources or tests', () => {
-    for (const file of ['bin/run.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/default-plugins/echo/index.js', 'default-plugins/echo/package.json', 'dist/default-plugins/openai/index.js', 'default-plugins/openai/package.json', 'oclif.manifest.json', 'LICENSE', 'README.md', 'package.json']) {
+    for (const file of ['bin/run.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/default-plugins/echo/index.js', 'default-plugins/echo/package.json', 'dist/default-plugins/openai/index.js', 'default-plugins/openai/package.json', 'dist/default-plugins/sqlite-logger/index.js', 'default-plugins/sqlite-logger/package.json', 'oclif.manifest.json', 'LICENSE', 'README.md', 'package.json']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
@@ -53,6 +53,11 @@ describe('the npm package', () => {
     expect(models.stdout).toMatch(/^OpenAI Chat: gpt-4o-mini \(aliases: 4o-mini\)$/m);
     const prompt = await runCli(['-m', 'echo', 'from the installed copy'], dir.path, { bin, env: { LLM_USER_PATH: user } });
     expect(prompt.stdout).toContain('Prompt: from the installed copy');
+    // Without the optional better-sqlite3 (and without node:sqlite on Node < 22.13), logging falls back to sql.js.
+    const status = await runCli(['logs', 'status'], dir.path, { bin, env: { LLM_USER_PATH: user } });
+    expect(status.stderr).toBe('');
+    expect(status.stdout).toMatch(/^SQLite engine:\t+(sql\.js|node:sqlite) /m);
+    expect(status.stdout).toContain('Number of responses logged:\t1\n');
     const templated = await runCli(['-m', 'echo', '-t', 'translate', '-p', 'language', 'French', 'hello'], dir.path, { bin, env: { LLM_USER_PATH: user } });
     expect(templated).toMatchObject({ code: 0, stderr: '' });
     expect(templated.stdout).toMatch(/^System: Translate the text you are given into French\./m);

@@ -1,4 +1,4 @@
-import { AsyncSeriesHook, SyncHook } from 'tapable';
+import { AsyncSeriesBailHook, AsyncSeriesHook, SyncHook } from 'tapable';
 import { createHooks, hookNames } from '../../src/hooks.js';
 
 describe('createHooks', () => {
@@ -10,6 +10,7 @@ describe('createHooks', () => {
     expect(hooks.logResponse.constructor).toBe(AsyncSeriesHook);
     expect(hooks.registerCommands.constructor).toBe(SyncHook);
     expect(hooks.registerMetrics.constructor).toBe(SyncHook);
+    expect(hooks.resolveConversation.constructor).toBe(AsyncSeriesBailHook);
   });
 
   it('is frozen and fresh on every call', () => {

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { Conversation, Prompt, Response, type ConversationRequest, type Model, type PluginContext, type Usage } from 'llm';
+import type { SqliteDatabase } from './engines/types.js';
+import { selectEngine } from './engines/select.js';
+import { readLog } from './log-file.js';
+import { logPath } from './paths.js';
+
+/** One logged turn, as `loadConversation` reads it. */
+interface TurnRow {
+  id: string;
+  model: string | null;
+  prompt: string | null;
+  system: string | null;
+  options_json: string | null;
+  response: string | null;
+  datetime_utc: string | null;
+  duration_ms: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  token_details: string | null;
+  schema_json: string | null;
+}
+
+/** A logged conversation: its row (if any) and its turns, oldest first. */
+interface LoggedConversation {
+  id: string;
+  name: string | undefined;
+  /** The model it was last continued with (the newest turn's), else the one it started with. */
+  model: string;
+  turns: TurnRow[];
+}
+
+/**
+ * The `resolveConversation` tap: rebuilds a logged conversation, newest (`-c`) or by id (`--cid`),
+ * with every earlier turn restored. Undefined if there is no log or the log does not have it.
+ */
+export async function loadConversation(request: ConversationRequest, context: PluginContext): Promise<Conversation | undefined> {
+  const path = logPath(context.userDir, request.database);
+  if (!existsSync(path)) return undefined;
+  const engine = await selectEngine(context.env);
+  const logged = await readLog(path, engine, (db) => readConversation(db, request.id));
+  if (!logged) return undefined;
+  return rebuild(logged, await request.model(logged.model));
+}
+
+/** The newest conversation is the one the newest response belongs to. */
+export function readConversation(db: SqliteDatabase, id: string | undefined): LoggedConversation | undefined {
+  const conversationId = id ?? db.get<{ conversation_id: string | null }>('SELECT conversation_id FROM responses ORDER BY id DESC LIMIT 1')?.conversation_id;
+  if (!conversationId) return undefined;
+  const row = db.get<{ name: string | null; model: string | null }>('SELECT name, model FROM conversations WHERE id = ?', [conversationId]);
+  // rowid order is the order the turns were logged in (ids sort the same way, to the millisecond).
+  const turns = db.all<TurnRow>(
+    `SELECT responses.id, responses.model, responses.prompt, responses.system, responses.options_json, responses.response,
+            responses.datetime_utc, responses.duration_ms, responses.input_tokens, responses.output_tokens, responses.token_details,
+            schemas.content AS schema_json
+       FROM responses LEFT JOIN schemas ON schemas.id = responses.schema_id
+      WHERE responses.conversation_id = ? ORDER BY responses.rowid`,
+    [conversationId],
+  );
+  const model = turns.at(-1)?.model ?? row?.model;
+  if ((!row && turns.length === 0) || !model) return undefined;
+  return { id: conversationId, name: row?.name ?? undefined, model, turns };
+}
+
+/** A Conversation with the logged turns as finished responses (`Response.restore`). */
+function rebuild(logged: LoggedConversation, model: Model): Conversation {
+  const conversation = new Conversation(model, { id: logged.id, name: logged.name });
+  for (const turn of logged.turns) {
+    const prompt = new Prompt(turn.prompt ?? '', model, {
+      system: turn.system ?? undefined,
+      options: parseObject(turn.options_json),
+      schema: parseObject(turn.schema_json),
+    });
+    const usage: Usage = {
+      input: turn.input_tokens ?? undefined,
+      output: turn.output_tokens ?? undefined,
+      details: parseObject(turn.token_details),
+    };
+    conversation.responses.push(
+      Response.restore({
+        id: turn.id,
+        prompt,
+        text: turn.response ?? '',
+        datetimeUtc: turn.datetime_utc ?? undefined,
+        durationMs: turn.duration_ms ?? undefined,
+        usage,
+        conversation,
+      }),
+    );
+  }
+  return conversation;
+}
+
+function parseObject(json: string | null): Record<string, unknown> | undefined {
+  if (!json) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

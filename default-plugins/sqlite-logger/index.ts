@@ -1,0 +1,31 @@
+import { definePlugin } from 'llm';
+
+/**
+ * Default plugin: logs every response to logs.db (SQLite, the Python llm's schema), rebuilds
+ * logged conversations for `llm -c`/`--cid`, and adds the `llm logs` commands. This file only
+ * taps hooks: the SQLite engines and everything else load when a response is logged or a command
+ * runs, never for `llm --version`, `llm models` or `--help`.
+ */
+export default definePlugin({
+  name: 'sqlite-logger',
+  description: 'Logs prompts and responses to logs.db (SQLite); llm logs, llm -c',
+  apply(hooks, context) {
+    hooks.logResponse.tapPromise('sqlite-logger', async (response, log) => {
+      const { logResponse } = await import('./logger.js');
+      await logResponse(response, log, context);
+    });
+    hooks.resolveConversation.tapPromise('sqlite-logger', async (request) => {
+      const { loadConversation } = await import('./conversations.js');
+      return loadConversation(request, context);
+    });
+    hooks.registerCommands.tap('sqlite-logger', (register) => {
+      register('logs', () => import('./commands/list.js'));
+      register('logs list', () => import('./commands/list.js'));
+      register('logs path', () => import('./commands/path.js'));
+      register('logs status', () => import('./commands/status.js'));
+      register('logs on', () => import('./commands/on.js'));
+      register('logs off', () => import('./commands/off.js'));
+      register('logs backup', () => import('./commands/backup.js'));
+    });
+  },
+});

@@ -1,0 +1,148 @@
+import type { SqliteDatabase } from './engines/types.js';
+
+/**
+ * One schema change, applied once and recorded by name in `_llm_migrations(name, applied_at)`.
+ *
+ * The changes this log shares with the Python llm carry the Python llm's names (`m010_...`) and
+ * leave the same tables and columns, so each tool sees the other's changes as already applied; the
+ * Python migrations not listed here (its old `log` table, attachments, fragments, tools) are left
+ * unrecorded, so the Python llm runs them itself when it next opens the file. Our own additions
+ * have names that cannot clash with the Python llm's (`js...`).
+ */
+export interface Migration {
+  readonly name: string;
+  /** Needs FTS5: skipped, and left unrecorded, on an engine without it (it runs on the next one that has it). */
+  readonly needsFts5?: boolean;
+  apply(db: SqliteDatabase): void;
+}
+
+/** The sqlite-utils `enable_fts(['prompt', 'response'], create_triggers=True)` the Python llm runs. */
+const RESPONSES_FTS = `
+CREATE VIRTUAL TABLE [responses_fts] USING FTS5 (
+    [prompt], [response],
+    content=[responses]
+);
+INSERT INTO [responses_fts] (rowid, [prompt], [response])
+    SELECT rowid, [prompt], [response] FROM [responses];
+CREATE TRIGGER [responses_ai] AFTER INSERT ON [responses] BEGIN
+  INSERT INTO [responses_fts] (rowid, [prompt], [response]) VALUES (new.rowid, new.[prompt], new.[response]);
+END;
+CREATE TRIGGER [responses_ad] AFTER DELETE ON [responses] BEGIN
+  INSERT INTO [responses_fts] ([responses_fts], rowid, [prompt], [response]) VALUES('delete', old.rowid, old.[prompt], old.[response]);
+END;
+CREATE TRIGGER [responses_au] AFTER UPDATE ON [responses] BEGIN
+  INSERT INTO [responses_fts] ([responses_fts], rowid, [prompt], [response]) VALUES('delete', old.rowid, old.[prompt], old.[response]);
+  INSERT INTO [responses_fts] (rowid, [prompt], [response]) VALUES (new.rowid, new.[prompt], new.[response]);
+END;
+`;
+
+/** Every migration, in order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'm010_create_new_log_tables',
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS [conversations] (
+   [id] TEXT PRIMARY KEY,
+   [name] TEXT,
+   [model] TEXT
+);
+CREATE TABLE IF NOT EXISTS [responses] (
+   [id] TEXT PRIMARY KEY,
+   [model] TEXT,
+   [prompt] TEXT,
+   [system] TEXT,
+   [prompt_json] TEXT,
+   [options_json] TEXT,
+   [response] TEXT,
+   [response_json] TEXT,
+   [conversation_id] TEXT REFERENCES [conversations]([id]),
+   [duration_ms] INTEGER,
+   [datetime_utc] TEXT
+);`);
+    },
+  },
+  {
+    name: 'm011_fts_for_responses',
+    needsFts5: true,
+    apply(db) {
+      if (!hasTable(db, 'responses_fts')) db.exec(RESPONSES_FTS);
+    },
+  },
+  {
+    name: 'm013_usage',
+    apply(db) {
+      addColumn(db, 'responses', 'input_tokens', 'INTEGER');
+      addColumn(db, 'responses', 'output_tokens', 'INTEGER');
+      addColumn(db, 'responses', 'token_details', 'TEXT');
+    },
+  },
+  {
+    name: 'm014_schemas',
+    apply(db) {
+      db.exec('CREATE TABLE IF NOT EXISTS [schemas] (\n   [id] TEXT PRIMARY KEY,\n   [content] TEXT\n);');
+      addColumn(db, 'responses', 'schema_id', 'TEXT REFERENCES [schemas]([id])');
+    },
+  },
+  {
+    name: 'm019_resolved_model',
+    apply(db) {
+      addColumn(db, 'responses', 'resolved_model', 'TEXT');
+    },
+  },
+  {
+    // Newest-first listing uses the primary key (ids are ULIDs, which sort by time); these serve
+    // `llm -c`/`llm logs --cid` (one conversation's turns) and `llm logs -m` (newest of a model).
+    name: 'js001_response_indexes',
+    apply(db) {
+      db.exec(`
+CREATE INDEX IF NOT EXISTS [idx_responses_conversation_id] ON [responses] ([conversation_id]);
+CREATE INDEX IF NOT EXISTS [idx_responses_model_id] ON [responses] ([model], [id]);`);
+    },
+  },
+];
+
+/** Creates `_llm_migrations` as the Python llm does (sqlite-utils: name is the primary key). */
+const MIGRATIONS_TABLE = 'CREATE TABLE IF NOT EXISTS [_llm_migrations] (\n   [name] TEXT PRIMARY KEY,\n   [applied_at] TEXT\n);';
+
+/** Names of the migrations already applied to `db`. */
+export function appliedMigrations(db: SqliteDatabase): Set<string> {
+  if (!hasTable(db, '_llm_migrations')) return new Set();
+  return new Set(db.all<{ name: string }>('SELECT name FROM [_llm_migrations]').map((row) => row.name));
+}
+
+/** The migrations `db` still needs on an engine with (or without) FTS5. */
+export function pendingMigrations(db: SqliteDatabase, hasFts5: boolean): Migration[] {
+  const applied = appliedMigrations(db);
+  return MIGRATIONS.filter((m) => !applied.has(m.name) && (hasFts5 || !m.needsFts5));
+}
+
+/**
+ * Applies the pending migrations and records each one. Call it inside a write transaction, so two
+ * processes never both apply one (the second sees it recorded once the first commits).
+ */
+export function migrate(db: SqliteDatabase, hasFts5: boolean): string[] {
+  const pending = pendingMigrations(db, hasFts5);
+  if (pending.length === 0) return [];
+  db.exec(MIGRATIONS_TABLE);
+  for (const migration of pending) {
+    migration.apply(db);
+    db.run('INSERT OR REPLACE INTO [_llm_migrations] (name, applied_at) VALUES (?, ?)', [migration.name, appliedAt()]);
+  }
+  return pending.map((m) => m.name);
+}
+
+/** Whether a table (or virtual table) exists. */
+export function hasTable(db: SqliteDatabase, name: string): boolean {
+  return db.get("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?", [name]) !== undefined;
+}
+
+function addColumn(db: SqliteDatabase, table: string, column: string, type: string): void {
+  const columns = db.all<{ name: string }>(`PRAGMA table_info([${table}])`).map((c) => c.name);
+  if (!columns.includes(column)) db.exec(`ALTER TABLE [${table}] ADD COLUMN [${column}] ${type}`);
+}
+
+/** `applied_at` as the Python llm writes it: `str(datetime.now(timezone.utc))`. */
+function appliedAt(): string {
+  return new Date().toISOString().replace('T', ' ').replace('Z', '000+00:00');
+}

@@ -1,0 +1,105 @@
+import { LlmError } from 'llm';
+import type { SqliteDatabase, SqlValue } from './engines/types.js';
+import type { LogInfo } from './log-file.js';
+import { ftsQuery, likePattern, searchTerms } from './search.js';
+
+/** One logged response as `llm logs` shows it: the Python llm's LOGS_COLUMNS. */
+export interface LogRow {
+  id: string;
+  model: string | null;
+  resolved_model: string | null;
+  prompt: string | null;
+  system: string | null;
+  prompt_json: string | null;
+  options_json: string | null;
+  response: string | null;
+  response_json: string | null;
+  conversation_id: string | null;
+  duration_ms: number | null;
+  datetime_utc: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  token_details: string | null;
+  conversation_name: string | null;
+  conversation_model: string | null;
+  schema_json: string | null;
+}
+
+const COLUMNS = `responses.id, responses.model, responses.resolved_model, responses.prompt, responses.system,
+  responses.prompt_json, responses.options_json, responses.response, responses.response_json,
+  responses.conversation_id, responses.duration_ms, responses.datetime_utc,
+  responses.input_tokens, responses.output_tokens, responses.token_details,
+  conversations.name AS conversation_name, conversations.model AS conversation_model,
+  schemas.content AS schema_json`;
+
+const FROM = `responses
+  LEFT JOIN schemas ON responses.schema_id = schemas.id
+  LEFT JOIN conversations ON responses.conversation_id = conversations.id`;
+
+/** What to list. */
+export interface LogQuery {
+  /** How many (default 3, or all of a conversation); 0 for all. */
+  readonly count?: number | undefined;
+  /** Only this model's responses (its id: resolve aliases first). */
+  readonly model?: string | undefined;
+  /** Full-text search (FTS5 when the log has the index, else LIKE). */
+  readonly search?: string | undefined;
+  /** Only this conversation. */
+  readonly conversationId?: string | undefined;
+  /** Only the newest conversation (the one the newest response belongs to). */
+  readonly current?: boolean | undefined;
+}
+
+/** The id of the conversation the newest response belongs to. */
+export function newestConversationId(db: SqliteDatabase): string | undefined {
+  return db.get<{ conversation_id: string | null }>('SELECT conversation_id FROM responses ORDER BY id DESC LIMIT 1')?.conversation_id ?? undefined;
+}
+
+/**
+ * Responses in display order: oldest of the selection first, so the newest ends up next to the
+ * prompt. The selection is the newest N (ordered by id: ULIDs sort by time, and the primary key
+ * index serves it), or for a search the N best matches, shown best last.
+ */
+export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery): LogRow[] {
+  let conversationId = query.conversationId;
+  if (query.current && !conversationId) {
+    conversationId = newestConversationId(db);
+    if (!conversationId) throw new LlmError('No conversations found: the log is empty.');
+  }
+  const count = query.count ?? (conversationId ? 0 : 3);
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  let join = '';
+  let order = 'responses.id DESC';
+  if (query.search !== undefined) {
+    const terms = searchTerms(query.search);
+    if (terms.length === 0) throw new LlmError('Nothing to search for: give -q some words.');
+    if (info.fullTextSearch) {
+      join = ' JOIN responses_fts ON responses_fts.rowid = responses.rowid';
+      where.push('responses_fts MATCH ?');
+      params.push(ftsQuery(terms));
+      order = 'responses_fts.rank, responses.id DESC';
+    } else {
+      for (const term of terms) {
+        where.push("(responses.prompt LIKE ? ESCAPE '\\' OR responses.response LIKE ? ESCAPE '\\')");
+        params.push(likePattern(term), likePattern(term));
+      }
+    }
+  }
+  if (query.model) {
+    where.push('responses.model = ?');
+    params.push(query.model);
+  }
+  if (conversationId) {
+    where.push('responses.conversation_id = ?');
+    params.push(conversationId);
+  }
+  const sql = `SELECT ${COLUMNS} FROM ${FROM}${join}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`;
+  return db.all<LogRow>(sql, params).reverse();
+}
+
+/** Row counts for `llm logs status`. */
+export function countRows(db: SqliteDatabase): { conversations: number; responses: number } {
+  const count = (table: string) => Number(db.get<{ n: number }>(`SELECT count(*) AS n FROM [${table}]`)?.n ?? 0);
+  return { conversations: count('conversations'), responses: count('responses') };
+}

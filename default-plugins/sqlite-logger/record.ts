@@ -1,0 +1,90 @@
+import type { Response } from 'llm';
+import type { SqliteDatabase, SqlValue } from './engines/types.js';
+import { schemaId } from './schema-id.js';
+
+/** Everything the log stores about one response, gathered before the database is opened. */
+export interface ResponseRecord {
+  readonly conversation: { readonly id: string; readonly name: string; readonly model: string };
+  readonly schema: { readonly id: string; readonly json: string } | undefined;
+  /** Values of the `responses` columns, by name. */
+  readonly row: Readonly<Record<(typeof RESPONSE_COLUMNS)[number], SqlValue>>;
+}
+
+/** The `responses` columns this logger writes, in the Python llm's column order. */
+export const RESPONSE_COLUMNS = [
+  'id',
+  'model',
+  'prompt',
+  'system',
+  'prompt_json',
+  'options_json',
+  'response',
+  'response_json',
+  'conversation_id',
+  'duration_ms',
+  'datetime_utc',
+  'input_tokens',
+  'output_tokens',
+  'token_details',
+  'schema_id',
+  'resolved_model',
+] as const;
+
+/**
+ * The record for a finished response. A response outside a conversation gets a conversation of
+ * its own, named after its prompt, as in the Python llm, so `llm -c` can continue it.
+ * `prompt_json` stays empty: the core does not keep the raw request (models record only the raw
+ * reply, `responseJson`, which must never hold a key).
+ */
+export async function responseRecord(response: Response): Promise<ResponseRecord> {
+  const text = await response.text();
+  const usage = await response.usage();
+  const conversation = response.conversation ?? response.model.conversation();
+  const schema = response.prompt.schema ? schemaId(response.prompt.schema) : undefined;
+  const details = usage.details && Object.keys(usage.details).length > 0 ? JSON.stringify(usage.details) : null;
+  return {
+    conversation: {
+      id: conversation.id,
+      name: conversation.name ?? conversationName(response.prompt.prompt || response.prompt.system || ''),
+      model: conversation.model.id,
+    },
+    schema,
+    row: {
+      id: response.id,
+      model: response.model.id,
+      prompt: response.prompt.prompt,
+      system: response.prompt.system ?? null,
+      prompt_json: null,
+      options_json: JSON.stringify(response.prompt.options ?? {}),
+      response: text,
+      response_json: response.responseJson === undefined ? null : JSON.stringify(response.responseJson),
+      conversation_id: conversation.id,
+      duration_ms: response.durationMs ?? null,
+      datetime_utc: response.datetimeUtc ?? null,
+      input_tokens: usage.input ?? null,
+      output_tokens: usage.output ?? null,
+      token_details: details,
+      schema_id: schema?.id ?? null,
+      resolved_model: response.resolvedModel ?? null,
+    },
+  };
+}
+
+/** Writes a record: the conversation and schema rows if new, then the response row. */
+export function insertRecord(db: SqliteDatabase, record: ResponseRecord): void {
+  const { conversation, schema, row } = record;
+  db.run('INSERT OR IGNORE INTO [conversations] ([id], [name], [model]) VALUES (?, ?, ?)', [conversation.id, conversation.name, conversation.model]);
+  if (schema) db.run('INSERT OR IGNORE INTO [schemas] ([id], [content]) VALUES (?, ?)', [schema.id, schema.json]);
+  const columns = RESPONSE_COLUMNS.map((c) => `[${c}]`).join(', ');
+  const marks = RESPONSE_COLUMNS.map(() => '?').join(', ');
+  db.run(`INSERT INTO [responses] (${columns}) VALUES (${marks})`, RESPONSE_COLUMNS.map((c) => row[c]));
+}
+
+/** How long a conversation name may be, in characters (the Python llm's CONVERSATION_NAME_LENGTH). */
+const NAME_LENGTH = 32;
+
+/** The Python llm's conversation name: whitespace collapsed, at most 32 characters, with an ellipsis. */
+export function conversationName(text: string): string {
+  const characters = Array.from(text.replace(/\s+/g, ' '));
+  return characters.length <= NAME_LENGTH ? characters.join('') : `${characters.slice(0, NAME_LENGTH - 1).join('')}…`;
+}

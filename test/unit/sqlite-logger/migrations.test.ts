@@ -1,0 +1,189 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readLog, writeLog } from '../../../default-plugins/sqlite-logger/log-file.js';
+import { MIGRATIONS, appliedMigrations, migrate } from '../../../default-plugins/sqlite-logger/migrations.js';
+import { listResponses } from '../../../default-plugins/sqlite-logger/queries.js';
+import { readConversation } from '../../../default-plugins/sqlite-logger/conversations.js';
+import type { FileEngine, SqliteEngine } from '../../../default-plugins/sqlite-logger/engines/types.js';
+import { availableEngines, columnsOf, openDatabase, PYTHON_LLM_031_SQL } from '../../helpers/sqlite-engines.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const engines = await availableEngines();
+const ftsEngine = engines.find((e): e is FileEngine => e.hasFts5 && e.kind === 'file');
+
+/** The columns the Python llm (0.31) has, in its order: what both tools read and write. */
+const EXPECTED_COLUMNS = {
+  conversations: ['id', 'name', 'model'],
+  responses: [
+    'id', 'model', 'prompt', 'system', 'prompt_json', 'options_json', 'response', 'response_json', 'conversation_id',
+    'duration_ms', 'datetime_utc', 'input_tokens', 'output_tokens', 'token_details', 'schema_id', 'resolved_model',
+  ],
+  schemas: ['id', 'content'],
+  _llm_migrations: ['name', 'applied_at'],
+};
+
+/** The Python llm 0.31's migration names (llm/migrations.py): ours must be a subset of these plus our own js*. */
+const PYTHON_MIGRATIONS = [
+  'm001_initial', 'm002_id_primary_key', 'm003_chat_id_foreign_key', 'm004_column_order', 'm004_drop_provider', 'm005_debug',
+  'm006_new_logs_table', 'm007_finish_logs_table', 'm008_reply_to_id_foreign_key', 'm008_fix_column_order_in_logs',
+  'm009_delete_logs_table_if_empty', 'm010_create_new_log_tables', 'm011_fts_for_responses', 'm012_attachments_tables',
+  'm013_usage', 'm014_schemas', 'm015_fragments_tables', 'm016_fragments_table_pks', 'm017_tools_tables', 'm017_tools_plugin',
+  'm018_tool_instances', 'm019_resolved_model', 'm020_tool_results_attachments', 'm021_tool_results_exception',
+];
+
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => (dir = tempDir('llm-sqlite-')));
+afterEach(() => dir.remove());
+
+describe.each(engines.map((engine) => [engine.name, engine] as const))('migrations on %s', (_name, engine: SqliteEngine) => {
+  it('migrates a blank database to the expected tables and columns, once', async () => {
+    const path = join(dir.path, 'logs.db');
+    await writeLog(path, engine, () => undefined);
+    const db = openDatabase(engine, path);
+    try {
+      for (const [table, columns] of Object.entries(EXPECTED_COLUMNS)) expect(columnsOf(db, table)).toEqual(columns);
+      const applied = [...appliedMigrations(db)];
+      const expected = MIGRATIONS.filter((m) => engine.hasFts5 || !m.needsFts5).map((m) => m.name);
+      expect(applied.sort()).toEqual(expected.sort());
+      for (const name of applied.filter((n) => n.startsWith('m'))) expect(PYTHON_MIGRATIONS).toContain(name);
+      expect(applied.every((n) => n.startsWith('m') || n.startsWith('js'))).toBe(true);
+      const applied_at = db.get<{ applied_at: string }>('SELECT applied_at FROM _llm_migrations LIMIT 1')!.applied_at;
+      expect(applied_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+      const indexes = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'responses' AND sql IS NOT NULL");
+      expect(indexes.map((i) => i.name).sort()).toEqual(['idx_responses_conversation_id', 'idx_responses_model_id']);
+      const triggers = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").map((t) => t.name);
+      if (engine.hasFts5) {
+        expect(triggers.sort()).toEqual(['responses_ad', 'responses_ai', 'responses_au']);
+        expect(columnsOf(db, 'responses_fts')).toEqual(['prompt', 'response']);
+      } else {
+        // No FTS5 here: the index is left for an engine that has it (the migration stays unrecorded).
+        expect(triggers).toEqual([]);
+        expect(appliedMigrations(db).has('m011_fts_for_responses')).toBe(false);
+      }
+      // Nothing left to do the second time.
+      expect(migrate(db, engine.hasFts5)).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+// sql.js runs the same SQL over its in-memory copy; the plans matter for the native engines, whose
+// cost must not grow with the log.
+const fileEngines = engines.filter((e) => e.kind === 'file');
+// (describe.each refuses an empty table; without a native engine there is nothing to plan.)
+(fileEngines.length > 0 ? describe.each(fileEngines.map((engine) => [engine.name, engine] as const)) : describe.skip.each([['no native engine here', engines[0]!] as const]))('query plans on %s', (_name, engine: SqliteEngine) => {
+  it('reads the newest responses and one conversation through indexes, not a scan and sort', async () => {
+    const path = join(dir.path, 'logs.db');
+    await writeLog(path, engine, () => undefined);
+    const db = openDatabase(engine, path);
+    try {
+      const plan = (sql: string) => db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, ['x']).map((r) => r.detail).join(' | ');
+      const newest = plan(
+        'SELECT responses.id FROM responses LEFT JOIN schemas ON responses.schema_id = schemas.id LEFT JOIN conversations ON responses.conversation_id = conversations.id WHERE ? IS NOT NULL ORDER BY responses.id DESC LIMIT 3',
+      );
+      expect(newest).toMatch(/SCAN responses USING INDEX sqlite_autoindex_responses_1/);
+      expect(newest).not.toMatch(/TEMP B-TREE/);
+      expect(plan('SELECT id FROM responses WHERE conversation_id = ? ORDER BY rowid')).toMatch(/USING INDEX idx_responses_conversation_id/);
+      expect(plan('SELECT id FROM responses WHERE model = ? ORDER BY id DESC LIMIT 3')).toMatch(/USING (COVERING )?INDEX idx_responses_model_id/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('a logs.db written by the Python llm 0.31', () => {
+  const native = ftsEngine;
+  const pythonLog = async () => {
+    const path = join(dir.path, 'logs.db');
+    const db = native!.open(path, { busyTimeoutMs: 1000 });
+    db.exec(PYTHON_LLM_031_SQL);
+    db.close();
+    return path;
+  };
+
+  (native ? it : it.skip)('reads here: our migrations see theirs as applied and add only indexes', async () => {
+    const path = await pythonLog();
+    for (const engine of engines) {
+      const rows = await readLog(path, engine, (db, info) => listResponses(db, info, { count: 0 }));
+      expect(rows.map((r) => r.id)).toEqual(['01jt0aaaaaaaaaaaaaaaaaaaa1', '01jt0aaaaaaaaaaaaaaaaaaaa2', '01jt0bbbbbbbbbbbbbbbbbbbb1']);
+      expect(rows[0]).toMatchObject({
+        conversation_name: 'Three names for a pet pelican, …',
+        resolved_model: 'gpt-4o-mini-2024-07-18',
+        options_json: '{"temperature": 0.5}',
+        input_tokens: 18,
+      });
+      expect(rows[2]!.schema_json).toContain('"required":["name","age"]');
+      const search = await readLog(path, engine, (db, info) => listResponses(db, info, { search: 'pelican' }));
+      expect(search.map((r) => r.id)).toContain('01jt0aaaaaaaaaaaaaaaaaaaa1');
+      const conversation = await readLog(path, engine, (db) => readConversation(db, undefined));
+      expect(conversation).toMatchObject({ id: '01jt0bbbbbbbbbbbbbbbbbbbbb', model: 'gpt-4o-mini' });
+    }
+    const db = openDatabase(native!, path);
+    try {
+      const applied = appliedMigrations(db);
+      expect([...applied].filter((n) => !PYTHON_MIGRATIONS.includes(n))).toEqual(['js001_response_indexes']);
+      // The Python tables we do not use are untouched.
+      expect(columnsOf(db, 'tool_results')).toContain('exception');
+    } finally {
+      db.close();
+    }
+  });
+
+  (native ? it : it.skip)('takes new rows from a native engine, which Python-style queries read back', async () => {
+    const path = await pythonLog();
+    await writeLog(path, native!, (db) => {
+      db.run("INSERT INTO conversations VALUES ('01jz0ccccccccccccccccccccc', 'From llm (TypeScript)', 'echo')");
+      db.run(
+        `INSERT INTO responses (id, model, prompt, system, prompt_json, options_json, response, response_json, conversation_id, duration_ms, datetime_utc, input_tokens, output_tokens, token_details, schema_id, resolved_model)
+         VALUES ('01jz0ccccccccccccccccccccc1', 'echo', 'a pelican from TypeScript', NULL, NULL, '{}', 'Turn 1', NULL, '01jz0ccccccccccccccccccccc', 3, '2025-06-01T00:00:00.000000+00:00', 4, 2, NULL, NULL, NULL)`,
+      );
+    });
+    const db = openDatabase(native!, path);
+    try {
+      // What the Python llm's `llm logs` selects: responses joined to conversations and schemas, newest first by id.
+      const rows = db.all<{ id: string; conversation_name: string; schema_json: string | null }>(
+        `SELECT responses.id, responses.model, responses.resolved_model, responses.input_tokens, conversations.name AS conversation_name,
+                conversations.model AS conversation_model, schemas.content AS schema_json
+           FROM responses LEFT JOIN schemas ON responses.schema_id = schemas.id
+           LEFT JOIN conversations ON responses.conversation_id = conversations.id ORDER BY responses.id DESC LIMIT 3`,
+      );
+      expect(rows[0]).toMatchObject({ id: '01jz0ccccccccccccccccccccc1', conversation_name: 'From llm (TypeScript)' });
+      // Its `llm logs -q`: the FTS5 index the triggers keep, joined on rowid.
+      const found = db.all<{ id: string }>(
+        'SELECT responses.id FROM responses JOIN responses_fts ON responses_fts.rowid = responses.rowid WHERE responses_fts MATCH ? ORDER BY responses_fts.rank',
+        ['pelican'],
+      );
+      expect(found.map((r) => r.id).sort()).toEqual(['01jt0aaaaaaaaaaaaaaaaaaaa1', '01jz0ccccccccccccccccccccc1']);
+      expect(db.get<{ r: string }>('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+      db.exec("INSERT INTO responses_fts(responses_fts) VALUES('integrity-check')");
+    } finally {
+      db.close();
+    }
+  });
+
+  (native && engines.some((e) => e.name === 'sql.js') ? it : it.skip)('is read by sql.js, which refuses to write it (no FTS5) and leaves the file as it was', async () => {
+    const path = await pythonLog();
+    const sqljs = engines.find((e) => e.name === 'sql.js')!;
+    const before = (await import('node:fs')).readFileSync(path);
+    await expect(writeLog(path, sqljs, (db) => db.run("INSERT INTO conversations VALUES ('x', 'x', 'x')") && db.run("INSERT INTO responses (id, prompt, response) VALUES ('y', 'p', 'r')"))).rejects.toMatchObject({
+      problem: 'fts5',
+      message: expect.stringMatching(/has a full-text search index \(FTS5\) that the sql\.js engine cannot update\. Use a native engine/),
+    });
+    expect((await import('node:fs')).readFileSync(path).equals(before)).toBe(true);
+  });
+});
+
+describe('an empty or foreign file', () => {
+  it.each(engines.map((engine) => [engine.name, engine] as const))('%s starts a new log in an empty file', async (_name, engine) => {
+    const path = join(dir.path, 'logs.db');
+    writeFileSync(path, '');
+    await writeLog(path, engine, () => undefined);
+    const db = openDatabase(engine, path);
+    try {
+      expect(columnsOf(db, 'responses')).toEqual(EXPECTED_COLUMNS.responses);
+    } finally {
+      db.close();
+    }
+  });
+});
