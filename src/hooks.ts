@@ -1,5 +1,6 @@
 import { AsyncSeriesBailHook, AsyncSeriesHook, SyncHook } from 'tapable';
 import type { CommandEntry } from './commands-registry.js';
+import type { LogMigration, LogStore, LogStoreRequest } from './log-store.js';
 import type { Metric } from './metrics.js';
 import type { Conversation } from './models/conversation.js';
 import type { Model } from './models/model.js';
@@ -16,6 +17,9 @@ export type RegisterCommand = (id: string, command: CommandEntry) => void;
 
 /** Registers a scalar metric for experiments. */
 export type RegisterMetric = (metric: Metric) => void;
+
+/** Registers a change to the log database's schema. */
+export type RegisterLogMigration = (migration: LogMigration) => void;
 
 /** How the caller asked for a response to be logged. */
 export interface LogContext {
@@ -63,6 +67,13 @@ export interface Hooks {
   /** Plugins add scalar metrics for experiments by calling `register(metric)`. */
   readonly registerMetrics: SyncHook<[RegisterMetric]>;
 
+  /**
+   * Plugins that keep their own records in the log database add their tables by calling
+   * `register(migration)`. Runs the first time a plugin opens the log store; the migrations are
+   * handed to `openLogStore` and applied after the log's own, once each.
+   */
+  readonly registerLogMigrations: SyncHook<[RegisterLogMigration]>;
+
   // -- Work ----------------------------------------------------------------------------------------
 
   /**
@@ -79,10 +90,25 @@ export interface Hooks {
    * id) returns undefined. Called only when the user asks to continue.
    */
   readonly resolveConversation: AsyncSeriesBailHook<[ConversationRequest], Conversation | undefined>;
+
+  /**
+   * Opens the log database for a plugin that keeps records in it (see `Llm.logStore()`). Taps run
+   * in series until one returns a `LogStore`: the plugin that keeps the log (sqlite-logger) answers;
+   * others return undefined.
+   */
+  readonly openLogStore: AsyncSeriesBailHook<[LogStoreRequest], LogStore | undefined>;
 }
 
 /** The names of all hooks, in declaration order. */
-export const hookNames = ['registerModels', 'registerCommands', 'registerMetrics', 'logResponse', 'resolveConversation'] as const;
+export const hookNames = [
+  'registerModels',
+  'registerCommands',
+  'registerMetrics',
+  'registerLogMigrations',
+  'logResponse',
+  'resolveConversation',
+  'openLogStore',
+] as const;
 
 /** The name of one hook. */
 export type HookName = (typeof hookNames)[number];
@@ -94,6 +120,8 @@ export function createHooks(): Hooks {
     registerCommands: new SyncHook<[RegisterCommand]>(['register']),
     registerMetrics: new SyncHook<[RegisterMetric]>(['register']),
     logResponse: new AsyncSeriesHook<[Response, LogContext]>(['response', 'context']),
+    registerLogMigrations: new SyncHook<[RegisterLogMigration]>(['register']),
     resolveConversation: new AsyncSeriesBailHook<[ConversationRequest], Conversation | undefined>(['request']),
+    openLogStore: new AsyncSeriesBailHook<[LogStoreRequest], LogStore | undefined>(['request']),
   });
 }

@@ -5,10 +5,11 @@ import { AliasStore } from './aliases.js';
 import { CommandRegistry } from './commands-registry.js';
 import { loadConfig, type LlmConfig } from './config.js';
 import { DefaultModelStore } from './default-model.js';
-import { PluginConflictError, PluginError, UnknownModelError, messageOf } from './errors.js';
+import { LlmError, PluginConflictError, PluginError, UnknownModelError, messageOf } from './errors.js';
 import { createHooks, hookNames, type HookName, type Hooks, type LogContext } from './hooks.js';
 import { installedPluginSources, pluginsDir } from './installed-plugins.js';
 import { KeyStore } from './keys.js';
+import type { LogMigration, LogStore } from './log-store.js';
 import type { Metric } from './metrics.js';
 import type { Model } from './models/model.js';
 import { bindModelHost, type ModelHost } from './models/model-host.js';
@@ -76,6 +77,7 @@ export class Llm implements ModelHost {
   private modelRegistry: Promise<ModelRegistry> | undefined;
   private commandRegistry: CommandRegistry | undefined;
   private metricList: Metric[] | undefined;
+  private logMigrationList: LogMigration[] | undefined;
 
   private constructor(
     /** The user directory. */
@@ -162,6 +164,35 @@ export class Llm implements ModelHost {
       this.metricList = [...byName.values()].map((m) => m.metric);
     }
     return this.metricList;
+  }
+
+  // -- The log database ---------------------------------------------------------------------------
+
+  /** Migrations plugins register for the log database, by running `registerLogMigrations` once. */
+  logMigrations(): LogMigration[] {
+    if (!this.logMigrationList) {
+      const byName = new Map<string, string>();
+      const list: LogMigration[] = [];
+      this.hooks.registerLogMigrations.call((migration) => {
+        const plugin = this.tapOwners.get('registerLogMigrations') ?? 'unknown';
+        const taken = byName.get(migration.name);
+        if (taken) throw new PluginConflictError(`log migration '${migration.name}' is registered by both plugin ${taken} and plugin ${plugin}`);
+        byName.set(migration.name, plugin);
+        list.push(migration);
+      });
+      this.logMigrationList = list;
+    }
+    return this.logMigrationList;
+  }
+
+  /**
+   * The log database (`database`: another file than the default), for code that keeps records in
+   * it. A plugin that keeps the log answers `openLogStore`; without one this is an error.
+   */
+  async logStore(database?: string): Promise<LogStore> {
+    const store = await this.hooks.openLogStore.promise({ database, migrations: this.logMigrations() });
+    if (!store) throw new LlmError('No plugin keeps a log database: the sqlite-logger plugin is switched off or missing (see llm plugins --all).');
+    return store;
   }
 
   // -- ModelHost ------------------------------------------------------------------------------------

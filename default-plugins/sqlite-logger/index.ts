@@ -2,7 +2,8 @@ import { definePlugin } from 'llm';
 
 /**
  * Default plugin: logs every response to logs.db (SQLite, the Python llm's schema), rebuilds
- * logged conversations for `llm -c`/`--cid`, and adds the `llm logs` commands. This file only
+ * logged conversations for `llm -c`/`--cid`, opens the log for plugins that keep records in it
+ * (`openLogStore`), and adds the `llm logs` commands. This file only
  * taps hooks: the SQLite engines and everything else load when a response is logged or a command
  * runs, never for `llm --version`, `llm models` or `--help`.
  */
@@ -17,6 +18,10 @@ export default definePlugin({
     hooks.resolveConversation.tapPromise('sqlite-logger', async (request) => {
       const { loadConversation } = await import('./conversations.js');
       return loadConversation(request, context);
+    });
+    hooks.openLogStore.tapPromise('sqlite-logger', async (request) => {
+      const { openLogStore } = await import('./log-store.js');
+      return openLogStore(request, context);
     });
     hooks.registerCommands.tap('sqlite-logger', (register) => {
       register('logs', () => import('./commands/list.js'));

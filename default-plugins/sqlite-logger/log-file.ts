@@ -4,7 +4,7 @@ import { LlmError } from 'llm';
 import { removeLeftoverTemps, writeFileAtomicSync } from './atomic-write.js';
 import type { FileEngine, ImageEngine, SqliteDatabase, SqliteEngine } from './engines/types.js';
 import { acquireFileLock, LockTimeoutError } from './file-lock.js';
-import { hasTable, migrate, pendingMigrations } from './migrations.js';
+import { hasTable, migrate, pendingMigrations, type Migration } from './migrations.js';
 import { codeOf, messageOf } from './util.js';
 
 /** Why a log file could not be used. */
@@ -35,6 +35,8 @@ export interface LogFileOptions {
   readonly busyTimeoutMs?: number;
   /** sql.js: how long to wait for the lock file (default 30 s). */
   readonly lockTimeoutMs?: number;
+  /** Other plugins' migrations (`registerLogMigrations`), applied after the log's own. */
+  readonly migrations?: readonly Migration[];
 }
 
 /**
@@ -66,7 +68,9 @@ export async function readLog<T>(path: string, engine: SqliteEngine, work: (db: 
     throw classify(path, error);
   }
   try {
-    if (pendingMigrations(db, engine.hasFts5).length > 0) transaction(db, engine.kind === 'file' ? 'BEGIN IMMEDIATE' : 'BEGIN', () => migrate(db, engine.hasFts5));
+    if (pendingMigrations(db, engine.hasFts5, options.migrations).length > 0) {
+      transaction(db, engine.kind === 'file' ? 'BEGIN IMMEDIATE' : 'BEGIN', () => migrate(db, engine.hasFts5, options.migrations));
+    }
     return work(db, { engine, fullTextSearch: engine.hasFts5 && hasTable(db, 'responses_fts') });
   } catch (error) {
     // The caller's own errors (an empty search, no conversations) pass through as they are.
@@ -87,7 +91,7 @@ function writeInPlace<T>(path: string, engine: FileEngine, work: (db: SqliteData
     // IMMEDIATE takes the write lock up front, so migrations are checked and applied by one
     // process at a time and a reader never has to upgrade to a writer (which could deadlock).
     return transaction(db, 'BEGIN IMMEDIATE', () => {
-      migrate(db, engine.hasFts5);
+      migrate(db, engine.hasFts5, options.migrations);
       return work(db);
     });
   } catch (error) {
@@ -121,7 +125,7 @@ async function writeWhole<T>(path: string, engine: ImageEngine, work: (db: Sqlit
       let result: T;
       try {
         result = transaction(db, 'BEGIN', () => {
-          migrate(db, engine.hasFts5);
+          migrate(db, engine.hasFts5, options.migrations);
           return work(db);
         });
       } catch (error) {

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from './engines/types.js';
+import type { LogMigration, SqlDatabase } from 'llm';
 
 /**
  * One schema change, applied once and recorded by name in `_llm_migrations(name, applied_at)`.
@@ -9,12 +9,7 @@ import type { SqliteDatabase } from './engines/types.js';
  * unrecorded, so the Python llm runs them itself when it next opens the file. Our own additions
  * have names that cannot clash with the Python llm's (`js...`).
  */
-export interface Migration {
-  readonly name: string;
-  /** Needs FTS5: skipped, and left unrecorded, on an engine without it (it runs on the next one that has it). */
-  readonly needsFts5?: boolean;
-  apply(db: SqliteDatabase): void;
-}
+export type Migration = LogMigration;
 
 /** The sqlite-utils `enable_fts(['prompt', 'response'], create_triggers=True)` the Python llm runs. */
 const RESPONSES_FTS = `
@@ -106,23 +101,23 @@ CREATE INDEX IF NOT EXISTS [idx_responses_model_id] ON [responses] ([model], [id
 const MIGRATIONS_TABLE = 'CREATE TABLE IF NOT EXISTS [_llm_migrations] (\n   [name] TEXT PRIMARY KEY,\n   [applied_at] TEXT\n);';
 
 /** Names of the migrations already applied to `db`. */
-export function appliedMigrations(db: SqliteDatabase): Set<string> {
+export function appliedMigrations(db: SqlDatabase): Set<string> {
   if (!hasTable(db, '_llm_migrations')) return new Set();
   return new Set(db.all<{ name: string }>('SELECT name FROM [_llm_migrations]').map((row) => row.name));
 }
 
-/** The migrations `db` still needs on an engine with (or without) FTS5. */
-export function pendingMigrations(db: SqliteDatabase, hasFts5: boolean): Migration[] {
+/** The migrations `db` still needs on an engine with (or without) FTS5: the log's own, then `extra`. */
+export function pendingMigrations(db: SqlDatabase, hasFts5: boolean, extra: readonly Migration[] = []): Migration[] {
   const applied = appliedMigrations(db);
-  return MIGRATIONS.filter((m) => !applied.has(m.name) && (hasFts5 || !m.needsFts5));
+  return [...MIGRATIONS, ...extra].filter((m) => !applied.has(m.name) && (hasFts5 || !m.needsFts5));
 }
 
 /**
  * Applies the pending migrations and records each one. Call it inside a write transaction, so two
  * processes never both apply one (the second sees it recorded once the first commits).
  */
-export function migrate(db: SqliteDatabase, hasFts5: boolean): string[] {
-  const pending = pendingMigrations(db, hasFts5);
+export function migrate(db: SqlDatabase, hasFts5: boolean, extra: readonly Migration[] = []): string[] {
+  const pending = pendingMigrations(db, hasFts5, extra);
   if (pending.length === 0) return [];
   db.exec(MIGRATIONS_TABLE);
   for (const migration of pending) {
@@ -133,11 +128,11 @@ export function migrate(db: SqliteDatabase, hasFts5: boolean): string[] {
 }
 
 /** Whether a table (or virtual table) exists. */
-export function hasTable(db: SqliteDatabase, name: string): boolean {
+export function hasTable(db: SqlDatabase, name: string): boolean {
   return db.get("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?", [name]) !== undefined;
 }
 
-function addColumn(db: SqliteDatabase, table: string, column: string, type: string): void {
+function addColumn(db: SqlDatabase, table: string, column: string, type: string): void {
   const columns = db.all<{ name: string }>(`PRAGMA table_info([${table}])`).map((c) => c.name);
   if (!columns.includes(column)) db.exec(`ALTER TABLE [${table}] ADD COLUMN [${column}] ${type}`);
 }

@@ -1,3 +1,4 @@
+import type { SqlDatabase, SqlRow, SqlValue as LlmSqlValue } from 'llm';
 /** The SQLite engines the logger can run on, fastest first. */
 export const ENGINE_NAMES = ['node:sqlite', 'better-sqlite3', 'sql.js'] as const;
 
@@ -5,24 +6,16 @@ export const ENGINE_NAMES = ['node:sqlite', 'better-sqlite3', 'sql.js'] as const
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** A value SQLite stores or returns. */
-export type SqlValue = string | number | bigint | Uint8Array | null;
+export type SqlValue = LlmSqlValue;
 
 /** A result row, by column name. */
-export type Row = Record<string, SqlValue>;
+export type Row = SqlRow;
 
 /**
- * An open database, the same on every engine: positional `?` parameters, rows as objects.
- * Statements run synchronously (every engine here is synchronous).
+ * An open database, the same on every engine: the public `SqlDatabase` (positional `?`
+ * parameters, rows as objects; statements run synchronously on every engine here) plus `close()`.
  */
-export interface SqliteDatabase {
-  /** Runs one or more statements without parameters or results (DDL, BEGIN, COMMIT). */
-  exec(sql: string): void;
-  /** Runs one statement; returns the number of rows it changed. */
-  run(sql: string, params?: readonly SqlValue[]): number;
-  /** Every row a query returns. */
-  all<T extends object = Row>(sql: string, params?: readonly SqlValue[]): T[];
-  /** The first row a query returns, if any. */
-  get<T extends object = Row>(sql: string, params?: readonly SqlValue[]): T | undefined;
+export interface SqliteDatabase extends SqlDatabase {
   /** Closes the database; it cannot be used after. */
   close(): void;
 }
