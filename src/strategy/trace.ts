@@ -82,7 +82,12 @@ export class TraceNode {
   async log(): Promise<void> {
     if (!this.sink?.host.logTrace) return;
     await Promise.all(allResponses(this).map((response) => response.done().catch(() => undefined)));
-    await this.sink.host.logTrace(this.toJSON(), this.sink.context);
+    try {
+      await this.sink.host.logTrace(this.toJSON(), this.sink.context);
+    } catch (error) {
+      // A host's own logTrace turns failures into warnings; one that throws must not fail the call.
+      process.emitWarning(`the trace ${this.id} (${this.name}) was not logged: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 

@@ -249,6 +249,48 @@ describe('llmStrategy', () => {
     expect(() => llm({ description: 'x', output: {} })(undefined as never, { kind: 'field', name: 'x' } as never)).toThrow('@llm goes on a method, a static method or a getter, not on a field');
   });
 
+  it('takes contracts from options over the class’s, tells static from instance members, and keeps setters', async () => {
+    const description = (text: string) => ({ description: text, output: { type: 'string' } });
+    class Twins {
+      static contracts: MemberContracts = { greeting: description('from the class') };
+      stored = '';
+      greeting(): Promise<string> {
+        throw new NotImplementedError();
+      }
+      static greeting(): Promise<string> {
+        throw new NotImplementedError();
+      }
+      get label(): Promise<string> {
+        throw new NotImplementedError();
+      }
+      set label(value: Promise<string>) {
+        void value.then((text) => (this.stored = text));
+      }
+    }
+    llmStrategy(model, { contracts: { 'static greeting': description('the static one'), label: description('a label') } })(Twins);
+    server.reply(jsonReply({ result: 'a' }), jsonReply({ result: 'b' }), jsonReply({ result: 'c' }));
+    const twins = new Twins();
+    await twins.greeting();
+    await Twins.greeting();
+    await twins.label;
+    expect(server.requests.map((request) => /`: (.*)\n/.exec(firstPrompt(request))?.[1])).toEqual(['from the class', 'the static one', 'a label']);
+    twins.label = Promise.resolve('set');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(twins.stored).toBe('set');
+  });
+
+  it('fails when the class is defined, as a decorator, if a member has no contract', () => {
+    expect(() => {
+      @llmStrategy(model)
+      class Orphan {
+        find(_q: string): Promise<string[]> {
+          throw new NotImplementedError();
+        }
+      }
+      return Orphan;
+    }).toThrow(ContractError);
+  });
+
   it('lets an @llm member run without llmStrategy, with the contract’s model', async () => {
     class Person {
       name = 'Ada';
