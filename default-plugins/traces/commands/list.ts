@@ -5,9 +5,8 @@ import { listTraces } from '../store.js';
 export default class TracesList extends Command {
   static override summary = 'List logged traces: the root calls of llmFunction, llmStrategy and traced code, newest first.';
 
-  static override description = `Every call of an llmFunction (or of a member an llmStrategy class implements) is a trace node;
-calls made inside another traced call (trackHyperparameters functions, trace()) are its children.
-A tree is logged when its root call finishes, if a model it used came from llm (getModel).`;
+  static override description =
+    'Every call of an llmFunction (or of a member an llmStrategy class implements) is a trace node; calls made inside another traced call (trackHyperparameters functions, trace()) are its children. A tree is logged when its root call finishes, if a model it used came from llm (getModel or createLlm).';
 
   static override examples = [
     '<%= config.bin %> traces list',
@@ -17,7 +16,7 @@ A tree is logged when its root call finishes, if a model it used came from llm (
   ];
 
   static override flags = {
-    count: Flags.integer({ char: 'n', summary: 'How many traces to list (default 20); 0 for all.', min: 0, default: 20, helpValue: 'N' }),
+    count: Flags.integer({ char: 'n', summary: 'How many traces to list; 0 for all.', min: 0, default: 20, helpValue: 'N' }),
     name: Flags.string({ summary: 'Only traces whose root call has this name.', helpValue: 'NAME' }),
     database: Flags.string({ char: 'd', summary: 'Read this SQLite file instead of logs.db in the user directory.', helpValue: 'FILE' }),
     json: Flags.boolean({ summary: 'Output the list as JSON.' }),

@@ -6,10 +6,8 @@ import { loadTrace } from '../store.js';
 export default class TracesShow extends Command {
   static override summary = 'Show a logged trace as a tree of calls, or export it as JSON.';
 
-  static override description = `ID is a trace id from 'llm traces list' (a unique start of it will do), or the id of any call in
-a trace, which shows that call and the calls inside it. Without ID, the newest trace. Each call shows
-its kind, model, duration, hyperparameters, arguments, result or error, and the ids of the responses
-it logged ('llm logs --json' has them). --json writes the whole tree, nothing cut.`;
+  static override description =
+    "ID is a trace id from 'llm traces list' (a unique start of it will do), or the id of any call in a trace, which shows that call and the calls inside it; without ID, the newest trace. Each call shows its kind, model, duration, hyperparameters, arguments, result or error, and the ids of the responses it logged ('llm logs --json' has them). --json writes the whole tree, nothing cut.";
 
   static override examples = [
     '<%= config.bin %> traces show',

@@ -1,13 +1,13 @@
-import { listTraces } from '../../../default-plugins/traces/store.js';
-import { getModel } from '../../../src/library.js';
-import { llmFunction } from '../../../src/strategy/llm-function.js';
-import { FakeOpenAIServer } from '../../helpers/fake-openai-server.js';
-import { TEST_KEY } from '../../helpers/openai-host.js';
-import { firstEngine, jsonReply } from '../../helpers/strategy-host.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { listTraces } from '../../default-plugins/traces/store.js';
+import { getModel } from '../../src/library.js';
+import { llmFunction } from '../../src/strategy/llm-function.js';
+import { FakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { TEST_KEY } from '../helpers/openai-host.js';
+import { firstEngine, jsonReply } from '../helpers/strategy-host.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-// Without a model, or with a model's name, llmFunction uses the host behind getModel(): built
-// from the environment, with the default plugins (from dist/, so run `npm run build` first).
+// Without a model, or with a model's name, llmFunction uses the host behind getModel(), built
+// from the environment with the default plugins from dist/, as a program using the library has it.
 
 const VARIABLES = ['LLM_USER_PATH', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'LLM_OPENAI_RETRY_DELAY', 'LLM_SQLITE_ENGINE', 'LLM_LOAD_PLUGINS', 'LLM_MODEL'];
 const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
@@ -54,7 +54,7 @@ it('uses the default model, or the model an id or alias names, and keeps the tra
   await expect(llmFunction({ ...spec, model: 'no-such-model' })({ topic: 'x' })).rejects.toThrow(/^Unknown model 'no-such-model'/);
 
   // The shared host's log is the one in LLM_USER_PATH.
-  const { createLlm } = await import('../../../src/llm.js');
+  const { createLlm } = await import('../../src/llm.js');
   const store = await (await createLlm({ userDir: dir.path })).logStore();
   expect(store.path).toBe(`${dir.path}/logs.db`);
   const traces = await store.read((db) => listTraces(db, { count: 0 }));
