@@ -125,6 +125,10 @@ for (const name of examples) {
   rmSync(join(root, 'plugins', name, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'plugins', name, 'tsconfig.json')], { stdio: 'inherit' });
 }
+// The library examples in examples/ compile the same way, into examples/dist/ (`import ... from
+// 'llm'` resolves to this package's own build at run time).
+rmSync(join(root, 'examples', 'dist'), { recursive: true, force: true });
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'examples', 'tsconfig.json')], { stdio: 'inherit' });
 console.log(
-  `built dist/ (${entryPoints.length} entry points), oclif.manifest.json (${Object.keys(manifest.commands).length} commands) and example plugins (${examples.join(', ')})`,
+  `built dist/ (${entryPoints.length} entry points), oclif.manifest.json (${Object.keys(manifest.commands).length} commands), example plugins (${examples.join(', ')}) and examples/dist/`,
 );
