@@ -121,7 +121,7 @@ describe('bots against the fake OpenAI server', () => {
     await withRunContext(run, () => bot({ name: 'writer', model: 'gpt-4o-mini' })('Again').text());
     expect(run.bots.map((b) => b.name)).toEqual(['writer', 'judge', 'writer#2']);
     server.handle(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
       return textReply('late');
     });
     const pending = withRunContext(run, () => writer('Slow').text());
