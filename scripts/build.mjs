@@ -41,10 +41,29 @@ const stubGlob = {
   name: 'stub-tinyglobby',
   setup(esbuild) {
     esbuild.onResolve({ filter: /^tinyglobby$/ }, () => ({ path: 'tinyglobby', namespace: 'llm-stub' }));
-    esbuild.onLoad({ filter: /.*/, namespace: 'llm-stub' }, () => ({
+    esbuild.onLoad({ filter: /^tinyglobby$/, namespace: 'llm-stub' }, () => ({
       contents:
         "export function glob() { throw new Error('llm: command discovery by glob is not in this build; oclif.manifest.json lists the commands'); }\n" +
         'export const globSync = glob;\n',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * oclif logs through `debug`, which costs ~10 ms to load at every start and prints only when
+ * DEBUG is set: the bundle gets a stand-in that loads the real package only then.
+ */
+const lazyDebug = {
+  name: 'lazy-debug',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^debug$/ }, (args) => (args.namespace === 'llm-stub' ? undefined : { path: 'debug', namespace: 'llm-stub' }));
+    esbuild.onLoad({ filter: /^debug$/, namespace: 'llm-stub' }, () => ({
+      contents: [
+        'const silent = Object.assign(function () {}, { enabled: false, extend: () => silent, log() {}, destroy() {} });',
+        "const realName = 'debug'; // not a literal require: the real package loads from node_modules",
+        'module.exports = process.env.DEBUG ? require(realName) : Object.assign(() => silent, { enable() {}, disable: () => "", enabled: () => false });',
+      ].join('\n'),
       loader: 'js',
     }));
   },
@@ -77,7 +96,7 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   tsconfig: 'tsconfig.json',
-  plugins: [stubGlob, externalPackages],
+  plugins: [stubGlob, lazyDebug, externalPackages],
   logLevel: 'warning',
   // oclif is CommonJS: give bundled CommonJS code the require and __dirname it expects.
   banner: {
@@ -106,6 +125,10 @@ for (const name of examples) {
   rmSync(join(root, 'plugins', name, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'plugins', name, 'tsconfig.json')], { stdio: 'inherit' });
 }
+// The library examples in examples/ compile the same way, into examples/dist/ (`import ... from
+// 'llm'` resolves to this package's own build at run time).
+rmSync(join(root, 'examples', 'dist'), { recursive: true, force: true });
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'examples', 'tsconfig.json')], { stdio: 'inherit' });
 console.log(
-  `built dist/ (${entryPoints.length} entry points), oclif.manifest.json (${Object.keys(manifest.commands).length} commands) and example plugins (${examples.join(', ')})`,
+  `built dist/ (${entryPoints.length} entry points), oclif.manifest.json (${Object.keys(manifest.commands).length} commands), example plugins (${examples.join(', ')}) and examples/dist/`,
 );

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
 import { ConfigError, messageOf } from './errors.js';
 import { commonJsExports } from './util/interop.js';
@@ -51,6 +52,9 @@ const KNOWN_KEYS = new Set(['plugins', 'defaultPlugins']);
 export async function loadConfig(
   { cwd, userDir, warn }: { cwd: string; userDir: string; warn: (message: string) => void },
 ): Promise<LlmConfig> {
+  const dirs = [userDir, ...ancestors(cwd).filter((dir) => dir !== userDir)];
+  // Most runs have no config file anywhere: then cosmiconfig (a large module) need not load.
+  if (!dirs.some(mayHoldConfig)) return { plugins: [], defaultPlugins: {}, defaultPluginOptions: {}, files: [] };
   const { cosmiconfig } = commonJsExports(await import('cosmiconfig'));
   const explorer = cosmiconfig('llm', { searchPlaces: [...CONFIG_FILES], searchStrategy: 'none', cache: false });
   const found: { config: unknown; filepath: string }[] = [];
@@ -78,6 +82,40 @@ export async function loadConfig(
     }
   }
   return { plugins, defaultPlugins, defaultPluginOptions, files: found.map((f) => f.filepath) };
+}
+
+/** `dir` and every folder above it. */
+function ancestors(dir: string): string[] {
+  const result = [dir];
+  while (result.at(-1) !== parse(result.at(-1)!).root) result.push(dirname(result.at(-1)!));
+  return result;
+}
+
+/**
+ * Whether cosmiconfig could find a config file in `dir`: one of CONFIG_FILES exists (a
+ * package.json only if it has an `llm` key, or does not parse, which cosmiconfig then reports).
+ */
+function mayHoldConfig(dir: string): boolean {
+  for (const name of CONFIG_FILES) {
+    const path = join(dir, name);
+    if (name !== 'package.json') {
+      if (existsSync(path)) return true;
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      const pkg = JSON.parse(text) as unknown;
+      if (typeof pkg === 'object' && pkg !== null && 'llm' in pkg) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }
 
 type Explorer = { search(from: string): Promise<{ config: unknown; filepath: string; isEmpty?: boolean } | null> };

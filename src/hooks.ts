@@ -5,6 +5,7 @@ import type { Metric } from './metrics.js';
 import type { Conversation } from './models/conversation.js';
 import type { Model } from './models/model.js';
 import type { Response } from './models/response.js';
+import type { TraceRecord } from './strategy/trace-record.js';
 
 /** Registers a model, with extra aliases beside the model's own. */
 export type RegisterModel = (model: Model, options?: { aliases?: readonly string[] }) => void;
@@ -32,6 +33,12 @@ export interface LogContext {
    * it briefly to write it together with others in one transaction. `done()` still waits for it.
    */
   readonly batch?: boolean;
+}
+
+/** How a finished trace is logged, for `logTrace`: as `LogContext`, plus the log database. */
+export interface TraceLogContext extends LogContext {
+  /** Opens the log database (`database` if given, else the default) with every plugin's migrations. */
+  logStore(): Promise<LogStore>;
 }
 
 /** Which logged conversation to continue (`llm -c`, `llm --cid ID`), for `resolveConversation`. */
@@ -89,6 +96,14 @@ export interface Hooks {
   readonly logResponse: AsyncSeriesHook<[Response, LogContext]>;
 
   /**
+   * Called once each time a trace finishes: the tree of `llmFunction` and traced calls under one
+   * root call (see `src/strategy/trace.ts`), with the ids of the responses each call logged. Taps
+   * run in series; the context opens the log database. Like `logResponse`, a failing tap becomes
+   * a warning: the calls have already returned.
+   */
+  readonly logTrace: AsyncSeriesHook<[TraceRecord, TraceLogContext]>;
+
+  /**
    * Rebuilds a logged conversation so a prompt can continue it (`llm -c`, `llm --cid ID`, and the
    * same in `llm chat`). Taps run in series until one returns a `Conversation`, its earlier turns
    * restored with `Response.restore()`; a tap that does not know the conversation (no log, unknown
@@ -111,6 +126,7 @@ export const hookNames = [
   'registerMetrics',
   'registerLogMigrations',
   'logResponse',
+  'logTrace',
   'resolveConversation',
   'openLogStore',
 ] as const;
@@ -126,6 +142,7 @@ export function createHooks(): Hooks {
     registerMetrics: new SyncHook<[RegisterMetric]>(['register']),
     logResponse: new AsyncSeriesHook<[Response, LogContext]>(['response', 'context']),
     registerLogMigrations: new SyncHook<[RegisterLogMigration]>(['register']),
+    logTrace: new AsyncSeriesHook<[TraceRecord, TraceLogContext]>(['trace', 'context']),
     resolveConversation: new AsyncSeriesBailHook<[ConversationRequest], Conversation | undefined>(['request']),
     openLogStore: new AsyncSeriesBailHook<[LogStoreRequest], LogStore | undefined>(['request']),
   });

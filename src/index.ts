@@ -18,6 +18,7 @@ export {
   type HookName,
   type Hooks,
   type LogContext,
+  type TraceLogContext,
   type RegisterCommand,
   type RegisterLogMigration,
   type RegisterMetric,
@@ -37,6 +38,36 @@ export {
   type JsonResult,
 } from './structured/prompt-for-json.js';
 export { multiSchema, schemaDsl } from './services/schema-arg.js';
+export { ContractError, type SchemaDefinitions } from './strategy/contract.js';
+export {
+  inferSchema,
+  trackHyperparameters,
+  withHyperparameters,
+  type HyperparameterScope,
+  type HyperparameterSet,
+  type HyperparameterValues,
+  type TrackedFunction,
+  type TrackOptions,
+} from './strategy/hyperparameters.js';
+export { llm, type LlmMemberDecorator } from './strategy/llm-decorator.js';
+export {
+  llmFunction,
+  LlmFunctionError,
+  type LlmCallOptions,
+  type LlmFunction,
+  type LlmFunctionExample,
+  type LlmFunctionSpec,
+} from './strategy/llm-function.js';
+export { llmStrategy, type StrategyDecorator, type StrategyOptions } from './strategy/llm-strategy.js';
+export type { MemberContract, MemberContracts } from './strategy/member.js';
+export { NotImplementedError } from './strategy/not-implemented.js';
+export {
+  DEFAULT_LLM_FUNCTION_HYPERPARAMETERS,
+  LLM_FUNCTION_HYPERPARAMETERS_SCHEMA,
+  type LlmFunctionHyperparameters,
+} from './strategy/prompt-template.js';
+export { currentTraceNode, runTraced, trace, TraceNode, type TraceOptions } from './strategy/trace.js';
+export type { TraceError, TraceKind, TraceRecord } from './strategy/trace-record.js';
 export { resolveUserDir } from './user-dir.js';
 export {
   ConfigError,

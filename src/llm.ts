@@ -15,6 +15,7 @@ import type { Model } from './models/model.js';
 import { bindModelHost, type ModelHost } from './models/model-host.js';
 import { ModelRegistry, type ModelEntry } from './models/registry.js';
 import type { Response } from './models/response.js';
+import type { TraceRecord } from './strategy/trace-record.js';
 import { packageRoot, packageVersion } from './package-info.js';
 import type { Plugin, PluginContext, PluginObject } from './plugin.js';
 import { importPlugin, resolvePlugin, selectionName, toPluginObject, type PluginKind, type PluginSource, type ResolvedPlugin } from './plugin-loader.js';
@@ -206,6 +207,16 @@ export class Llm implements ModelHost {
   async logResponse(response: Response, context: LogContext): Promise<void> {
     try {
       await this.hooks.logResponse.promise(response, context);
+    } catch (error) {
+      this.warn(messageOf(error));
+      if (this.env.LLM_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    }
+  }
+
+  /** Runs `logTrace`, handing the taps the log database; a failing tap becomes a warning. */
+  async logTrace(trace: TraceRecord, context: LogContext): Promise<void> {
+    try {
+      await this.hooks.logTrace.promise(trace, { ...context, logStore: () => this.logStore(context.database) });
     } catch (error) {
       this.warn(messageOf(error));
       if (this.env.LLM_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);

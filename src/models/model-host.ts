@@ -1,4 +1,5 @@
 import type { LogContext } from '../hooks.js';
+import type { TraceRecord } from '../strategy/trace-record.js';
 import type { Model } from './model.js';
 import type { Response } from './response.js';
 
@@ -11,6 +12,11 @@ export interface ModelHost {
   resolveKey(model: Model, explicit: string | undefined): Promise<string | undefined>;
   /** Runs the `logResponse` hook for a finished response. */
   logResponse(response: Response, context: LogContext): Promise<void>;
+  /**
+   * Runs the `logTrace` hook for a finished trace whose calls used this model (a failing tap
+   * becomes a warning). Optional: a host without it keeps no traces.
+   */
+  logTrace?(trace: TraceRecord, context: LogContext): Promise<void>;
 }
 
 /**

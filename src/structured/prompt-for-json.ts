@@ -17,10 +17,15 @@ export interface JsonRequest {
   readonly key?: string | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly log?: ResponseInit['log'];
-  /** How to ask for JSON from a model without schema support (default: `jsonInstruction`). */
+  /**
+   * How to ask for JSON from a model without schema support (default: `jsonInstruction`); an
+   * empty string adds nothing, for prompts that ask for JSON themselves.
+   */
   readonly instruction?: ((schema: JsonSchema) => string) | undefined;
   /** How to ask again after an invalid reply (default: `retryMessage`). */
   readonly retry?: ((problems: readonly string[]) => string) | undefined;
+  /** Called with each response as it is made, before it is read (so failed ones are seen too). */
+  readonly onResponse?: ((response: Response) => void) | undefined;
 }
 
 /** Valid data, and how it was obtained. */
@@ -74,7 +79,8 @@ export async function promptForJson<T = unknown>(request: JsonRequest): Promise<
   }
   const conversation = model.conversation();
   const responses: Response[] = [];
-  let text = model.supportsSchema ? request.prompt : `${request.prompt}\n\n${(request.instruction ?? jsonInstruction)(schema)}`;
+  const instruction = model.supportsSchema ? '' : (request.instruction ?? jsonInstruction)(schema);
+  let text = instruction ? `${request.prompt}\n\n${instruction}` : request.prompt;
   let problems: string[] = [];
   let raw = '';
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -87,6 +93,7 @@ export async function promptForJson<T = unknown>(request: JsonRequest): Promise<
       log: request.log,
     });
     responses.push(response);
+    request.onResponse?.(response);
     raw = await response.text();
     let data: unknown;
     try {

@@ -91,6 +91,14 @@ describe('logging and llm logs', () => {
     expect(again).toMatchObject({ code: 1, stderr: `Error: ${backup} already exists: choose a new file name for the backup.\n` });
     expect((await run(['logs', 'status', '-d', join(dir.path, 'none.db')])).stdout).toContain(`No log database found at ${join(dir.path, 'none.db')}\n`);
     expect(await run(['logs', '-d', join(dir.path, 'none.db')])).toMatchObject({ code: 1, stderr: `Error: No log database found at ${join(dir.path, 'none.db')}\n` });
+    // A fresh install has no log yet: that is an empty log, not an error (a -d file must exist).
+    const fresh = tempDir();
+    try {
+      expect(await runCli(['logs'], fresh.path)).toMatchObject({ code: 0, stdout: '', stderr: `No responses logged yet (the log will be ${join(fresh.path, 'logs.db')}).\n` });
+      expect(await runCli(['logs', '--json'], fresh.path)).toMatchObject({ code: 0, stdout: '[]\n' });
+    } finally {
+      fresh.remove();
+    }
   });
 
   it('lists its commands in llm --help and llm logs --help', async () => {

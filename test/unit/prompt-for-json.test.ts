@@ -69,6 +69,15 @@ describe('promptForJson', () => {
     expect(failure.message).toBe("queue gave no valid JSON in 2 attempts; the last reply (root) is missing required property 'age'; /name must be string (got 2)");
   });
 
+  it('adds no instruction when it is empty, and reports each response as it is made', async () => {
+    const model = new QueueModel(['nope', '{"name": "Ada", "age": 36}']);
+    const seen: string[] = [];
+    const result = await promptForJson({ model, prompt: 'Reply with a person as JSON', schema: person, instruction: () => '', onResponse: (r) => seen.push(r.id) });
+    expect(model.sent[0]!.text).toBe('Reply with a person as JSON');
+    expect(seen).toEqual(result.responses.map((r) => r.id));
+    expect(seen).toHaveLength(2);
+  });
+
   it('rejects a schema that is not valid JSON Schema before asking anything', async () => {
     const model = new QueueModel(['{}']);
     await expect(promptForJson({ model, prompt: 'x', schema: { type: 'nonsense' } })).rejects.toThrow(/The output schema is not valid JSON Schema: .*type/);

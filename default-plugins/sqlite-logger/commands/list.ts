@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, Flags } from 'llm/command';
 import { selectEngine } from '../engines/select.js';
 import { formatJson, formatMarkdown, formatShort } from '../format.js';
@@ -47,6 +48,12 @@ words, "quoted phrases" as phrases, and the best matches come last.`;
       );
     }
     const current = flags.current || (flags.response && !flags.cid);
+    if (!flags.database && !existsSync(path)) {
+      // Nothing logged yet (a fresh install): an empty log, not an error. A -d file must exist.
+      if (flags.json) process.stdout.write('[]\n');
+      else process.stderr.write(`No responses logged yet (the log will be ${path}).\n`);
+      return;
+    }
     const engine = await selectEngine(llm.env);
     const rows = await readLog(path, engine, (db, info) =>
       listResponses(db, info, { count: flags.count, model, search: flags.query, conversationId: flags.cid, current }),

@@ -13,15 +13,17 @@ const loaders: Record<EngineName, () => Promise<SqliteEngine>> = {
 
 const ALIASES: Record<string, EngineName> = { 'node-sqlite': 'node:sqlite', node: 'node:sqlite', sqljs: 'sql.js', 'sql-js': 'sql.js' };
 
-// One load per engine per process: loading is the costly part (a native binding, a WASM module).
+// One load per engine per process, failed or not: loading is the costly part (a native binding,
+// a WASM module), and an engine that is missing here (node:sqlite on Node 20, an unbuilt
+// better-sqlite3) stays missing, so it is not tried again on every logged response.
 const loaded = new Map<EngineName, Promise<SqliteEngine>>();
 
 function load(name: EngineName): Promise<SqliteEngine> {
   let engine = loaded.get(name);
   if (!engine) {
     engine = loaders[name]();
+    engine.catch(() => {}); // Callers see the failure; it is not also an unhandled rejection.
     loaded.set(name, engine);
-    engine.catch(() => loaded.delete(name));
   }
   return engine;
 }
