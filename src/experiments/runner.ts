@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { messageOf } from '../errors.js';
 import { sharedLlm } from '../library.js';
 import type { Llm } from '../llm.js';
@@ -242,8 +241,16 @@ async function scoreOne(
  * finished waits at most a minute, for a response its pipeline started and never read.
  */
 function responsesLogged(run: RunContext, signal: AbortSignal): Promise<void> {
-  const done = Promise.allSettled(run.responses.map((r) => r.response.done())).then(() => undefined);
-  return Promise.race([done, sleep(signal.aborted ? SETTLE_AFTER_ABORT_MS : SETTLE_MAX_MS, undefined, { ref: false })]);
+  const responses = run.responses;
+  if (responses.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, signal.aborted ? SETTLE_AFTER_ABORT_MS : SETTLE_MAX_MS);
+    timer.unref();
+    void Promise.allSettled(responses.map((r) => r.response.done())).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** The work's result, or the signal's reason as soon as it aborts (a pipeline that ignores it is left behind). */
