@@ -71,7 +71,7 @@ export interface MetricResult extends MetricSummary {
 
 /** What an experiment run came to. */
 export interface ExperimentResult {
-  /** The experiment's id in the log (undefined when it was not logged). */
+  /** The experiment's id in the log (undefined when it was not logged: `log: false`). */
   readonly id: string | undefined;
   readonly name: string;
   /** `completed`, or `interrupted` (stopped before every run had started or finished). */
@@ -93,6 +93,8 @@ export interface ExperimentResult {
   readonly errors: readonly { readonly index: number; readonly message: string }[];
   /** The log file the experiment was written to. */
   readonly database: string | undefined;
+  /** Why (some of) the runs could not be logged, if that happened: the results above are complete, the log is not. */
+  readonly logError?: string;
 }
 
 /** How to run an experiment from code. */

@@ -172,8 +172,14 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   const worker = async () => {
     while (!stopped && next < executions) await runOne(next++);
   };
+  // A failure here is a bug in a callback (onRun, onProgress), not in a run: the experiment is
+  // logged as failed with the runs that finished, and the error goes to the caller.
+  let failure: unknown;
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, executions) }, worker));
+  } catch (error) {
+    failure = error ?? new Error('the experiment failed');
+    stopped = true;
   } finally {
     if (graceTimer) clearTimeout(graceTimer);
     options.signal?.removeEventListener('abort', stop);
@@ -181,20 +187,25 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   }
 
   await Promise.all(pendingLogs);
-  const status = stopped ? 'interrupted' : 'completed';
-  const durationMs = performance.now() - progress.startedAt;
+  const status = failure !== undefined ? 'failed' : stopped ? 'interrupted' : 'completed';
   const kinds = new Map<string, MetricKind>();
   for (const metric of metrics) {
     const kind = progress.kindOf(metric.name);
     if (kind) kinds.set(metric.name, kind);
   }
-  await recorder?.finish({ status, durationMs, kinds });
+  let logError: string | undefined;
+  try {
+    await recorder?.finish({ status, durationMs: performance.now() - progress.startedAt, kinds });
+  } catch (error) {
+    logError = messageOf(error);
+  }
+  if (failure !== undefined) throw failure;
   return {
     id: recorder ? id : undefined,
     name: experiment.name,
-    status,
+    status: status === 'interrupted' ? 'interrupted' : 'completed',
     startedAt,
-    durationMs,
+    durationMs: performance.now() - progress.startedAt,
     executions,
     concurrency,
     finished: progress.finished,
@@ -205,6 +216,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     metrics: progress.metricResults(),
     errors: progress.firstErrors,
     database: recorder?.path,
+    ...(logError === undefined ? {} : { logError }),
   };
 }
 

@@ -106,6 +106,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
       }
       results.push(result);
       if (!request.json) output.out(`${request.live ? '\n' : ''}${formatSummary(result)}`);
+      if (result.logError) failure ??= new LlmError(`Experiment '${result.name}' ran, but its log is incomplete: ${result.logError}`);
       if (result.status === 'completed' && result.finished > 0 && result.ok === 0) {
         failure ??= new LlmError(`Every run of experiment '${result.name}' failed; the first error: ${result.errors[0]?.message ?? 'unknown'}`);
       }

@@ -201,6 +201,21 @@ describe.each(engines)('experiments logged to logs.db on %s', (engine) => {
     expect(query<{ n: number }>('SELECT COUNT(*) AS n FROM experiment_run_responses')[0]!.n).toBe(3);
   });
 
+  it('a failing callback fails the experiment, which is logged as failed with the runs that finished', async () => {
+    const llm = await host();
+    const exp = experiment('callback', ({ index }) => index, { executions: 6, concurrency: 1 });
+    await expect(
+      exp.run({
+        llm,
+        onRun: (run) => {
+          if (run.index === 2) throw new Error('display broke');
+        },
+      }),
+    ).rejects.toThrow('display broke');
+    expect(query<{ status: string }>('SELECT status FROM experiments')[0]!.status).toBe('failed');
+    expect(query<{ n: number }>('SELECT COUNT(*) AS n FROM experiment_runs')[0]!.n).toBe(3);
+  });
+
   it('an interrupted experiment keeps what finished, and is marked interrupted', async () => {
     const llm = await host();
     const stop = new AbortController();
