@@ -47,6 +47,8 @@ export class ExperimentRecorder {
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
   private warned = false;
+  /** Prompt versions and bots already written for this experiment: each is written once. */
+  private readonly written = new Set<string>();
 
   private constructor(
     private readonly store: LogStore,
@@ -90,7 +92,8 @@ export class ExperimentRecorder {
       this.pending = [];
       await Promise.all(runs.map((r) => r.logged));
       try {
-        await this.store.write((db) => insertRuns(db, this.experimentId, runs.map((r) => r.run)));
+        const added = await this.store.write((db) => insertRuns(db, this.experimentId, runs.map((r) => r.run), this.written));
+        for (const key of added) this.written.add(key);
         this.writes++;
         this.failure = undefined;
       } catch (error) {
@@ -114,7 +117,7 @@ export class ExperimentRecorder {
     await Promise.all(runs.map((r) => r.logged));
     try {
       await this.store.write((db) => {
-        insertRuns(db, this.experimentId, runs.map((r) => r.run));
+        insertRuns(db, this.experimentId, runs.map((r) => r.run), this.written);
         db.run('UPDATE [experiments] SET [status] = ?, [finished_at] = ?, [duration_ms] = ? WHERE [id] = ?', [outcome.status, utcNow(), Math.round(outcome.durationMs), this.experimentId]);
         for (const [name, kind] of outcome.kinds) {
           db.run('UPDATE [experiment_metrics] SET [kind] = ? WHERE [experiment_id] = ? AND [name] = ?', [kind, this.experimentId, name]);
@@ -155,7 +158,18 @@ function insertExperiment(db: SqlDatabase, row: ExperimentRow): void {
   }
 }
 
-function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRecord[]): void {
+/**
+ * Writes runs with their metric values, prompt versions, bots and response links. `written`
+ * holds the prompt versions and bots earlier writes committed; returns the ones this one adds
+ * (the caller notes them once the transaction has committed).
+ */
+function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRecord[], written: ReadonlySet<string>): string[] {
+  const added: string[] = [];
+  const once = (key: string) => {
+    if (written.has(key) || added.includes(key)) return false;
+    added.push(key);
+    return true;
+  };
   for (const run of runs) {
     db.run(
       `INSERT INTO [experiment_runs] ([id], [experiment_id], [run_index], [status], [error], [started_at], [duration_ms], [input], [output], [info])
@@ -178,7 +192,7 @@ function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRec
     }
     for (const prompt of run.prompts) {
       // A new version of a named prompt points at the version recorded before it.
-      db.run(
+      if (once(`prompt\0${prompt.name}\0${prompt.hash}`)) db.run(
         `INSERT OR IGNORE INTO [prompt_versions] ([name], [hash], [role], [template], [previous_hash], [first_experiment_id], [created_at])
          VALUES (?, ?, ?, ?, (SELECT [hash] FROM [prompt_versions] WHERE [name] = ? ORDER BY [id] DESC LIMIT 1), ?, ?)`,
         [prompt.name, prompt.hash, prompt.role, prompt.template, prompt.name, experimentId, run.startedAt],
@@ -187,7 +201,7 @@ function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRec
     }
     for (const bot of run.bots) {
       const id = botId(bot);
-      db.run('INSERT OR IGNORE INTO [experiment_bots] ([id], [name], [kind], [model], [system], [options], [schema]) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      if (once(`bot\0${id}`)) db.run('INSERT OR IGNORE INTO [experiment_bots] ([id], [name], [kind], [model], [system], [options], [schema]) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         id,
         bot.name,
         bot.kind,
@@ -207,6 +221,7 @@ function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRec
       );
     }
   }
+  return added;
 }
 
 /** A bot's id: the hash of everything recorded about it, so each distinct bot is stored once. */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { messageOf } from '../errors.js';
 import { sharedLlm } from '../library.js';
 import type { Llm } from '../llm.js';
@@ -87,6 +88,8 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
 
   // Cancelling aborts every running run; stopping only keeps new ones from starting.
   const cancelAll = new AbortController();
+  // Every running run (and each of its requests) listens to it, and removes its listener after.
+  setMaxListeners(0, cancelAll.signal);
   let stopped = false;
   let graceTimer: NodeJS.Timeout | undefined;
   const stop = () => {
@@ -108,9 +111,14 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
 
   const runOne = async (index: number): Promise<void> => {
     const runId = newId();
-    const own = new AbortController();
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => own.abort(new RunStopped('timeout', `timed out after ${formatSeconds(timeoutMs)}`)), timeoutMs);
-    const signal = AbortSignal.any([own.signal, cancelAll.signal]);
+    // A run's signal: the experiment's cancellation, and the run's own timeout if it has one.
+    let timer: NodeJS.Timeout | undefined;
+    let signal = cancelAll.signal;
+    if (timeoutMs !== undefined) {
+      const own = new AbortController();
+      timer = setTimeout(() => own.abort(new RunStopped('timeout', `timed out after ${formatSeconds(timeoutMs)}`)), timeoutMs);
+      signal = AbortSignal.any([own.signal, cancelAll.signal]);
+    }
     const input = inputs ? inputs[index % inputs.length] : undefined;
     const context = new RunContext({ id: runId, index, input, signal, log, getModel });
     const runStartedAt = utcNow();
