@@ -13,7 +13,7 @@ import { tempDir } from '../../helpers/temp-dir.js';
 import { join } from 'node:path';
 
 describe('batched log writes', () => {
-  it('1,000 runs on sql.js rewrite the file a few dozen times, not once per run or per response', async () => {
+  it('1,000 runs on sql.js rewrite the file a handful of times, not once per run or per response', async () => {
     const dir = tempDir();
     try {
       const llm = await createLlm({
@@ -47,7 +47,7 @@ describe('batched log writes', () => {
       }
       // The experiment row, then a batch every 250 runs (or 2 s), then the last batch with the outcome.
       expect(storeWrites).toBeLessThanOrEqual(6);
-      expect(loads).toBeLessThan(150);
+      expect(loads).toBeLessThan(60); // 5 on the machine this was written on
       const db = openDatabase(engine, join(dir.path, 'logs.db'));
       try {
         expect(db.get<{ n: number }>('SELECT COUNT(*) AS n FROM experiment_runs')!.n).toBe(1000);
