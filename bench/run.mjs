@@ -1,11 +1,12 @@
 // Runs the benchmarks (after `npm run build`) and reports each against its target. Exits 1 if a
 // target is missed. `npm run bench -- start-up` runs one benchmark by name.
+import * as experiments from './experiments.mjs';
 import * as openai from './openai.mjs';
 import * as plugins from './plugins.mjs';
 import * as sqlite from './sqlite.mjs';
 import * as startup from './startup.mjs';
 
-const benchmarks = [startup, plugins, openai, sqlite];
+const benchmarks = [startup, plugins, openai, sqlite, experiments];
 const only = process.argv.slice(2);
 let failed = false;
 for (const bench of benchmarks) {

@@ -28,6 +28,11 @@ export interface LogContext {
   readonly force: boolean;
   /** Log to this database file instead of the default (`-d/--database`). */
   readonly database?: string;
+  /**
+   * One of many responses logged in quick succession (an experiment's runs): the logger may hold
+   * it briefly to write it together with others in one transaction. `done()` still waits for it.
+   */
+  readonly batch?: boolean;
 }
 
 /** How a finished trace is logged, for `logTrace`: as `LogContext`, plus the log database. */

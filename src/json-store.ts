@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { LlmError } from './errors.js';
 import { writeFileAtomic } from './util/write-file-atomic.js';
@@ -8,14 +9,38 @@ import { writeFileAtomic } from './util/write-file-atomic.js';
  * an error naming the file, and is never overwritten. Writes are atomic.
  */
 export class JsonStore {
+  /** The last read, reused while the file is unchanged (same inode, size and mtime). */
+  private cached: { readonly ino: number; readonly size: number; readonly mtimeMs: number; readonly data: Record<string, string> } | undefined;
+
   constructor(
     /** Absolute path of the file. */
     readonly path: string,
     private readonly options: { mode?: number; what: string } = { what: 'file' },
   ) {}
 
-  /** Reads the whole object. */
+  /**
+   * Reads the whole object (a copy the caller may change). Keys are looked up for every request,
+   * so an unchanged file is not read and parsed again: one stat tells.
+   */
   async read(): Promise<Record<string, string>> {
+    let stat;
+    try {
+      stat = statSync(this.path, { throwIfNoEntry: false });
+    } catch {
+      return this.readFile(); // says what is wrong (no permission, say)
+    }
+    if (!stat) {
+      this.cached = undefined;
+      return {};
+    }
+    const cached = this.cached;
+    if (cached && cached.ino === stat.ino && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return { ...cached.data };
+    const data = await this.readFile();
+    this.cached = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, data };
+    return { ...data };
+  }
+
+  private async readFile(): Promise<Record<string, string>> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');

@@ -8,7 +8,7 @@ let shared: Promise<Llm> | undefined;
  * (LLM_USER_PATH, config files, installed and default plugins). Code that wants its own world
  * (tests, servers) calls `createLlm()` instead.
  */
-function sharedLlm(): Promise<Llm> {
+export function sharedLlm(): Promise<Llm> {
   shared ??= createLlm();
   return shared;
 }

@@ -4,29 +4,65 @@ import type { LogContext, PluginContext, Response } from 'llm';
 import { selectEngine } from './engines/select.js';
 import { classify, LogFileError, writeLog } from './log-file.js';
 import { isLoggingOn, logPath } from './paths.js';
-import { insertRecord, responseRecord } from './record.js';
+import type { SqliteEngine } from './engines/types.js';
+import { insertRecord, responseRecord, type ResponseRecord } from './record.js';
 import { codeOf, humanSize } from './util.js';
+import { WriteQueue } from './write-queue.js';
 
 /**
  * The `logResponse` tap: writes a finished response to the log, unless logging is off (`llm logs
  * off`) and not forced (`--log`). A log that cannot be written (corrupt, read-only, locked, an
  * FTS5 index on sql.js) is a warning naming the file; the file is left as it was, and the answer
- * has already been printed.
+ * has already been printed. Responses logged close together (`batch`, as an experiment's are) go
+ * in one transaction (see WriteQueue).
  */
 export async function logResponse(response: Response, log: LogContext, context: PluginContext): Promise<void> {
   if (!log.force && !isLoggingOn(context.userDir)) return;
   const path = logPath(context.userDir, log.database);
   const record = await responseRecord(response);
   const engine = await selectEngine(context.env);
+  await queueFor(context, engine, path, log.database === undefined).add(record, log.batch === true);
+}
+
+/** How long a `batch` response may wait for others to share its transaction. */
+export const BATCH_WINDOW_MS = 100;
+
+const queues = new WeakMap<PluginContext, Map<string, WriteQueue<ResponseRecord>>>();
+
+/** One write queue per host, engine and log file. */
+function queueFor(context: PluginContext, engine: SqliteEngine, path: string, isDefault: boolean): WriteQueue<ResponseRecord> {
+  let byPath = queues.get(context);
+  if (!byPath) queues.set(context, (byPath = new Map()));
+  const key = `${engine.name}\0${path}`;
+  let queue = byPath.get(key);
+  if (!queue) {
+    queue = new WriteQueue((records) => writeRecords(records, engine, path, isDefault, context), BATCH_WINDOW_MS);
+    byPath.set(key, queue);
+  }
+  return queue;
+}
+
+async function writeRecords(records: readonly ResponseRecord[], engine: SqliteEngine, path: string, isDefault: boolean, context: PluginContext): Promise<void> {
   try {
     // The user directory is ours to create (a fresh machine); a -d path's directory is not.
-    if (!log.database) mkdirSync(context.userDir, { recursive: true });
-    await writeLog(path, engine, (db) => insertRecord(db, record));
+    if (isDefault) mkdirSync(context.userDir, { recursive: true });
+    await writeLog(path, engine, (db) => {
+      for (const record of records) insertRecord(db, record);
+    });
   } catch (error) {
     const problem = error instanceof LogFileError ? error : codeOf(error) ? classify(path, error) : undefined;
-    if (!problem) throw error;
-    context.warn(`this response was not logged: ${problem.message}`);
-    return;
+    if (problem) {
+      context.warn(`${records.length === 1 ? 'this response was' : `${records.length} responses were`} not logged: ${problem.message}`);
+      return;
+    }
+    // Not the file's fault (one bad record?): write the rest one by one, so only that one fails.
+    if (records.length > 1) {
+      const failures: unknown[] = [];
+      for (const record of records) await writeRecords([record], engine, path, isDefault, context).catch((e: unknown) => failures.push(e));
+      if (failures.length === records.length) throw failures[0];
+      return;
+    }
+    throw error;
   }
   if (engine.kind === 'image') hintIfLarge(path, context);
 }

@@ -233,7 +233,7 @@ export class Response implements AsyncIterable<string> {
     const host = modelHostOf(this.model);
     if (host && this.#init.log !== false) {
       const log = typeof this.#init.log === 'object' ? this.#init.log : {};
-      await host.logResponse(this, { force: log.force ?? false, ...(log.database ? { database: log.database } : {}) });
+      await host.logResponse(this, { force: log.force ?? false, ...(log.database ? { database: log.database } : {}), ...(log.batch ? { batch: true } : {}) });
     }
     this.state = 'done';
   }

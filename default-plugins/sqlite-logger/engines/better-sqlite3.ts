@@ -23,11 +23,18 @@ export async function loadBetterSqlite3(): Promise<FileEngine> {
     hasFts5: facts.fts5 === 1,
     open(path, { busyTimeoutMs }) {
       const db = new Database(path, { timeout: busyTimeoutMs });
+      // Prepared once per connection: a batch runs the same few statements many times.
+      const statements = new Map<string, ReturnType<typeof db.prepare>>();
+      const prepare = (sql: string) => {
+        let statement = statements.get(sql);
+        if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+        return statement;
+      };
       const wrapped: SqliteDatabase = {
         exec: (sql) => db.exec(sql),
-        run: (sql, params = []) => db.prepare(sql).run(...params).changes,
-        all: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => db.prepare(sql).all(...params) as T[],
-        get: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => db.prepare(sql).get(...params) as T | undefined,
+        run: (sql, params = []) => prepare(sql).run(...params).changes,
+        all: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => prepare(sql).all(...params) as T[],
+        get: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => prepare(sql).get(...params) as T | undefined,
         close: () => db.close(),
       };
       wrapped.exec('PRAGMA foreign_keys = ON');

@@ -1,0 +1,58 @@
+import { Args, Command, Flags } from 'llm/command';
+import { runExperimentFile } from '../services/run-file.js';
+
+export default class ExperimentsRun extends Command {
+  static override summary = 'Run the experiments a file exports: every run is scored by its metrics and logged to logs.db.';
+
+  static override description = `FILE is a .ts, .js or .mjs module that exports one or more experiments made with
+experiment() from 'llm' (TypeScript is compiled on the fly; 'llm' resolves to this llm from any folder).
+Runs execute concurrently; each is scored by the experiment's metrics and logged with the prompt
+templates, bots and responses it used. In a terminal a live view shows progress, counts, elapsed time
+and ETA, each metric's running mean with its 95% confidence interval, and the latest errors; otherwise
+one line is printed per finished run, then a summary (--json: the summary as JSON only).
+
+Ctrl-C stops starting runs and gives running ones 5 s to finish (a second Ctrl-C cancels them);
+everything finished is logged, and the exit code is 130. Experiments are logged even when
+'llm logs off' is set; their responses follow that setting (--log logs them anyway).`;
+
+  static override examples = [
+    '<%= config.bin %> experiments run examples/experiments/pitch.ts',
+    '<%= config.bin %> experiments run pitch.ts --executions 50 --concurrency 8',
+    '<%= config.bin %> experiments run pitch.ts --name pitch-terse --timeout 30',
+    '<%= config.bin %> experiments run pitch.ts --json | jq .metrics',
+  ];
+
+  static override args = {
+    file: Args.string({ description: 'A .ts, .js or .mjs file that exports experiments.', required: true }),
+  };
+
+  static override flags = {
+    executions: Flags.integer({ char: 'n', summary: 'How many runs (default: the experiment’s own, else its number of inputs, else 10).', helpValue: 'N' }),
+    concurrency: Flags.integer({ char: 'c', summary: 'How many runs at once (default: the experiment’s own, else 4).', helpValue: 'N' }),
+    name: Flags.string({ summary: 'Run only the experiment with this name (a file may export several).', helpValue: 'NAME' }),
+    timeout: Flags.string({ summary: 'Seconds a run may take, metrics included; a run that takes longer is logged as an error.', helpValue: 'SECONDS' }),
+    json: Flags.boolean({ summary: 'Print the summary as JSON (and no progress).' }),
+    database: Flags.string({ char: 'd', summary: 'Log to this SQLite file instead of logs.db in the user directory.', helpValue: 'FILE' }),
+    log: Flags.boolean({ summary: 'Log the runs’ responses even when logging is off (llm logs off).' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(ExperimentsRun);
+    const llm = await this.llm();
+    await runExperimentFile(
+      llm,
+      {
+        file: args.file,
+        executions: flags.executions,
+        concurrency: flags.concurrency,
+        name: flags.name,
+        timeout: flags.timeout === undefined ? undefined : Number(flags.timeout),
+        database: flags.database,
+        logResponses: flags.log,
+        json: flags.json,
+        live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
+      },
+      { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+    );
+  }
+}

@@ -1,0 +1,35 @@
+import { Args, Command, Flags } from 'llm/command';
+import { findExperiment, loadExperiment } from '../services/queries.js';
+import { detailsJson, formatDetails } from '../services/report.js';
+import { readExperiments } from '../services/read-log.js';
+
+export default class ExperimentsShow extends Command {
+  static override summary = 'Show a logged experiment: per metric n, mean, sd, min, max and 95% CI; its prompts, bots and runs.';
+
+  static override description = `ID|NAME is an experiment id (or the start of one), a name (its newest run), or NAME~N (the Nth
+run of that name before the newest). The 95% confidence interval of a mean uses Student's t; for a
+boolean metric (a rate) it is Wilson's score interval.`;
+
+  static override examples = [
+    '<%= config.bin %> experiments show pitch',
+    '<%= config.bin %> experiments show pitch~1            # the run before the newest',
+    '<%= config.bin %> experiments show 01jzq3v7 --runs 0  # every run',
+    '<%= config.bin %> experiments show pitch --json',
+  ];
+
+  static override args = {
+    experiment: Args.string({ description: 'Experiment id, id prefix, name, or NAME~N.', required: true }),
+  };
+
+  static override flags = {
+    runs: Flags.integer({ summary: 'How many runs to list (default 20; 0 for all).', min: 0, default: 20, helpValue: 'N' }),
+    json: Flags.boolean({ summary: 'Output the experiment, its metric statistics and every run as JSON.' }),
+    database: Flags.string({ char: 'd', summary: 'Read this SQLite file instead of logs.db in the user directory.', helpValue: 'FILE' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(ExperimentsShow);
+    const details = (await readExperiments(await this.llm(), flags.database, (db) => loadExperiment(db, findExperiment(db, args.experiment))))!;
+    process.stdout.write(flags.json ? `${JSON.stringify(detailsJson(details), null, 2)}\n` : formatDetails(details, { runs: flags.runs }));
+  }
+}

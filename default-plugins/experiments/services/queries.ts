@@ -1,0 +1,196 @@
+import { LlmError, UsageError, type MetricDirection, type MetricKind, type SqlDatabase } from 'llm';
+
+/** An experiment as the log keeps it. */
+export interface ExperimentRow {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly file: string | null;
+  readonly info: string | null;
+  readonly executions: number;
+  readonly concurrency: number;
+  readonly timeout_ms: number | null;
+  readonly status: string;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly duration_ms: number | null;
+  readonly llm_version: string | null;
+}
+
+/** An experiment with its run counts, for `llm experiments list`. */
+export interface ExperimentListing extends ExperimentRow {
+  readonly runs: number;
+  readonly ok: number;
+  readonly failed: number;
+}
+
+/** A metric an experiment scored. */
+export interface MetricRow {
+  readonly name: string;
+  readonly description: string | null;
+  readonly better: MetricDirection;
+  readonly kind: MetricKind | null;
+}
+
+/** One run, with its metric values. */
+export interface RunRow {
+  readonly id: string;
+  readonly index: number;
+  readonly status: 'ok' | 'error';
+  readonly error: string | null;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly info: Readonly<Record<string, unknown>> | null;
+  /** Metric values by name (null: the metric failed, see metricErrors). */
+  readonly metrics: Readonly<Record<string, number | null>>;
+  readonly metricErrors: Readonly<Record<string, string>>;
+  /** Ids of the logged responses the run made, in order. */
+  readonly responses: readonly { readonly id: string; readonly source: string | null }[];
+}
+
+/** A prompt template version the runs used. */
+export interface PromptUsage {
+  readonly name: string;
+  readonly hash: string;
+  readonly role: string;
+  readonly previousHash: string | null;
+  readonly runs: number;
+}
+
+/** A bot the runs used. */
+export interface BotUsage {
+  readonly name: string;
+  readonly kind: string;
+  readonly model: string;
+  readonly system: string | null;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly runs: number;
+}
+
+/** Everything `show` and `compare` need about one experiment. */
+export interface ExperimentDetails {
+  readonly experiment: ExperimentRow;
+  readonly metrics: readonly MetricRow[];
+  readonly runs: readonly RunRow[];
+  readonly prompts: readonly PromptUsage[];
+  readonly bots: readonly BotUsage[];
+}
+
+/** Experiments, newest first. */
+export function listExperiments(db: SqlDatabase, options: { name?: string | undefined; limit?: number | undefined } = {}): ExperimentListing[] {
+  const where = options.name ? 'WHERE e.[name] = ?' : '';
+  const limit = options.limit && options.limit > 0 ? `LIMIT ${Math.floor(options.limit)}` : '';
+  return db.all<ExperimentListing>(
+    `SELECT e.*,
+            (SELECT COUNT(*) FROM [experiment_runs] r WHERE r.[experiment_id] = e.[id]) AS runs,
+            (SELECT COUNT(*) FROM [experiment_runs] r WHERE r.[experiment_id] = e.[id] AND r.[status] = 'ok') AS ok,
+            (SELECT COUNT(*) FROM [experiment_runs] r WHERE r.[experiment_id] = e.[id] AND r.[status] <> 'ok') AS failed
+       FROM [experiments] e ${where} ORDER BY e.[id] DESC ${limit}`,
+    options.name ? [options.name] : [],
+  );
+}
+
+/**
+ * The experiment a reference names: an id, a unique id prefix (6 characters or more), a name
+ * (its newest experiment), or `NAME~N` (the Nth before the newest of that name).
+ */
+export function findExperiment(db: SqlDatabase, reference: string): ExperimentRow {
+  const ref = reference.trim();
+  if (ref === '') throw new UsageError('Give an experiment id or name (llm experiments list shows them).');
+  const byId = db.get<ExperimentRow>('SELECT * FROM [experiments] WHERE [id] = ?', [ref.toLowerCase()]);
+  if (byId) return byId;
+  const back = /^(.*)~(\d+)$/.exec(ref);
+  if (back) {
+    const found = db.get<ExperimentRow>('SELECT * FROM [experiments] WHERE [name] = ? ORDER BY [id] DESC LIMIT 1 OFFSET ?', [back[1]!, Number(back[2])]);
+    if (found) return found;
+    const count = db.get<{ n: number }>('SELECT COUNT(*) AS n FROM [experiments] WHERE [name] = ?', [back[1]!])!.n;
+    if (count > 0) throw new LlmError(`'${ref}' goes back further than the log: experiment '${back[1]}' was run ${count} time${count === 1 ? '' : 's'} (~0 to ~${count - 1}).`);
+  }
+  const byName = db.get<ExperimentRow>('SELECT * FROM [experiments] WHERE [name] = ? ORDER BY [id] DESC LIMIT 1', [ref]);
+  if (byName) return byName;
+  if (/^[0-9a-z]{6,}$/i.test(ref)) {
+    const matches = db.all<ExperimentRow>("SELECT * FROM [experiments] WHERE [id] LIKE ? || '%' ORDER BY [id] DESC LIMIT 5", [ref.toLowerCase()]);
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) throw new LlmError(`'${ref}' is the start of several experiment ids (${matches.map((m) => m.id).join(', ')}): give more of it.`);
+  }
+  throw new LlmError(`No experiment '${ref}' in the log: 'llm experiments list' shows the ids and names.`);
+}
+
+/** An experiment's metrics, runs (with values and response links), prompt versions and bots. */
+export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): ExperimentDetails {
+  const metrics = db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]);
+  const rows = db.all<{ id: string; run_index: number; status: 'ok' | 'error'; error: string | null; started_at: string; duration_ms: number; input: string | null; output: string | null; info: string | null }>(
+    'SELECT [id], [run_index], [status], [error], [started_at], [duration_ms], [input], [output], [info] FROM [experiment_runs] WHERE [experiment_id] = ? ORDER BY [run_index]',
+    [experiment.id],
+  );
+  const values = new Map<string, { metrics: Record<string, number | null>; errors: Record<string, string> }>();
+  for (const row of db.all<{ run_id: string; metric: string; value: number | null; error: string | null }>(
+    `SELECT v.[run_id], v.[metric], v.[value], v.[error] FROM [experiment_metric_values] v
+       JOIN [experiment_runs] r ON r.[id] = v.[run_id] WHERE r.[experiment_id] = ?`,
+    [experiment.id],
+  )) {
+    let entry = values.get(row.run_id);
+    if (!entry) values.set(row.run_id, (entry = { metrics: {}, errors: {} }));
+    entry.metrics[row.metric] = row.value === null ? null : Number(row.value);
+    if (row.error) entry.errors[row.metric] = row.error;
+  }
+  const links = new Map<string, { id: string; source: string | null }[]>();
+  for (const row of db.all<{ run_id: string; response_id: string; source: string | null }>(
+    `SELECT l.[run_id], l.[response_id], l.[source] FROM [experiment_run_responses] l
+       JOIN [experiment_runs] r ON r.[id] = l.[run_id] WHERE r.[experiment_id] = ? ORDER BY l.[run_id], l.[position]`,
+    [experiment.id],
+  )) {
+    let list = links.get(row.run_id);
+    if (!list) links.set(row.run_id, (list = []));
+    list.push({ id: row.response_id, source: row.source });
+  }
+  const runs: RunRow[] = rows.map((row) => ({
+    id: row.id,
+    index: row.run_index,
+    status: row.status,
+    error: row.error,
+    startedAt: row.started_at,
+    durationMs: row.duration_ms,
+    input: parse(row.input),
+    output: parse(row.output),
+    info: parse(row.info) as Record<string, unknown> | null,
+    metrics: values.get(row.id)?.metrics ?? {},
+    metricErrors: values.get(row.id)?.errors ?? {},
+    responses: links.get(row.id) ?? [],
+  }));
+  const prompts = db.all<{ name: string; hash: string; role: string; previous_hash: string | null; runs: number }>(
+    `SELECT p.[name], p.[hash], v.[role], v.[previous_hash], COUNT(*) AS runs FROM [experiment_run_prompts] p
+       JOIN [experiment_runs] r ON r.[id] = p.[run_id]
+       LEFT JOIN [prompt_versions] v ON v.[name] = p.[name] AND v.[hash] = p.[hash]
+      WHERE r.[experiment_id] = ? GROUP BY p.[name], p.[hash] ORDER BY p.[name], MIN(v.[id])`,
+    [experiment.id],
+  ).map((row) => ({ name: row.name, hash: row.hash, role: row.role, previousHash: row.previous_hash, runs: row.runs }));
+  const bots = db.all<{ name: string; kind: string; model: string; system: string | null; options: string; runs: number }>(
+    `SELECT b.[name], b.[kind], b.[model], b.[system], b.[options], COUNT(*) AS runs FROM [experiment_run_bots] rb
+       JOIN [experiment_runs] r ON r.[id] = rb.[run_id] JOIN [experiment_bots] b ON b.[id] = rb.[bot_id]
+      WHERE r.[experiment_id] = ? GROUP BY b.[id] ORDER BY b.[name]`,
+    [experiment.id],
+  ).map((row) => ({ ...row, options: (parse(row.options) ?? {}) as Record<string, unknown> }));
+  return { experiment, metrics, runs, prompts, bots };
+}
+
+/** The versions of a prompt, oldest first, each with the one before it. */
+export function promptHistory(db: SqlDatabase, name: string): { hash: string; previousHash: string | null; createdAt: string; experimentId: string | null }[] {
+  return db
+    .all<{ hash: string; previous_hash: string | null; created_at: string; first_experiment_id: string | null }>(
+      'SELECT [hash], [previous_hash], [created_at], [first_experiment_id] FROM [prompt_versions] WHERE [name] = ? ORDER BY [id]',
+      [name],
+    )
+    .map((row) => ({ hash: row.hash, previousHash: row.previous_hash, createdAt: row.created_at, experimentId: row.first_experiment_id }));
+}
+
+function parse(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,179 @@
+import { summarize, type ExperimentResult, type MetricKind, type MetricResult } from 'llm';
+import type { Comparison } from './compare.js';
+import {
+  formatDifference,
+  formatDifferenceInterval,
+  formatDuration,
+  formatRunValue,
+  formatTime,
+  formatValue,
+  metricsTable,
+  previewOutput,
+  table,
+  truncate,
+} from './format.js';
+import type { ExperimentDetails, ExperimentListing } from './queries.js';
+
+/** Each metric of a logged experiment, summarized over its runs. */
+export function metricResults(details: ExperimentDetails): MetricResult[] {
+  return details.metrics.map((metric) => {
+    const values: number[] = [];
+    let errors = 0;
+    for (const run of details.runs) {
+      const value = run.metrics[metric.name];
+      if (value !== null && value !== undefined) values.push(value);
+      else if (run.metricErrors[metric.name]) errors++;
+    }
+    const kind: MetricKind = metric.kind ?? (values.every(Number.isInteger) ? 'integer' : 'number');
+    return { name: metric.name, description: metric.description ?? undefined, better: metric.better, ...summarize(values, kind), errors };
+  });
+}
+
+/** `llm experiments list`. */
+export function formatList(experiments: readonly ExperimentListing[]): string {
+  if (experiments.length === 0) return "No experiments logged yet: run one with 'llm experiments run FILE'.\n";
+  return (
+    table(
+      ['id', 'name', 'started', 'runs', 'failed', 'status', 'took'],
+      experiments.map((e) => [e.id, truncate(e.name, 40), formatTime(e.started_at), `${e.runs}/${e.executions}`, e.failed > 0 ? String(e.failed) : '', e.status, formatDuration(e.duration_ms)]),
+      '___rr__',
+    ) + '\n'
+  );
+}
+
+/** `llm experiments show`: the experiment, its metrics, prompts, bots and (some of) its runs. */
+export function formatDetails(details: ExperimentDetails, options: { runs: number }): string {
+  const { experiment: e, runs } = details;
+  const ok = runs.filter((run) => run.status === 'ok').length;
+  const lines: string[] = [`Experiment ${e.name} (${e.id})`];
+  if (e.description) lines.push(`  ${e.description}`);
+  if (e.file) lines.push(`  file      ${e.file}`);
+  lines.push(
+    `  status    ${e.status}: ${runs.length} of ${e.executions} runs logged, ${ok} ok, ${runs.length - ok} failed${e.duration_ms !== null ? `, in ${formatDuration(e.duration_ms)}` : ''}`,
+    `  started   ${formatTime(e.started_at)}, concurrency ${e.concurrency}${e.timeout_ms ? `, timeout ${formatDuration(e.timeout_ms)} per run` : ''}`,
+  );
+  if (e.info) lines.push(`  info      ${truncate(e.info, 100)}`);
+  const metrics = metricResults(details);
+  lines.push('', 'Metrics (95% CI: t interval for means, Wilson for rates)', metricsTable(metrics));
+  if (details.prompts.length > 0) {
+    lines.push(
+      '',
+      'Prompts',
+      table(
+        ['prompt', 'role', 'version', 'previous', 'runs'],
+        details.prompts.map((p) => [p.name, p.role ?? '', p.hash.slice(0, 8), p.previousHash ? p.previousHash.slice(0, 8) : '(first)', String(p.runs)]),
+        '____r',
+      ),
+    );
+  }
+  if (details.bots.length > 0) {
+    lines.push(
+      '',
+      'Bots',
+      table(
+        ['bot', 'model', 'options', 'system prompt', 'runs'],
+        details.bots.map((b) => [b.kind === 'structured' ? `${b.name} (structured)` : b.name, b.model, Object.keys(b.options).length > 0 ? JSON.stringify(b.options) : '', b.system ? truncate(b.system, 40) : '', String(b.runs)]),
+        '____r',
+      ),
+    );
+  }
+  const shown = options.runs === 0 ? runs : runs.slice(0, options.runs);
+  lines.push('', runs.length > shown.length ? `Runs (the first ${shown.length} of ${runs.length}; --runs 0 shows all)` : 'Runs');
+  if (runs.length === 0) lines.push('  (none logged)');
+  else {
+    const kinds = new Map(metrics.map((m) => [m.name, m.kind]));
+    lines.push(
+      table(
+        ['#', 'status', 'took', ...details.metrics.map((m) => m.name), 'responses', 'output / error'],
+        shown.map((run) => [
+          String(run.index),
+          run.status,
+          formatDuration(run.durationMs),
+          ...details.metrics.map((m) => (run.metricErrors[m.name] ? 'error' : formatRunValue(run.metrics[m.name], kinds.get(m.name)))),
+          String(run.responses.length),
+          run.status === 'ok' ? previewOutput(run.output) : truncate(run.error ?? '', 60),
+        ]),
+        'r_r' + 'r'.repeat(details.metrics.length) + 'r_',
+      ),
+    );
+    const metricErrors = shown.flatMap((run) => Object.values(run.metricErrors).map((message) => `  #${run.index}: ${truncate(message, 100)}`));
+    if (metricErrors.length > 0) lines.push('', 'Metric errors', ...metricErrors.slice(0, 10), ...(metricErrors.length > 10 ? [`  ... and ${metricErrors.length - 10} more`] : []));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `show --json`: everything, with parsed JSON columns. */
+export function detailsJson(details: ExperimentDetails): object {
+  const { experiment: e } = details;
+  return {
+    ...e,
+    info: e.info ? (JSON.parse(e.info) as unknown) : null,
+    metrics: metricResults(details),
+    prompts: details.prompts,
+    bots: details.bots,
+    runs: details.runs,
+  };
+}
+
+/** `llm experiments compare`: both means, the difference, its interval and significance; then what differs. */
+export function formatComparison(comparison: Comparison): string {
+  const { a, b } = comparison;
+  const lines = [
+    `A: ${a.name} (${a.id}), ${formatTime(a.started_at)}`,
+    `B: ${b.name} (${b.id}), ${formatTime(b.started_at)}`,
+    '',
+    comparison.metrics.length === 0
+      ? '  (no metric in both experiments)'
+      : table(
+          ['metric', 'n A', 'mean A', 'n B', 'mean B', 'B - A', '95% CI', '', 'verdict'],
+          comparison.metrics.map((m) => [
+            m.name,
+            String(m.a.n),
+            formatValue(m.a.mean, m.kind),
+            String(m.b.n),
+            formatValue(m.b.mean, m.kind),
+            formatDifference(m.difference, m.kind),
+            formatDifferenceInterval(m.ci, m.kind),
+            m.significant ? '*' : '',
+            m.verdict === 'better' || m.verdict === 'worse' ? `${m.verdict} (${m.better} is better)` : m.verdict,
+          ]),
+          '_rrrrrr__',
+        ),
+    '',
+    '* significant at 95%: the interval excludes 0 (Welch for means, Newcombe for rates; each metric tested on its own).',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** The warning about what differs between two experiments' setups, or nothing. */
+export function formatDifferences(comparison: Comparison): string | undefined {
+  if (comparison.differences.length === 0) return undefined;
+  return `the experiments differ in: ${comparison.differences.join('; ')}`;
+}
+
+/** One plain line per finished run (without a terminal): `[4/10] #3 ok 512 ms length=42 json-valid=true`. */
+export function formatRunLine(
+  run: { index: number; status: string; error?: string | undefined; durationMs: number; metrics: Readonly<Record<string, { value: number | null; kind?: MetricKind; error?: string }>> },
+  finished: number,
+  planned: number,
+): string {
+  const head = `[${finished}/${planned}] #${run.index} ${run.status} ${formatDuration(run.durationMs)}`;
+  if (run.status !== 'ok') return `${head}: ${truncate(run.error ?? 'failed', 200)}`;
+  const values = Object.entries(run.metrics).map(([name, v]) => `${name}=${v.error ? 'error' : formatRunValue(v.value, v.kind)}`);
+  return values.length > 0 ? `${head} ${values.join(' ')}` : head;
+}
+
+/** The summary printed when an experiment ends. */
+export function formatSummary(result: ExperimentResult): string {
+  const lines = [
+    `${result.name}${result.id ? ` (${result.id})` : ''}: ${result.status}, ${result.finished} of ${result.executions} runs, ${result.ok} ok, ${result.failed} failed, in ${formatDuration(result.durationMs)}` +
+      (result.cancelled > 0 ? `; ${result.cancelled} cancelled` : '') +
+      (result.notStarted > 0 ? `; ${result.notStarted} not started` : ''),
+    metricsTable(result.metrics),
+  ];
+  if (result.errors.length > 0) {
+    lines.push('First errors:', ...result.errors.slice(0, 5).map((e) => `  #${e.index}: ${truncate(e.message, 120)}`));
+  }
+  if (result.id) lines.push(`Logged to ${result.database}; see it with: llm experiments show ${result.id}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,126 @@
+import { LlmError, UsageError, type ExperimentProgress, type ExperimentResult, type Llm } from 'llm';
+import { loadExperimentFile } from './load-file.js';
+import { formatRunLine, formatSummary } from './report.js';
+
+/** What `llm experiments run` was asked. */
+export interface RunFileRequest {
+  readonly file: string;
+  readonly executions?: number | undefined;
+  readonly concurrency?: number | undefined;
+  /** Only the experiment with this name. */
+  readonly name?: string | undefined;
+  /** Seconds a run may take. */
+  readonly timeout?: number | undefined;
+  readonly database?: string | undefined;
+  /** Log the runs' responses even when logging is off. */
+  readonly logResponses?: boolean | undefined;
+  /** Print the summary as JSON, and nothing else, on stdout. */
+  readonly json?: boolean | undefined;
+  /** Show the live Ink view (stdout is a terminal and not --json). */
+  readonly live: boolean;
+}
+
+/** Where output goes. */
+export interface RunOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** After the first Ctrl-C, how long running runs get to finish before they are cancelled. */
+export const GRACE_MS = 5_000;
+
+/**
+ * Runs the experiments of a file, one after the other, with a live view on a terminal, else one
+ * line per finished run and a summary (or the summary as JSON). Ctrl-C stops starting runs and
+ * waits briefly for running ones (a second Ctrl-C cancels them, a third exits at once); what
+ * finished is logged, and the exit code is 130.
+ */
+export async function runExperimentFile(llm: Llm, request: RunFileRequest, output: RunOutput): Promise<ExperimentResult[]> {
+  if (request.executions !== undefined && (!Number.isInteger(request.executions) || request.executions < 1)) {
+    throw new UsageError(`--executions must be a whole number of at least 1 (got ${request.executions}).`);
+  }
+  if (request.concurrency !== undefined && (!Number.isInteger(request.concurrency) || request.concurrency < 1)) {
+    throw new UsageError(`--concurrency must be a whole number of at least 1 (got ${request.concurrency}).`);
+  }
+  if (request.timeout !== undefined && !(Number.isFinite(request.timeout) && request.timeout > 0)) {
+    throw new UsageError(`--timeout must be a positive number of seconds (got ${request.timeout}).`);
+  }
+  const loaded = await loadExperimentFile(request.file);
+  let experiments = loaded.experiments;
+  if (request.name !== undefined) {
+    experiments = experiments.filter((e) => e.name === request.name);
+    if (experiments.length === 0) {
+      throw new UsageError(`${request.file} has no experiment named '${request.name}' (it has ${loaded.experiments.map((e) => `'${e.name}'`).join(', ')}).`);
+    }
+  }
+  const liveView = request.live ? await import('../ui/render-live-view.js') : undefined;
+
+  const stop = new AbortController();
+  const cancel = new AbortController();
+  let presses = 0;
+  const onSigint = () => {
+    presses++;
+    if (presses === 1) {
+      stop.abort();
+      if (!request.live) output.err(`Stopping: no new runs start; running ones get ${GRACE_MS / 1000} s to finish (Ctrl-C again cancels them).\n`);
+    } else if (presses === 2) {
+      cancel.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  const results: ExperimentResult[] = [];
+  let failure: LlmError | undefined;
+  try {
+    for (const experiment of experiments) {
+      if (stop.signal.aborted) break;
+      let progress: ExperimentProgress | undefined;
+      let view: import('../ui/render-live-view.js').LiveView | undefined;
+      let result: ExperimentResult;
+      try {
+        result = await experiment.run({
+          llm,
+          file: loaded.path,
+          executions: request.executions,
+          concurrency: request.concurrency,
+          timeoutMs: request.timeout === undefined ? undefined : request.timeout * 1000,
+          database: request.database,
+          logResponses: request.logResponses,
+          signal: stop.signal,
+          cancel: cancel.signal,
+          graceMs: GRACE_MS,
+          onProgress: (current) => {
+            if (!progress) {
+              progress = current;
+              if (liveView) view = liveView.renderLiveView(() => current.snapshot(), { file: request.file });
+            }
+            view?.changed();
+          },
+          onRun: (run) => {
+            if (!request.live && !request.json && progress) output.out(`${formatRunLine(run, progress.finished, progress.planned)}\n`);
+          },
+        });
+      } finally {
+        if (view && progress) await view.finish(progress.snapshot());
+      }
+      results.push(result);
+      if (!request.json) output.out(`${request.live ? '\n' : ''}${formatSummary(result)}`);
+      if (result.logError) failure ??= new LlmError(`Experiment '${result.name}' ran, but its log is incomplete: ${result.logError}`);
+      if (result.status === 'completed' && result.finished > 0 && result.ok === 0) {
+        failure ??= new LlmError(`Every run of experiment '${result.name}' failed; the first error: ${result.errors[0]?.message ?? 'unknown'}`);
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (request.json) output.out(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  if (stop.signal.aborted) {
+    const logged = results.reduce((sum, r) => sum + r.finished, 0);
+    output.err(`Interrupted: ${logged} finished run${logged === 1 ? '' : 's'} ${results.some((r) => r.id) ? 'logged' : 'kept'}.\n`);
+    process.exitCode = 130;
+  } else if (failure) {
+    throw failure;
+  }
+  return results;
+}

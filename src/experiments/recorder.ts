@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { LlmError, messageOf } from '../errors.js';
+import type { Llm } from '../llm.js';
+import type { LogStore, SqlDatabase } from '../log-store.js';
+import { packageVersion } from '../package-info.js';
+import { utcNow } from '../util/ids.js';
+import type { RunRecord } from './experiment.js';
+import type { ResolvedMetric } from './metric.js';
+import type { BotUse } from './run-context.js';
+import { stableJson } from './run-context.js';
+import { EXPERIMENT_MIGRATIONS } from './schema.js';
+import type { MetricKind } from './statistics.js';
+
+/** The experiment row written when it starts. */
+export interface ExperimentRow {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly file: string | undefined;
+  readonly info: Readonly<Record<string, unknown>> | undefined;
+  readonly executions: number;
+  readonly concurrency: number;
+  readonly timeoutMs: number | undefined;
+  readonly startedAt: string;
+  readonly metrics: readonly ResolvedMetric[];
+}
+
+/** How often to write. */
+export interface BatchSettings {
+  /** Write once this many runs are waiting (default 250). */
+  readonly runs: number;
+  /** ... or once the oldest waiting run has waited this long (default 2000 ms). */
+  readonly ms: number;
+}
+
+/**
+ * Writes an experiment to the log in batches: the experiment row when it starts, then finished
+ * runs in groups (by count or by time, whichever comes first), then the rest and the outcome at
+ * the end. Each batch is one `store.write()`: one transaction, and on sql.js one rewrite of the
+ * file, so 1,000 runs cost a handful of writes, not 1,000. Writes never overlap.
+ */
+export class ExperimentRecorder {
+  /** How many times the log was written (for tests and benchmarks). */
+  writes = 0;
+  private pending: { run: RunRecord; logged: Promise<void> }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private warned = false;
+  /** Prompt versions and bots already written for this experiment: each is written once. */
+  private readonly written = new Set<string>();
+
+  private constructor(
+    private readonly store: LogStore,
+    private readonly experimentId: string,
+    private readonly batch: BatchSettings,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** The log file. */
+  get path(): string {
+    return this.store.path;
+  }
+
+  /** Opens the log and writes the experiment row. */
+  static async start(llm: Llm, row: ExperimentRow, settings: { database?: string | undefined; batch: BatchSettings }): Promise<ExperimentRecorder> {
+    const names = new Set(llm.logMigrations().map((m) => m.name));
+    if (!EXPERIMENT_MIGRATIONS.every((m) => names.has(m.name))) {
+      throw new LlmError("The experiments plugin is switched off, so experiments cannot be logged: switch it on (see 'llm plugins --all'), or run with { log: false }.");
+    }
+    const store = await llm.logStore(settings.database);
+    const recorder = new ExperimentRecorder(store, row.id, settings.batch, llm.warn);
+    await store.write((db) => insertExperiment(db, row));
+    recorder.writes++;
+    return recorder;
+  }
+
+  /** Queues a finished run, to be written once `logged` (its responses are in the log) resolves. */
+  add(run: RunRecord, logged: Promise<void> = Promise.resolve()): void {
+    this.pending.push({ run, logged });
+    if (this.pending.length >= this.batch.runs) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.batch.ms);
+  }
+
+  /** Writes the queued runs now (after any write in progress). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.chain = this.chain.then(async () => {
+      if (this.pending.length === 0) return;
+      const runs = this.pending;
+      this.pending = [];
+      await Promise.all(runs.map((r) => r.logged));
+      try {
+        const added = await this.store.write((db) => insertRuns(db, this.experimentId, runs.map((r) => r.run), this.written));
+        for (const key of added) this.written.add(key);
+        this.writes++;
+        this.failure = undefined;
+      } catch (error) {
+        // Keep them for the next write; tell the user once, and fail at the end if it never works.
+        this.pending = runs.concat(this.pending);
+        this.failure = error;
+        if (!this.warned) this.warn(`could not log experiment runs yet (will retry): ${messageOf(error)}`);
+        this.warned = true;
+      }
+    });
+    return this.chain;
+  }
+
+  /** Writes the remaining runs and the experiment's outcome, in one write. Throws if runs could not be logged. */
+  async finish(outcome: { status: string; durationMs: number; kinds: ReadonlyMap<string, MetricKind> }): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    const runs = this.pending;
+    this.pending = [];
+    await Promise.all(runs.map((r) => r.logged));
+    try {
+      await this.store.write((db) => {
+        insertRuns(db, this.experimentId, runs.map((r) => r.run), this.written);
+        db.run('UPDATE [experiments] SET [status] = ?, [finished_at] = ?, [duration_ms] = ? WHERE [id] = ?', [outcome.status, utcNow(), Math.round(outcome.durationMs), this.experimentId]);
+        for (const [name, kind] of outcome.kinds) {
+          db.run('UPDATE [experiment_metrics] SET [kind] = ? WHERE [experiment_id] = ? AND [name] = ?', [kind, this.experimentId, name]);
+        }
+      });
+      this.writes++;
+    } catch (error) {
+      throw new LlmError(`${runs.length} experiment run${runs.length === 1 ? '' : 's'} could not be logged to ${this.store.path}: ${messageOf(error ?? this.failure)}`, { cause: error });
+    }
+  }
+}
+
+function insertExperiment(db: SqlDatabase, row: ExperimentRow): void {
+  db.run(
+    `INSERT INTO [experiments] ([id], [name], [description], [file], [info], [executions], [concurrency], [timeout_ms], [status], [started_at], [llm_version])
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+    [
+      row.id,
+      row.name,
+      row.description ?? null,
+      row.file ?? null,
+      row.info && Object.keys(row.info).length > 0 ? json(row.info) : null,
+      row.executions,
+      row.concurrency,
+      row.timeoutMs ?? null,
+      row.startedAt,
+      packageVersion(),
+    ],
+  );
+  for (const [position, metric] of row.metrics.entries()) {
+    db.run('INSERT INTO [experiment_metrics] ([experiment_id], [name], [description], [better], [position]) VALUES (?, ?, ?, ?, ?)', [
+      row.id,
+      metric.name,
+      metric.description ?? null,
+      metric.better,
+      position,
+    ]);
+  }
+}
+
+/**
+ * Writes runs with their metric values, prompt versions, bots and response links. `written`
+ * holds the prompt versions and bots earlier writes committed; returns the ones this one adds
+ * (the caller notes them once the transaction has committed).
+ */
+function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRecord[], written: ReadonlySet<string>): string[] {
+  const added: string[] = [];
+  const once = (key: string) => {
+    if (written.has(key) || added.includes(key)) return false;
+    added.push(key);
+    return true;
+  };
+  for (const run of runs) {
+    db.run(
+      `INSERT INTO [experiment_runs] ([id], [experiment_id], [run_index], [status], [error], [started_at], [duration_ms], [input], [output], [info])
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        run.id,
+        experimentId,
+        run.index,
+        run.status,
+        run.error ?? null,
+        run.startedAt,
+        Math.round(run.durationMs),
+        run.input === undefined ? null : json(run.input),
+        run.output === undefined ? null : json(run.output),
+        Object.keys(run.info).length > 0 ? json(run.info) : null,
+      ],
+    );
+    for (const [name, result] of Object.entries(run.metrics)) {
+      db.run('INSERT INTO [experiment_metric_values] ([run_id], [metric], [value], [error]) VALUES (?, ?, ?, ?)', [run.id, name, result.value, result.error ?? null]);
+    }
+    for (const prompt of run.prompts) {
+      // A new version of a named prompt points at the version recorded before it.
+      if (once(`prompt\0${prompt.name}\0${prompt.hash}`)) db.run(
+        `INSERT OR IGNORE INTO [prompt_versions] ([name], [hash], [role], [template], [previous_hash], [first_experiment_id], [created_at])
+         VALUES (?, ?, ?, ?, (SELECT [hash] FROM [prompt_versions] WHERE [name] = ? ORDER BY [id] DESC LIMIT 1), ?, ?)`,
+        [prompt.name, prompt.hash, prompt.role, prompt.template, prompt.name, experimentId, run.startedAt],
+      );
+      db.run('INSERT OR IGNORE INTO [experiment_run_prompts] ([run_id], [name], [hash]) VALUES (?, ?, ?)', [run.id, prompt.name, prompt.hash]);
+    }
+    for (const bot of run.bots) {
+      const id = botId(bot);
+      if (once(`bot\0${id}`)) db.run('INSERT OR IGNORE INTO [experiment_bots] ([id], [name], [kind], [model], [system], [options], [schema]) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        id,
+        bot.name,
+        bot.kind,
+        bot.model,
+        bot.system ?? null,
+        stableJson(bot.options),
+        bot.schema === undefined ? null : stableJson(bot.schema),
+      ]);
+      db.run('INSERT OR IGNORE INTO [experiment_run_bots] ([run_id], [bot_id]) VALUES (?, ?)', [run.id, id]);
+    }
+    for (const [position, response] of run.responses.entries()) {
+      // Only responses that are in this log: with logging off (llm logs off) they are not.
+      db.run(
+        `INSERT OR IGNORE INTO [experiment_run_responses] ([run_id], [response_id], [source], [position])
+         SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM [responses] WHERE [id] = ?)`,
+        [run.id, response.id, response.source ?? null, position, response.id],
+      );
+    }
+  }
+  return added;
+}
+
+/** A bot's id: the hash of everything recorded about it, so each distinct bot is stored once. */
+function botId(bot: BotUse): string {
+  return createHash('sha256')
+    .update(stableJson([bot.name, bot.kind, bot.model, bot.system ?? null, bot.options, bot.schema ?? null]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** JSON for a column; values JSON cannot hold (a cycle, a BigInt) are kept as their string form. */
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null';
+  } catch {
+    return JSON.stringify(String(value));
+  }
+}

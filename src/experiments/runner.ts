@@ -1,0 +1,306 @@
+import { setMaxListeners } from 'node:events';
+import { messageOf } from '../errors.js';
+import { sharedLlm } from '../library.js';
+import type { Llm } from '../llm.js';
+import type { MetricContext } from '../metrics.js';
+import type { Model } from '../models/model.js';
+import { newId, utcNow } from '../util/ids.js';
+import { checkCount, checkTimeout, type Experiment, type ExperimentResult, type ExperimentRunOptions, type RunRecord } from './experiment.js';
+import { resolveMetrics, scoreMetric, type ResolvedMetric } from './metric.js';
+import { ExperimentProgress } from './progress.js';
+import { ExperimentRecorder } from './recorder.js';
+import { RunContext, withRunContext } from './run-context.js';
+import type { MetricKind } from './statistics.js';
+
+const DEFAULT_EXECUTIONS = 10;
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_GRACE_MS = 5_000;
+/** After a run is cut off, how long to wait for its responses to settle before moving on. */
+const SETTLE_AFTER_ABORT_MS = 1_000;
+/** The longest a finished run waits for its responses to be logged. */
+const SETTLE_MAX_MS = 60_000;
+
+/** Why a run was stopped: its own timeout, or the experiment being cancelled. */
+class RunStopped extends Error {
+  constructor(
+    readonly why: 'timeout' | 'cancelled',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs an experiment: up to `concurrency` runs at once, each in its own run context; each run's
+ * result is scored by every metric and logged in batches. A run that throws or times out is
+ * logged as an error and the others go on. When `signal` aborts, no new run starts, running ones
+ * get `graceMs` to finish (cancelled after that, or at once when `cancel` aborts), and everything
+ * finished is logged.
+ */
+export async function runExperiment(experiment: Experiment<unknown, unknown>, options: ExperimentRunOptions = {}): Promise<ExperimentResult> {
+  const llm: Llm = options.llm ?? (await sharedLlm());
+  const settings = experiment.options;
+  const inputs = settings.inputs;
+  const executions = checkCount(options.executions ?? settings.executions ?? inputs?.length ?? DEFAULT_EXECUTIONS, 'executions');
+  const concurrency = checkCount(options.concurrency ?? settings.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency');
+  const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
+  if (timeoutMs !== undefined) checkTimeout(timeoutMs, 'timeout');
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const metrics = await resolveMetrics(settings.metrics ?? [], llm.metrics());
+
+  const id = newId();
+  const startedAt = utcNow();
+  const recorder =
+    options.log === false
+      ? undefined
+      : await ExperimentRecorder.start(
+          llm,
+          {
+            id,
+            name: experiment.name,
+            description: settings.description,
+            file: options.file,
+            info: settings.info,
+            executions,
+            concurrency,
+            timeoutMs,
+            startedAt,
+            metrics,
+          },
+          { database: options.database, batch: { runs: options.batch?.runs ?? 250, ms: options.batch?.ms ?? 2_000 } },
+        );
+  const progress = new ExperimentProgress(experiment.name, executions, metrics);
+  // The runs' responses go to the experiment's log file, and follow `llm logs off` unless forced.
+  // `batch`: the logger may write them together, many per transaction.
+  const log = { batch: true, ...(options.database ? { database: options.database } : {}), ...(options.logResponses ? { force: true } : {}) };
+  // Resolved once per name for the whole experiment (each lookup reads aliases.json).
+  const models = new Map<string, Promise<Model>>();
+  const getModel = (name?: string) => {
+    const key = name ?? '';
+    let model = models.get(key);
+    if (!model) {
+      model = llm.getModel(name);
+      models.set(key, model);
+      model.catch(() => models.delete(key));
+    }
+    return model;
+  };
+
+  // Cancelling aborts every running run; stopping only keeps new ones from starting.
+  const cancelAll = new AbortController();
+  // Every running run (and each of its requests) listens to it, and removes its listener after.
+  setMaxListeners(0, cancelAll.signal);
+  let stopped = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    progress.stopping = true;
+    options.onProgress?.(progress);
+    graceTimer = setTimeout(() => cancelAll.abort(new RunStopped('cancelled', 'cancelled: the experiment was interrupted')), graceMs);
+    graceTimer.unref?.();
+  };
+  const cancel = () => {
+    stop();
+    cancelAll.abort(new RunStopped('cancelled', 'cancelled: the experiment was interrupted'));
+  };
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.cancel?.aborted) cancel();
+  options.cancel?.addEventListener('abort', cancel, { once: true });
+
+  const runOne = async (index: number): Promise<void> => {
+    const runId = newId();
+    // A run's signal: the experiment's cancellation, and the run's own timeout if it has one.
+    let timer: NodeJS.Timeout | undefined;
+    let signal = cancelAll.signal;
+    if (timeoutMs !== undefined) {
+      const own = new AbortController();
+      timer = setTimeout(() => own.abort(new RunStopped('timeout', `timed out after ${formatSeconds(timeoutMs)}`)), timeoutMs);
+      signal = AbortSignal.any([own.signal, cancelAll.signal]);
+    }
+    const input = inputs ? inputs[index % inputs.length] : undefined;
+    const context = new RunContext({ id: runId, index, input, signal, log, getModel });
+    const runStartedAt = utcNow();
+    const started = performance.now();
+    progress.runStarted();
+    options.onProgress?.(progress);
+    let output: unknown;
+    let error: string | undefined;
+    try {
+      output = await untilAborted(
+        withRunContext(context, () => Promise.resolve().then(() => experiment.pipeline({ index, input, signal, runId }))),
+        signal,
+      );
+    } catch (thrown) {
+      error = describeFailure(thrown, signal);
+    }
+    const durationMs = performance.now() - started;
+    const values: Record<string, { value: number | null; kind?: MetricKind; error?: string }> = {};
+    if (error === undefined) {
+      for (const metric of metrics) {
+        values[metric.name] = await scoreOne(metric, output, context, signal);
+      }
+    }
+    if (timer) clearTimeout(timer);
+    if (cancelAll.signal.aborted && (error !== undefined || Object.values(values).some((v) => v.error))) {
+      // Cut off by the interruption: not a result, so not logged.
+      progress.runCancelled();
+      options.onProgress?.(progress);
+      return;
+    }
+    const record: RunRecord = {
+      id: runId,
+      index,
+      status: error === undefined ? 'ok' : 'error',
+      ...(error === undefined ? {} : { error }),
+      startedAt: runStartedAt,
+      durationMs,
+      ...(input === undefined ? {} : { input }),
+      ...(output === undefined ? {} : { output }),
+      info: { ...context.info },
+      prompts: context.prompts,
+      bots: context.bots,
+      responses: context.responses.map((r) => ({ id: r.response.id, source: r.source })),
+      metrics: values,
+    };
+    // The run's responses are still being logged (in batches): the run is written after them, so
+    // that its links find them; the next run starts meanwhile.
+    const logged = responsesLogged(context, signal);
+    pendingLogs.add(logged);
+    void logged.finally(() => pendingLogs.delete(logged));
+    recorder?.add(record, logged);
+    progress.runFinished(record);
+    options.onRun?.(record);
+    options.onProgress?.(progress);
+  };
+
+  const pendingLogs = new Set<Promise<void>>();
+  let next = 0;
+  const worker = async () => {
+    while (!stopped && next < executions) await runOne(next++);
+  };
+  // A failure here is a bug in a callback (onRun, onProgress), not in a run: the experiment is
+  // logged as failed with the runs that finished, and the error goes to the caller.
+  let failure: unknown;
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, executions) }, worker));
+  } catch (error) {
+    failure = error ?? new Error('the experiment failed');
+    stopped = true;
+  } finally {
+    if (graceTimer) clearTimeout(graceTimer);
+    options.signal?.removeEventListener('abort', stop);
+    options.cancel?.removeEventListener('abort', cancel);
+  }
+
+  await Promise.all(pendingLogs);
+  const status = failure !== undefined ? 'failed' : stopped ? 'interrupted' : 'completed';
+  const kinds = new Map<string, MetricKind>();
+  for (const metric of metrics) {
+    const kind = progress.kindOf(metric.name);
+    if (kind) kinds.set(metric.name, kind);
+  }
+  let logError: string | undefined;
+  try {
+    await recorder?.finish({ status, durationMs: performance.now() - progress.startedAt, kinds });
+  } catch (error) {
+    logError = messageOf(error);
+  }
+  if (failure !== undefined) throw failure;
+  return {
+    id: recorder ? id : undefined,
+    name: experiment.name,
+    status: status === 'interrupted' ? 'interrupted' : 'completed',
+    startedAt,
+    durationMs: performance.now() - progress.startedAt,
+    executions,
+    concurrency,
+    finished: progress.finished,
+    ok: progress.ok,
+    failed: progress.failed,
+    cancelled: progress.cancelled,
+    notStarted: executions - progress.started,
+    metrics: progress.metricResults(),
+    errors: progress.firstErrors,
+    database: recorder?.path,
+    ...(logError === undefined ? {} : { logError }),
+  };
+}
+
+/** Scores one metric inside the run (so a judge's responses are linked to it as `metric:NAME`). */
+async function scoreOne(
+  metric: ResolvedMetric,
+  output: unknown,
+  run: RunContext,
+  signal: AbortSignal,
+): Promise<{ value: number | null; kind?: MetricKind; error?: string }> {
+  const phase = run.withSource(`metric:${metric.name}`);
+  const context: MetricContext = {
+    name: metric.name,
+    input: run.input,
+    options: metric.options,
+    signal,
+    getModel: run.getModel,
+    annotate: (info) => run.addInfo(info),
+  };
+  try {
+    const result = await untilAborted(
+      withRunContext(phase, () => scoreMetric(metric, output, context)),
+      signal,
+    );
+    return result.error === undefined ? { value: result.value, kind: result.kind } : { value: null, error: result.error };
+  } catch (thrown) {
+    return { value: null, error: `metric '${metric.name}' ${describeFailure(thrown, signal)}` };
+  }
+}
+
+/**
+ * Resolves once the responses a run made are logged (or failed). A run that was cut off waits
+ * at most a second: a model that ignores the abort must not hold the log back. A run that
+ * finished waits at most a minute, for a response its pipeline started and never read.
+ */
+function responsesLogged(run: RunContext, signal: AbortSignal): Promise<void> {
+  const responses = run.responses;
+  if (responses.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, signal.aborted ? SETTLE_AFTER_ABORT_MS : SETTLE_MAX_MS);
+    timer.unref();
+    void Promise.allSettled(responses.map((r) => r.response.done())).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** The work's result, or the signal's reason as soon as it aborts (a pipeline that ignores it is left behind). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A run's failure in one line: the timeout or interruption if that is what stopped it. */
+function describeFailure(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted && signal.reason instanceof RunStopped) return signal.reason.message;
+  if (error instanceof RunStopped) return error.message;
+  const message = messageOf(error);
+  return message.split('\n')[0]!.trim() || (error instanceof Error ? error.name : 'failed');
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+

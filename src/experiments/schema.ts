@@ -1,0 +1,107 @@
+import type { LogMigration } from '../log-store.js';
+
+/**
+ * The experiments' tables in logs.db, added through the log's migrations (the experiments plugin
+ * registers these with `registerLogMigrations`). Never change a released migration: add another.
+ *
+ * - `experiments`: one row per experiment run from the CLI or the library.
+ * - `experiment_metrics`: the metrics an experiment scored, their direction and kind.
+ * - `experiment_runs`: one row per execution: status, error, timing, input, output, free-form info.
+ * - `experiment_metric_values`: a run's value of each metric (or why it has none).
+ * - `prompt_versions`: every version of a named prompt function, with the version before it.
+ * - `experiment_run_prompts`: which prompt versions a run used.
+ * - `experiment_bots` / `experiment_run_bots`: the bots (model, system prompt, options) a run used.
+ * - `experiment_run_responses`: the logged responses (`responses.id`) a run made, and what made them.
+ */
+export const EXPERIMENT_MIGRATIONS: readonly LogMigration[] = [
+  {
+    name: 'experiments_001_tables',
+    apply(db) {
+      db.exec(`
+CREATE TABLE [experiments] (
+   [id] TEXT PRIMARY KEY,
+   [name] TEXT NOT NULL,
+   [description] TEXT,
+   [file] TEXT,
+   [info] TEXT,
+   [executions] INTEGER NOT NULL,
+   [concurrency] INTEGER NOT NULL,
+   [timeout_ms] INTEGER,
+   [status] TEXT NOT NULL,
+   [started_at] TEXT NOT NULL,
+   [finished_at] TEXT,
+   [duration_ms] INTEGER,
+   [llm_version] TEXT
+);
+CREATE INDEX [idx_experiments_name] ON [experiments] ([name], [id]);
+CREATE TABLE [experiment_metrics] (
+   [experiment_id] TEXT NOT NULL REFERENCES [experiments]([id]),
+   [name] TEXT NOT NULL,
+   [description] TEXT,
+   [better] TEXT NOT NULL,
+   [kind] TEXT,
+   [position] INTEGER NOT NULL,
+   PRIMARY KEY ([experiment_id], [name])
+);
+CREATE TABLE [experiment_runs] (
+   [id] TEXT PRIMARY KEY,
+   [experiment_id] TEXT NOT NULL REFERENCES [experiments]([id]),
+   [run_index] INTEGER NOT NULL,
+   [status] TEXT NOT NULL,
+   [error] TEXT,
+   [started_at] TEXT NOT NULL,
+   [duration_ms] INTEGER NOT NULL,
+   [input] TEXT,
+   [output] TEXT,
+   [info] TEXT
+);
+CREATE INDEX [idx_experiment_runs_experiment] ON [experiment_runs] ([experiment_id], [run_index]);
+CREATE TABLE [experiment_metric_values] (
+   [run_id] TEXT NOT NULL REFERENCES [experiment_runs]([id]),
+   [metric] TEXT NOT NULL,
+   [value] NUMERIC,
+   [error] TEXT,
+   PRIMARY KEY ([run_id], [metric])
+);
+CREATE TABLE [prompt_versions] (
+   [id] INTEGER PRIMARY KEY AUTOINCREMENT,
+   [name] TEXT NOT NULL,
+   [hash] TEXT NOT NULL,
+   [role] TEXT NOT NULL,
+   [template] TEXT NOT NULL,
+   [previous_hash] TEXT,
+   [first_experiment_id] TEXT,
+   [created_at] TEXT NOT NULL,
+   UNIQUE ([name], [hash])
+);
+CREATE TABLE [experiment_run_prompts] (
+   [run_id] TEXT NOT NULL REFERENCES [experiment_runs]([id]),
+   [name] TEXT NOT NULL,
+   [hash] TEXT NOT NULL,
+   PRIMARY KEY ([run_id], [name], [hash])
+);
+CREATE TABLE [experiment_bots] (
+   [id] TEXT PRIMARY KEY,
+   [name] TEXT NOT NULL,
+   [kind] TEXT NOT NULL,
+   [model] TEXT NOT NULL,
+   [system] TEXT,
+   [options] TEXT NOT NULL,
+   [schema] TEXT
+);
+CREATE TABLE [experiment_run_bots] (
+   [run_id] TEXT NOT NULL REFERENCES [experiment_runs]([id]),
+   [bot_id] TEXT NOT NULL REFERENCES [experiment_bots]([id]),
+   PRIMARY KEY ([run_id], [bot_id])
+);
+CREATE TABLE [experiment_run_responses] (
+   [run_id] TEXT NOT NULL REFERENCES [experiment_runs]([id]),
+   [response_id] TEXT NOT NULL,
+   [source] TEXT,
+   [position] INTEGER NOT NULL,
+   PRIMARY KEY ([run_id], [response_id])
+);
+CREATE INDEX [idx_experiment_run_responses_response] ON [experiment_run_responses] ([response_id]);`);
+    },
+  },
+];

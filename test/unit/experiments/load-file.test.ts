@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadExperimentFile } from '../../../default-plugins/experiments/services/load-file.js';
+import { Experiment } from '../../../src/experiments/experiment.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+describe('loading experiment files', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => (dir = tempDir('llm-experiment-file-')));
+  afterEach(() => dir.remove());
+  const file = (name: string, text: string) => {
+    const path = join(dir.path, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('compiles TypeScript from any folder, resolving llm to this llm, and finds every exported experiment', async () => {
+    file('helper.ts', 'export const double = (n: number): number => n * 2;\n');
+    const path = file(
+      'exp.ts',
+      `import { experiment, metric, type PipelineContext } from 'llm';
+import { double } from './helper.js';
+interface Out { readonly n: number }
+const run = ({ index }: PipelineContext): Out => ({ n: double(index) });
+export const first = experiment('first', run, { executions: 2 });
+export default experiment('second', run);
+export const both = [first];
+export const notOne = metric('m', () => 1);
+`,
+    );
+    const loaded = await loadExperimentFile('exp.ts', dir.path);
+    expect(loaded.path).toBe(path);
+    expect(loaded.experiments.map((e) => e.name)).toEqual(['first', 'second']);
+    // The same class as the host's: the file got this llm, not a copy.
+    expect(loaded.experiments[0]).toBeInstanceOf(Experiment);
+    expect(await loaded.experiments[0]!.pipeline({ index: 3, input: undefined, signal: new AbortController().signal, runId: 'x' })).toEqual({ n: 6 });
+  });
+
+  it('loads .mjs and .js files', async () => {
+    file('a.mjs', "import { experiment } from 'llm';\nexport default experiment('a', () => 1);\n");
+    file('pkg/package.json', '{"type": "commonjs"}');
+    file('pkg/b.js', "const { experiment } = require('llm');\nmodule.exports = { b: experiment('b', () => 2) };\n");
+    expect((await loadExperimentFile('a.mjs', dir.path)).experiments.map((e) => e.name)).toEqual(['a']);
+    expect((await loadExperimentFile('pkg/b.js', dir.path)).experiments.map((e) => e.name)).toEqual(['b']);
+  });
+
+  it('reports a compile error with file, line and column', async () => {
+    file('broken.ts', "import { experiment } from 'llm';\n\nexport default experiment('x', () => (;\n");
+    await expect(loadExperimentFile('broken.ts', dir.path)).rejects.toThrow(/^broken\.ts:3:\d+: .+ \(the file does not compile\)$/);
+  });
+
+  it('reports an error thrown while the file loads, with its line', async () => {
+    file('throws.mjs', "const x = 1;\nthrow new Error('no dataset at ./data.json');\n");
+    await expect(loadExperimentFile('throws.mjs', dir.path)).rejects.toThrow(/^throws\.mjs:2(:\d+)?: no dataset at \.\/data\.json \(while loading the experiment file\)$/);
+    file('missing-import.ts', "import { nope } from './nowhere.js';\nexport default nope;\n");
+    await expect(loadExperimentFile('missing-import.ts', dir.path)).rejects.toThrow(/^missing-import\.ts.*nowhere/);
+  });
+
+  it('says when a file exports no experiment, and what it exports instead', async () => {
+    file('none.ts', "export const x = 1;\nexport default function run() {}\n");
+    await expect(loadExperimentFile('none.ts', dir.path)).rejects.toThrow(
+      "none.ts exports no experiment: export one made with experiment(name, pipeline, options) from 'llm' (it exports default, x).",
+    );
+  });
+
+  it('refuses a missing file, a folder, another extension and two experiments with one name', async () => {
+    await expect(loadExperimentFile('nope.ts', dir.path)).rejects.toThrow(`No experiment file at ${join(dir.path, 'nope.ts')}: check the path.`);
+    await expect(loadExperimentFile('.', dir.path)).rejects.toThrow(/is a directory/);
+    file('data.json', '{}');
+    await expect(loadExperimentFile('data.json', dir.path)).rejects.toThrow('data.json is not a .ts, .js or .mjs module');
+    file('twins.mjs', "import { experiment } from 'llm';\nexport const a = experiment('same', () => 1);\nexport const b = experiment('same', () => 2);\n");
+    await expect(loadExperimentFile('twins.mjs', dir.path)).rejects.toThrow("twins.mjs exports two experiments named 'same': give each its own name.");
+  });
+});
