@@ -25,7 +25,7 @@ export async function logResponse(response: Response, log: LogContext, context: 
 }
 
 /** How long a `batch` response may wait for others to share its transaction. */
-export const BATCH_WINDOW_MS = 100;
+export const BATCH_WINDOW_MS = 250;
 
 const queues = new WeakMap<PluginContext, Map<string, WriteQueue<ResponseRecord>>>();
 

@@ -120,7 +120,10 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
       signal = AbortSignal.any([own.signal, cancelAll.signal]);
     }
     const input = inputs ? inputs[index % inputs.length] : undefined;
-    const context = new RunContext({ id: runId, index, input, signal, log, getModel });
+    // The last wave of runs logs at once: nothing more is coming for their responses to wait for,
+    // and the experiment is finished only when they are written.
+    const lastWave = executions - index <= concurrency;
+    const context = new RunContext({ id: runId, index, input, signal, log: lastWave ? { ...log, batch: false } : log, getModel });
     const runStartedAt = utcNow();
     const started = performance.now();
     progress.runStarted();
