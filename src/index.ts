@@ -85,6 +85,7 @@ export type { MetricContext, MetricDirection } from './metrics.js';
 export { prompt, type Message, type MessageRole, type PromptFunction, type PromptFunctionOptions, type PromptVariables } from './experiments/prompt-function.js';
 export { templateHash } from './experiments/template.js';
 export { bot, BotReply, type Bot, type BotOptions } from './experiments/bot.js';
+export { collectBotModels, type ModelReference } from './experiments/definitions.js';
 export type { BotInput } from './experiments/messages.js';
 export { structuredBot, type StructuredBot, type StructuredBotOptions } from './experiments/structured-bot.js';
 export { metric, coerceMetricValue, MetricError, type MetricReference, type ResolvedMetric } from './experiments/metric.js';

@@ -64,6 +64,11 @@ export class OpenAIChatModel extends Model {
     return checkBaseUrl(configured, where);
   }
 
+  /** The options validator, the request code and the HTTP client, loaded before the first prompt needs them. */
+  override async prepare(): Promise<void> {
+    await Promise.all([super.prepare(), loadChatRequest().then((module) => module.prepareChat())]);
+  }
+
   async *execute(prompt: Prompt, context: ExecuteContext): AsyncIterable<string> {
     const { runChat } = await loadChatRequest();
     yield* runChat(this, prompt, context);

@@ -1,10 +1,15 @@
 import { LlmError, type ExecuteContext, type Prompt, type Response, type Usage } from 'llm';
 import { cutError, displayUrl, networkError, OpenAIApiError, redact, type Target } from './api-error.js';
 import type { OpenAIChatModel } from './chat-model.js';
-import { send, withRetries, type OkResponse } from './http.js';
+import { loadUndici, send, withRetries, type OkResponse } from './http.js';
 import { httpSettings } from './http-settings.js';
 import { buildRequestBody } from './request-body.js';
 import { SseParser } from './sse.js';
+
+/** Loads the HTTP client now (see OpenAIChatModel.prepare). */
+export async function prepareChat(): Promise<void> {
+  await loadUndici();
+}
 
 /**
  * Runs one prompt through the Chat Completions API: builds the request, sends it (with retries),

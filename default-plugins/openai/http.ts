@@ -23,7 +23,7 @@ let undici: Promise<HttpClient> | undefined;
  * dispatcher: the URL is parsed by undici's own parseURL, as there. Should a future undici move
  * these files, the whole package is loaded instead.
  */
-function loadUndici(): Promise<HttpClient> {
+export function loadUndici(): Promise<HttpClient> {
   undici ??= loadParts().catch(() =>
     // undici is CommonJS: in the bundled build its exports are only on `default`.
     import('undici').then((module) => (module as Undici & { default?: Undici }).default ?? module),

@@ -6,6 +6,7 @@ import { Prompt } from '../models/prompt.js';
 import { Response, type Usage } from '../models/response.js';
 import { newId } from '../util/ids.js';
 import { foldMessages, toMessages, type BotInput } from './messages.js';
+import { noteBotModel } from './definitions.js';
 import { currentRun, type RunContext } from './run-context.js';
 
 /** How a bot talks to its model. */
@@ -73,6 +74,7 @@ export interface Bot {
  */
 export function bot(settings: BotOptions = {}): Bot {
   checkBotOptions(settings, 'bot');
+  noteBotModel(settings.model);
   const call = (...inputs: BotInput[]): BotReply => {
     const run = currentRun();
     const reply = (async () => {

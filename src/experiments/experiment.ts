@@ -1,6 +1,7 @@
 import { LlmError } from '../errors.js';
 import type { Llm } from '../llm.js';
 import type { MetricDirection } from '../metrics.js';
+import type { Model } from '../models/model.js';
 import type { MetricReference } from './metric.js';
 import type { BotUse, PromptUse } from './run-context.js';
 import type { MetricKind, MetricSummary } from './statistics.js';
@@ -124,6 +125,13 @@ export interface ExperimentRunOptions {
   readonly onRun?: (run: RunRecord) => void;
   /** Batch the log writes: at most this many runs (default 250) or this long (default 2000 ms) between writes. */
   readonly batch?: { readonly runs?: number; readonly ms?: number };
+  /**
+   * Models to prepare (`model.prepare()`: their client code and options validators loaded) before
+   * the clock starts, so that the first wave of runs is timed like the rest. Ids, aliases, Model
+   * objects, or undefined for the default model. `llm experiments run` passes the models of the
+   * bots the experiment file defines.
+   */
+  readonly prepare?: readonly (Model | string | undefined)[];
 }
 
 const BRAND = Symbol.for('llm.experiment');

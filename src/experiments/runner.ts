@@ -48,6 +48,20 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const metrics = await resolveMetrics(settings.metrics ?? [], llm.metrics());
 
+  // Resolved once per name for the whole experiment (each lookup reads aliases.json).
+  const models = new Map<string, Promise<Model>>();
+  const getModel = (name?: string) => {
+    const key = name ?? '';
+    let model = models.get(key);
+    if (!model) {
+      model = llm.getModel(name);
+      models.set(key, model);
+      model.catch(() => models.delete(key));
+    }
+    return model;
+  };
+  await prepareModels(options.prepare ?? [], getModel);
+
   const id = newId();
   const startedAt = utcNow();
   const recorder =
@@ -73,18 +87,6 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   // The runs' responses go to the experiment's log file, and follow `llm logs off` unless forced.
   // `batch`: the logger may write them together, many per transaction.
   const log = { batch: true, ...(options.database ? { database: options.database } : {}), ...(options.logResponses ? { force: true } : {}) };
-  // Resolved once per name for the whole experiment (each lookup reads aliases.json).
-  const models = new Map<string, Promise<Model>>();
-  const getModel = (name?: string) => {
-    const key = name ?? '';
-    let model = models.get(key);
-    if (!model) {
-      model = llm.getModel(name);
-      models.set(key, model);
-      model.catch(() => models.delete(key));
-    }
-    return model;
-  };
 
   // Cancelling aborts every running run; stopping only keeps new ones from starting.
   const cancelAll = new AbortController();
@@ -229,6 +231,18 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     database: recorder?.path,
     ...(logError === undefined ? {} : { logError }),
   };
+}
+
+/**
+ * Prepares models before the clock starts (see ExperimentRunOptions.prepare). Best effort: a model
+ * that cannot be found or prepared is left for the runs that use it to report.
+ */
+async function prepareModels(references: readonly (Model | string | undefined)[], getModel: (name?: string) => Promise<Model>): Promise<void> {
+  const resolved = await Promise.all(
+    [...new Set(references)].map((reference) => (typeof reference === 'object' ? Promise.resolve(reference) : getModel(reference).catch(() => undefined))),
+  );
+  // The run that uses a model that cannot be found or prepared says what is wrong with it.
+  await Promise.all([...new Set(resolved)].map((model) => model?.prepare?.().catch(() => {})));
 }
 
 /** Scores one metric inside the run (so a judge's responses are linked to it as `metric:NAME`). */

@@ -4,6 +4,7 @@ import type { JsonSchema } from '../json-schema.js';
 import type { Model } from '../models/model.js';
 import { jsonInstruction, promptForJson, retryMessage, type JsonResult } from '../structured/prompt-for-json.js';
 import { checkBotOptions, resolveModel, type BotOptions } from './bot.js';
+import { noteBotModel } from './definitions.js';
 import { foldMessages, toMessages, type BotInput } from './messages.js';
 import { currentRun, withRunContext } from './run-context.js';
 
@@ -43,6 +44,7 @@ export function structuredBot<const S extends JSONSchema & object>(settings: Str
 export function structuredBot<T>(settings: StructuredBotOptions<JsonSchema>): StructuredBot<T>;
 export function structuredBot(settings: StructuredBotOptions<object>): StructuredBot<unknown> {
   checkBotOptions(settings, 'structuredBot');
+  noteBotModel(settings.model);
   const schema = settings.schema as JsonSchema;
   if (!schema || typeof schema !== 'object' || Array.isArray(schema)) throw new LlmError('structuredBot: schema must be a JSON Schema object');
   const maxAttempts = settings.maxAttempts ?? 3;

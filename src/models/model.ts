@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../json-schema.js';
 import { Conversation } from './conversation.js';
-import { NO_OPTIONS, validateOptions } from './options.js';
+import { NO_OPTIONS, prepareOptions, validateOptions } from './options.js';
 import { Prompt, type PromptInit } from './prompt.js';
 import { Response, type ResponseInit } from './response.js';
 
@@ -62,6 +62,16 @@ export abstract class Model {
    */
   validateOptions(options: Readonly<Record<string, unknown>>, settings: { fromCli?: boolean } = {}): Promise<Record<string, unknown>> {
     return validateOptions(this, options, settings);
+  }
+
+  /**
+   * Loads now what the first prompt would otherwise load on its way (the options validator here;
+   * a plugin's model adds its client code), so that the first request costs no more than the next.
+   * Calling it is never required. The experiment runner does, before its clock starts, so that
+   * the first wave of runs times the model and not module loading.
+   */
+  async prepare(): Promise<void> {
+    await prepareOptions(this);
   }
 
   toString(): string {

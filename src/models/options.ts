@@ -30,6 +30,11 @@ export async function validateOptions(
   throw new OptionsError(`Invalid options for model '${model.id}': ${[...new Set(problems)].join('; ')}`);
 }
 
+/** Compiles a model's options validator now, as the first `validateOptions` would (not for `-o` strings). */
+export async function prepareOptions(model: OptionsOwner): Promise<void> {
+  await compileSchema(model.optionsSchema, 'strict');
+}
+
 /** Option names a model accepts. */
 export function optionNames(schema: JsonSchema): string[] {
   return Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve } from 'node:path';
-import { isExperiment, LlmError, UsageError, type Experiment } from 'llm';
+import { collectBotModels, isExperiment, LlmError, UsageError, type Experiment, type ModelReference } from 'llm';
 
 /** The extensions an experiment file may have. */
 const EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -11,6 +11,8 @@ export interface ExperimentFile {
   /** Absolute path. */
   readonly path: string;
   readonly experiments: readonly Experiment<unknown, unknown>[];
+  /** The models that the bots the file defines name (undefined: the default model), to prepare before running. */
+  readonly models: readonly ModelReference[];
 }
 
 /**
@@ -36,8 +38,9 @@ export async function loadExperimentFile(file: string, cwd = process.cwd()): Pro
     virtualModules: { llm, 'llm/command': command },
   });
   let module: Record<string, unknown>;
+  let models: readonly ModelReference[];
   try {
-    module = await jiti.import<Record<string, unknown>>(path);
+    ({ result: module, models } = await collectBotModels(() => jiti.import<Record<string, unknown>>(path)));
   } catch (error) {
     throw new LlmError(describeLoadError(path, error, cwd), { cause: error });
   }
@@ -54,7 +57,7 @@ export async function loadExperimentFile(file: string, cwd = process.cwd()): Pro
     if (seen.has(experiment.name)) throw new LlmError(`${shown} exports two experiments named '${experiment.name}': give each its own name.`);
     seen.add(experiment.name);
   }
-  return { path, experiments };
+  return { path, experiments, models };
 }
 
 /** Every experiment among a module's exports, once each, in export order. */

@@ -90,6 +90,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
           signal: stop.signal,
           cancel: cancel.signal,
           graceMs: GRACE_MS,
+          prepare: loaded.models,
           onProgress: (current) => {
             if (!progress) {
               progress = current;
