@@ -19,8 +19,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { cli, median, printTable, root, scratchDir } from './lib.mjs';
+import { cli, loadFakeServer, median, printTable, root, scratchDir } from './lib.mjs';
 
 export const name = 'experiments';
 
@@ -33,14 +32,6 @@ const TARGETS = { wallRatio: 1.15, rssMb: 200 };
 const MAX_RSS = join(root, 'bench', 'max-rss.mjs');
 const KEY = 'sk-bench-0000000000000000';
 const PROMPTFOO_DIR = process.env.BENCH_PROMPTFOO_DIR ?? join(root, 'node_modules', '.cache', 'llm-bench', 'promptfoo');
-
-async function loadFakeServer() {
-  const outdir = join(root, 'node_modules', '.cache', 'llm-bench');
-  mkdirSync(outdir, { recursive: true });
-  const outfile = join(outdir, 'fake-openai-server.mjs');
-  await build({ entryPoints: [join(root, 'test/helpers/fake-openai-server.ts')], outfile, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
-  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
-}
 
 /** Runs `node args` with peak RSS recorded; resolves with exit code, output and wall time. */
 function runNode(args, { env, cwd, rssFile }) {

@@ -1,9 +1,10 @@
 // Shared helpers for the benchmarks: timing child processes and summarizing samples.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const cli = join(root, 'bin', 'run.js');
@@ -51,4 +52,13 @@ export function shuffle(items) {
     [items[i], items[j]] = [items[j], items[i]];
   }
   return items;
+}
+
+/** The fake OpenAI server, compiled from its TypeScript source into node_modules/.cache (so its imports resolve). */
+export async function loadFakeServer() {
+  const outdir = join(root, 'node_modules', '.cache', 'llm-bench');
+  mkdirSync(outdir, { recursive: true });
+  const outfile = join(outdir, 'fake-openai-server.mjs');
+  await build({ entryPoints: [join(root, 'test/helpers/fake-openai-server.ts')], outfile, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
+  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
 }

@@ -6,13 +6,11 @@
 //    `undici.request` doing the same requests (same URL, headers and body, reading the whole
 //    reply), interleaved in the same run; memory flat over the run (heap after GC).
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { build } from 'esbuild';
-import { cli, median, percentile, printTable, root, scratchDir } from './lib.mjs';
+import { cli, loadFakeServer, median, percentile, printTable, root, scratchDir } from './lib.mjs';
 
 export const name = 'openai';
 
@@ -21,15 +19,6 @@ const REQUESTS = Number(process.env.BENCH_OPENAI_REQUESTS ?? 500);
 const WARMUP = 50;
 const OVERHEAD_TARGET_MS = 2;
 const HEAP_TARGET_BYTES = 1024 * 1024;
-
-/** The fake server, compiled from its TypeScript source into node_modules/.cache (so its imports resolve). */
-async function loadFakeServer() {
-  const outdir = join(root, 'node_modules', '.cache', 'llm-bench');
-  mkdirSync(outdir, { recursive: true });
-  const outfile = join(outdir, 'fake-openai-server.mjs');
-  await build({ entryPoints: [join(root, 'test/helpers/fake-openai-server.ts')], outfile, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
-  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
-}
 
 function gcFunction() {
   setFlagsFromString('--expose-gc');

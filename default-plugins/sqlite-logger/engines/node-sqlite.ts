@@ -1,17 +1,7 @@
-import type { FileEngine, Row, SqliteDatabase, SqlValue } from './types.js';
-import { PROBE_SQL } from './probe.js';
+import { probeFacts, wrapNative, type NativeDatabase } from './native.js';
+import type { FileEngine } from './types.js';
 
-interface StatementSync {
-  run(...params: unknown[]): { changes: number | bigint };
-  all(...params: unknown[]): unknown[];
-  get(...params: unknown[]): unknown;
-}
-interface DatabaseSync {
-  prepare(sql: string): StatementSync;
-  exec(sql: string): void;
-  close(): void;
-}
-type DatabaseSyncClass = new (path: string) => DatabaseSync;
+type DatabaseSyncClass = new (path: string) => NativeDatabase;
 
 /**
  * node:sqlite, the engine built into Node 22.13+ (22.5+ behind a flag). Detected, never assumed:
@@ -19,37 +9,16 @@ type DatabaseSyncClass = new (path: string) => DatabaseSync;
  */
 export async function loadNodeSqlite(): Promise<FileEngine> {
   const { DatabaseSync } = (await importQuietly('node:sqlite')) as { DatabaseSync: DatabaseSyncClass };
-  const probe = new DatabaseSync(':memory:');
-  let facts: { version: string; fts5: number };
-  try {
-    facts = probe.prepare(PROBE_SQL).get() as typeof facts;
-  } finally {
-    probe.close();
-  }
+  const facts = probeFacts(new DatabaseSync(':memory:'));
   return {
     kind: 'file',
     name: 'node:sqlite',
     sqliteVersion: facts.version,
-    hasFts5: Number(facts.fts5) === 1,
+    hasFts5: facts.fts5,
     open(path, { busyTimeoutMs }) {
       const db = new DatabaseSync(path);
-      // Prepared once per connection: a batch runs the same few statements many times.
-      const statements = new Map<string, ReturnType<typeof db.prepare>>();
-      const prepare = (sql: string) => {
-        let statement = statements.get(sql);
-        if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-        return statement;
-      };
-      const wrapped: SqliteDatabase = {
-        exec: (sql) => db.exec(sql),
-        run: (sql, params = []) => Number(prepare(sql).run(...params).changes),
-        all: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => prepare(sql).all(...params) as T[],
-        get: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => prepare(sql).get(...params) as T | undefined,
-        close: () => db.close(),
-      };
-      wrapped.exec(`PRAGMA busy_timeout = ${Math.round(busyTimeoutMs)}`);
-      wrapped.exec('PRAGMA foreign_keys = ON');
-      return wrapped;
+      db.exec(`PRAGMA busy_timeout = ${Math.round(busyTimeoutMs)}`);
+      return wrapNative(db);
     },
   };
 }
