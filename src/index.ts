@@ -27,7 +27,7 @@ export {
 export { definePlugin, type Plugin, type PluginContext, type PluginFunction, type PluginObject } from './plugin.js';
 export type { CommandClass, CommandEntry, CommandLoader } from './commands-registry.js';
 export type { Metric, MetricValue } from './metrics.js';
-export type { LogMigration, LogStore, LogStoreRequest, SqlDatabase, SqlRow, SqlValue } from './log-store.js';
+export type { LogMigration, LogStore, LogStoreRequest, SqlDatabase, SqlRow, SqlStatement, SqlValue } from './log-store.js';
 export { parseJsonReply, type JsonSchema } from './json-schema.js';
 export {
   jsonInstruction,

@@ -8,6 +8,9 @@
 /** A value SQLite stores or returns. */
 export type SqlValue = string | number | bigint | Uint8Array | null;
 
+/** One write statement with its positional parameters, as data (see LogStore.append). */
+export type SqlStatement = readonly [sql: string, params: readonly SqlValue[]];
+
 /** A result row, by column name. */
 export type SqlRow = Record<string, SqlValue>;
 
@@ -47,6 +50,13 @@ export interface LogStore {
    * the whole file under a lock, so batch many rows into one call.
    */
   write<T>(work: (db: SqlDatabase) => T): Promise<T>;
+  /**
+   * Runs write statements given as data in one transaction, after every pending migration, with
+   * the same all-or-nothing guarantee as `write`; resolves once they are committed. A native
+   * engine runs them on a background thread, so that the caller's thread (an experiment's runs,
+   * waiting on it for their next request) is not held up by SQLite's statements and fsyncs.
+   */
+  append(statements: readonly SqlStatement[]): Promise<void>;
   /** Runs `work` against the log; undefined when there is no log file yet. Never writes on sql.js. */
   read<T>(work: (db: SqlDatabase) => T): Promise<T | undefined>;
 }

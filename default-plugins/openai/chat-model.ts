@@ -83,8 +83,13 @@ function loadChatRequest(): Promise<typeof import('./chat-request.js')> {
   return chatRequest;
 }
 
+/** Base URLs already checked (one per model or server): the check runs before every request. */
+const checkedBaseUrls = new Map<string, string>();
+
 /** A base URL as given, checked to be http(s) and without a trailing slash. */
 export function checkBaseUrl(value: string, where: string): string {
+  const checked = checkedBaseUrls.get(value);
+  if (checked !== undefined) return checked;
   let url: URL;
   try {
     url = new URL(value);
@@ -94,5 +99,7 @@ export function checkBaseUrl(value: string, where: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new LlmError(`${where} must be an http:// or https:// URL (got ${JSON.stringify(value)}).`);
   }
-  return value.replace(/\/+$/, '');
+  const result = value.replace(/\/+$/, '');
+  checkedBaseUrls.set(value, result);
+  return result;
 }

@@ -26,7 +26,10 @@ export async function* runChat(model: OpenAIChatModel, prompt: Prompt, context: 
     url: `${baseUrl}/chat/completions`,
     key: context.key,
     keyFix: keyFix(model),
-    notFoundFix: `Check the model name '${model.modelName}' ('llm openai models' lists what the server offers) and the base URL ${displayUrl(baseUrl)} (OPENAI_BASE_URL or api_base; it usually ends in /v1).`,
+    // Only a 404 needs it: built then, not for every request.
+    get notFoundFix() {
+      return `Check the model name '${model.modelName}' ('llm openai models' lists what the server offers) and the base URL ${displayUrl(baseUrl)} (OPENAI_BASE_URL or api_base; it usually ends in /v1).`;
+    },
     timeoutMs: settings.timeoutMs,
     connectTimeoutMs: settings.connectTimeoutMs,
   };

@@ -7,12 +7,15 @@ import { definePlugin } from 'llm';
  * taps hooks: the SQLite engines and everything else load when a response is logged or a command
  * runs, never for `llm --version`, `llm models` or `--help`.
  */
+let logger: Promise<typeof import('./logger.js')> | undefined;
+
 export default definePlugin({
   name: 'sqlite-logger',
   description: 'Logs prompts and responses to logs.db (SQLite); llm logs, llm -c',
   apply(hooks, context) {
     hooks.logResponse.tapPromise('sqlite-logger', async (response, log) => {
-      const { logResponse } = await import('./logger.js');
+      // Imported once: an experiment logs a response per run, and each import() costs a lookup.
+      const { logResponse } = await (logger ??= import('./logger.js'));
       await logResponse(response, log, context);
     });
     hooks.resolveConversation.tapPromise('sqlite-logger', async (request) => {

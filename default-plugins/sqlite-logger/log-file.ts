@@ -29,6 +29,9 @@ export interface LogInfo {
   readonly fullTextSearch: boolean;
 }
 
+/** How long a native engine waits for another process's write to finish. */
+export const BUSY_TIMEOUT_MS = 15_000;
+
 /** How long to wait for other processes. */
 export interface LogFileOptions {
   /** Native engines: SQLite's busy timeout (default 15 s). */
@@ -60,7 +63,7 @@ export async function readLog<T>(path: string, engine: SqliteEngine, work: (db: 
   let db: SqliteDatabase;
   try {
     if (engine.kind === 'file') {
-      db = engine.open(path, { busyTimeoutMs: options.busyTimeoutMs ?? 15_000 });
+      db = engine.open(path, { busyTimeoutMs: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
     } else {
       db = engine.load(readFileSync(path));
     }
@@ -83,7 +86,7 @@ export async function readLog<T>(path: string, engine: SqliteEngine, work: (db: 
 function writeInPlace<T>(path: string, engine: FileEngine, work: (db: SqliteDatabase) => T, options: LogFileOptions): T {
   let db: SqliteDatabase;
   try {
-    db = engine.open(path, { busyTimeoutMs: options.busyTimeoutMs ?? 15_000 });
+    db = engine.open(path, { busyTimeoutMs: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
   } catch (error) {
     throw classify(path, error);
   }

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogContext, PluginContext, Response } from 'llm';
+import { appendLog } from './append-log.js';
 import { selectEngine } from './engines/select.js';
 import { classify, LogFileError, writeLog } from './log-file.js';
 import { isLoggingOn, logPath } from './paths.js';
 import type { SqliteEngine } from './engines/types.js';
-import { insertRecord, responseRecord, type ResponseRecord } from './record.js';
+import { insertRecord, recordStatements, responseRecord, type ResponseRecord } from './record.js';
 import { codeOf, humanSize } from './util.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -21,34 +22,60 @@ export async function logResponse(response: Response, log: LogContext, context: 
   const path = logPath(context.userDir, log.database);
   const record = await responseRecord(response);
   const engine = await selectEngine(context.env);
-  await queueFor(context, engine, path, log.database === undefined).add(record, log.batch === true);
+  const queue = queueFor(context, engine, path, log.database === undefined);
+  // Batches (an experiment's responses) are written on the log-writer thread where the engine
+  // can be: its start costs a few tens of milliseconds, which a lone `llm "prompt"` would wait
+  // for and a batch of responses repays many times over.
+  if (log.batch) queue.background = true;
+  await queue.add(record, log.batch === true);
 }
 
 /** How long a `batch` response may wait for others to share its transaction. */
 export const BATCH_WINDOW_MS = 250;
 
-const queues = new WeakMap<PluginContext, Map<string, WriteQueue<ResponseRecord>>>();
+/** The write queue of one log file, and whether its writes go to the log-writer thread. */
+class LogQueue extends WriteQueue<ResponseRecord> {
+  /** Set once a batch response arrives: from then on this log is written in the background. */
+  background = false;
+
+  constructor(engine: SqliteEngine, path: string, isDefault: boolean, context: PluginContext) {
+    super((records) => writeRecords(records, engine, path, isDefault, context, this.background), BATCH_WINDOW_MS);
+  }
+}
+
+const queues = new WeakMap<PluginContext, Map<string, LogQueue>>();
 
 /** One write queue per host, engine and log file. */
-function queueFor(context: PluginContext, engine: SqliteEngine, path: string, isDefault: boolean): WriteQueue<ResponseRecord> {
+function queueFor(context: PluginContext, engine: SqliteEngine, path: string, isDefault: boolean): LogQueue {
   let byPath = queues.get(context);
   if (!byPath) queues.set(context, (byPath = new Map()));
   const key = `${engine.name}\0${path}`;
   let queue = byPath.get(key);
   if (!queue) {
-    queue = new WriteQueue((records) => writeRecords(records, engine, path, isDefault, context), BATCH_WINDOW_MS);
+    queue = new LogQueue(engine, path, isDefault, context);
     byPath.set(key, queue);
   }
   return queue;
 }
 
-async function writeRecords(records: readonly ResponseRecord[], engine: SqliteEngine, path: string, isDefault: boolean, context: PluginContext): Promise<void> {
+async function writeRecords(
+  records: readonly ResponseRecord[],
+  engine: SqliteEngine,
+  path: string,
+  isDefault: boolean,
+  context: PluginContext,
+  background: boolean,
+): Promise<void> {
   try {
     // The user directory is ours to create (a fresh machine); a -d path's directory is not.
     if (isDefault) mkdirSync(context.userDir, { recursive: true });
-    await writeLog(path, engine, (db) => {
-      for (const record of records) insertRecord(db, record);
-    });
+    if (background) {
+      await appendLog(path, engine, records.flatMap(recordStatements));
+    } else {
+      await writeLog(path, engine, (db) => {
+        for (const record of records) insertRecord(db, record);
+      });
+    }
   } catch (error) {
     const problem = error instanceof LogFileError ? error : codeOf(error) ? classify(path, error) : undefined;
     if (problem) {
@@ -58,7 +85,7 @@ async function writeRecords(records: readonly ResponseRecord[], engine: SqliteEn
     // Not the file's fault (one bad record?): write the rest one by one, so only that one fails.
     if (records.length > 1) {
       const failures: unknown[] = [];
-      for (const record of records) await writeRecords([record], engine, path, isDefault, context).catch((e: unknown) => failures.push(e));
+      for (const record of records) await writeRecords([record], engine, path, isDefault, context, background).catch((e: unknown) => failures.push(e));
       if (failures.length === records.length) throw failures[0];
       return;
     }

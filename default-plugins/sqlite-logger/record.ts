@@ -1,5 +1,6 @@
 import type { Response } from 'llm';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
+import type { Statement } from './log-worker.js';
 import { schemaId } from './schema-id.js';
 
 /** Everything the log stores about one response, gathered before the database is opened. */
@@ -72,12 +73,18 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
 
 /** Writes a record: the conversation and schema rows if new, then the response row. */
 export function insertRecord(db: SqliteDatabase, record: ResponseRecord): void {
+  for (const [sql, params] of recordStatements(record)) db.run(sql, params);
+}
+
+const INSERT_RESPONSE = `INSERT INTO [responses] (${RESPONSE_COLUMNS.map((c) => `[${c}]`).join(', ')}) VALUES (${RESPONSE_COLUMNS.map(() => '?').join(', ')})`;
+
+/** The statements that write a record, in order (see insertRecord). */
+export function recordStatements(record: ResponseRecord): Statement[] {
   const { conversation, schema, row } = record;
-  db.run('INSERT OR IGNORE INTO [conversations] ([id], [name], [model]) VALUES (?, ?, ?)', [conversation.id, conversation.name, conversation.model]);
-  if (schema) db.run('INSERT OR IGNORE INTO [schemas] ([id], [content]) VALUES (?, ?)', [schema.id, schema.json]);
-  const columns = RESPONSE_COLUMNS.map((c) => `[${c}]`).join(', ');
-  const marks = RESPONSE_COLUMNS.map(() => '?').join(', ');
-  db.run(`INSERT INTO [responses] (${columns}) VALUES (${marks})`, RESPONSE_COLUMNS.map((c) => row[c]));
+  const statements: Statement[] = [['INSERT OR IGNORE INTO [conversations] ([id], [name], [model]) VALUES (?, ?, ?)', [conversation.id, conversation.name, conversation.model]]];
+  if (schema) statements.push(['INSERT OR IGNORE INTO [schemas] ([id], [content]) VALUES (?, ?)', [schema.id, schema.json]]);
+  statements.push([INSERT_RESPONSE, RESPONSE_COLUMNS.map((c) => row[c])]);
+  return statements;
 }
 
 /** How long a conversation name may be, in characters (the Python llm's CONVERSATION_NAME_LENGTH). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LlmError, messageOf } from '../errors.js';
 import type { Llm } from '../llm.js';
-import type { LogStore, SqlDatabase } from '../log-store.js';
+import type { LogStore, SqlStatement } from '../log-store.js';
 import { packageVersion } from '../package-info.js';
 import { utcNow } from '../util/ids.js';
 import type { RunRecord } from './experiment.js';
@@ -70,7 +70,8 @@ export class ExperimentRecorder {
     }
     const store = await llm.logStore(settings.database);
     const recorder = new ExperimentRecorder(store, row.id, settings.batch, llm.warn);
-    await store.write((db) => insertExperiment(db, row));
+    // The first append starts the log-writer thread (native engines), before the first run.
+    await store.append(experimentStatements(row));
     recorder.writes++;
     return recorder;
   }
@@ -92,7 +93,8 @@ export class ExperimentRecorder {
       this.pending = [];
       await Promise.all(runs.map((r) => r.logged));
       try {
-        const added = await this.store.write((db) => insertRuns(db, this.experimentId, runs.map((r) => r.run), this.written));
+        const { statements, added } = runStatements(this.experimentId, runs.map((r) => r.run), this.written);
+        await this.store.append(statements);
         for (const key of added) this.written.add(key);
         this.writes++;
         this.failure = undefined;
@@ -116,13 +118,12 @@ export class ExperimentRecorder {
     this.pending = [];
     await Promise.all(runs.map((r) => r.logged));
     try {
-      await this.store.write((db) => {
-        insertRuns(db, this.experimentId, runs.map((r) => r.run), this.written);
-        db.run('UPDATE [experiments] SET [status] = ?, [finished_at] = ?, [duration_ms] = ? WHERE [id] = ?', [outcome.status, utcNow(), Math.round(outcome.durationMs), this.experimentId]);
-        for (const [name, kind] of outcome.kinds) {
-          db.run('UPDATE [experiment_metrics] SET [kind] = ? WHERE [experiment_id] = ? AND [name] = ?', [kind, this.experimentId, name]);
-        }
-      });
+      const { statements } = runStatements(this.experimentId, runs.map((r) => r.run), this.written);
+      statements.push(['UPDATE [experiments] SET [status] = ?, [finished_at] = ?, [duration_ms] = ? WHERE [id] = ?', [outcome.status, utcNow(), Math.round(outcome.durationMs), this.experimentId]]);
+      for (const [name, kind] of outcome.kinds) {
+        statements.push(['UPDATE [experiment_metrics] SET [kind] = ? WHERE [experiment_id] = ? AND [name] = ?', [kind, this.experimentId, name]]);
+      }
+      await this.store.append(statements);
       this.writes++;
     } catch (error) {
       throw new LlmError(`${runs.length} experiment run${runs.length === 1 ? '' : 's'} could not be logged to ${this.store.path}: ${messageOf(error ?? this.failure)}`, { cause: error });
@@ -130,8 +131,10 @@ export class ExperimentRecorder {
   }
 }
 
-function insertExperiment(db: SqlDatabase, row: ExperimentRow): void {
-  db.run(
+/** The statements that write the experiment's row and its metrics. */
+function experimentStatements(row: ExperimentRow): SqlStatement[] {
+  const statements: SqlStatement[] = [];
+  statements.push([
     `INSERT INTO [experiments] ([id], [name], [description], [file], [info], [executions], [concurrency], [timeout_ms], [status], [started_at], [llm_version])
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
     [
@@ -146,24 +149,24 @@ function insertExperiment(db: SqlDatabase, row: ExperimentRow): void {
       row.startedAt,
       packageVersion(),
     ],
-  );
+  ]);
   for (const [position, metric] of row.metrics.entries()) {
-    db.run('INSERT INTO [experiment_metrics] ([experiment_id], [name], [description], [better], [position]) VALUES (?, ?, ?, ?, ?)', [
-      row.id,
-      metric.name,
-      metric.description ?? null,
-      metric.better,
-      position,
+    statements.push([
+      'INSERT INTO [experiment_metrics] ([experiment_id], [name], [description], [better], [position]) VALUES (?, ?, ?, ?, ?)',
+      [row.id, metric.name, metric.description ?? null, metric.better, position],
     ]);
   }
+  return statements;
 }
 
 /**
- * Writes runs with their metric values, prompt versions, bots and response links. `written`
- * holds the prompt versions and bots earlier writes committed; returns the ones this one adds
- * (the caller notes them once the transaction has committed).
+ * The statements that write runs with their metric values, prompt versions, bots and response
+ * links. `written` holds the prompt versions and bots earlier writes committed; `added` the ones
+ * these statements add (the caller notes them once they are committed).
  */
-function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRecord[], written: ReadonlySet<string>): string[] {
+function runStatements(experimentId: string, runs: readonly RunRecord[], written: ReadonlySet<string>): { statements: SqlStatement[]; added: string[] } {
+  const statements: SqlStatement[] = [];
+  const add = (sql: string, params: SqlStatement[1]) => statements.push([sql, params]);
   const added: string[] = [];
   const once = (key: string) => {
     if (written.has(key) || added.includes(key)) return false;
@@ -171,7 +174,7 @@ function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRec
     return true;
   };
   for (const run of runs) {
-    db.run(
+    add(
       `INSERT INTO [experiment_runs] ([id], [experiment_id], [run_index], [status], [error], [started_at], [duration_ms], [input], [output], [info])
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -188,20 +191,20 @@ function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRec
       ],
     );
     for (const [name, result] of Object.entries(run.metrics)) {
-      db.run('INSERT INTO [experiment_metric_values] ([run_id], [metric], [value], [error]) VALUES (?, ?, ?, ?)', [run.id, name, result.value, result.error ?? null]);
+      add('INSERT INTO [experiment_metric_values] ([run_id], [metric], [value], [error]) VALUES (?, ?, ?, ?)', [run.id, name, result.value, result.error ?? null]);
     }
     for (const prompt of run.prompts) {
       // A new version of a named prompt points at the version recorded before it.
-      if (once(`prompt\0${prompt.name}\0${prompt.hash}`)) db.run(
+      if (once(`prompt\0${prompt.name}\0${prompt.hash}`)) add(
         `INSERT OR IGNORE INTO [prompt_versions] ([name], [hash], [role], [template], [previous_hash], [first_experiment_id], [created_at])
          VALUES (?, ?, ?, ?, (SELECT [hash] FROM [prompt_versions] WHERE [name] = ? ORDER BY [id] DESC LIMIT 1), ?, ?)`,
         [prompt.name, prompt.hash, prompt.role, prompt.template, prompt.name, experimentId, run.startedAt],
       );
-      db.run('INSERT OR IGNORE INTO [experiment_run_prompts] ([run_id], [name], [hash]) VALUES (?, ?, ?)', [run.id, prompt.name, prompt.hash]);
+      add('INSERT OR IGNORE INTO [experiment_run_prompts] ([run_id], [name], [hash]) VALUES (?, ?, ?)', [run.id, prompt.name, prompt.hash]);
     }
     for (const bot of run.bots) {
       const id = botId(bot);
-      if (once(`bot\0${id}`)) db.run('INSERT OR IGNORE INTO [experiment_bots] ([id], [name], [kind], [model], [system], [options], [schema]) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      if (once(`bot\0${id}`)) add('INSERT OR IGNORE INTO [experiment_bots] ([id], [name], [kind], [model], [system], [options], [schema]) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         id,
         bot.name,
         bot.kind,
@@ -210,18 +213,18 @@ function insertRuns(db: SqlDatabase, experimentId: string, runs: readonly RunRec
         stableJson(bot.options),
         bot.schema === undefined ? null : stableJson(bot.schema),
       ]);
-      db.run('INSERT OR IGNORE INTO [experiment_run_bots] ([run_id], [bot_id]) VALUES (?, ?)', [run.id, id]);
+      add('INSERT OR IGNORE INTO [experiment_run_bots] ([run_id], [bot_id]) VALUES (?, ?)', [run.id, id]);
     }
     for (const [position, response] of run.responses.entries()) {
       // Only responses that are in this log: with logging off (llm logs off) they are not.
-      db.run(
+      add(
         `INSERT OR IGNORE INTO [experiment_run_responses] ([run_id], [response_id], [source], [position])
          SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM [responses] WHERE [id] = ?)`,
         [run.id, response.id, response.source ?? null, position, response.id],
       );
     }
   }
-  return added;
+  return { statements, added };
 }
 
 /** A bot's id: the hash of everything recorded about it, so each distinct bot is stored once. */

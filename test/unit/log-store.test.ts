@@ -49,6 +49,18 @@ describe.each(engines)('the log store on %s', (engine) => {
     expect(migrations).toContain('m010_create_new_log_tables');
   });
 
+  it('appends statements given as data, all or nothing, after the migrations', async () => {
+    const llm = await host([sqliteLogger, notes]);
+    const store = await llm.logStore();
+    await store.append([
+      ['INSERT INTO notes (text, tag) VALUES (?, ?)', ['first', 'a']],
+      ['INSERT INTO notes (text, tag) VALUES (?, ?)', ['second', 'b']],
+    ]);
+    await expect(store.append([['INSERT INTO notes (text) VALUES (?)', ['never kept']], ['INSERT INTO no_such_table VALUES (1)', []]])).rejects.toThrow(/no_such_table/);
+    await store.append([['INSERT INTO notes (text) VALUES (?)', ['third']]]);
+    expect(await store.read((db) => db.all<{ text: string }>('SELECT text FROM notes ORDER BY id').map((r) => r.text))).toEqual(['first', 'second', 'third']);
+  });
+
   it('serves -d databases too', async () => {
     const llm = await host([sqliteLogger, notes]);
     const other = `${dir.path}/other.db`;

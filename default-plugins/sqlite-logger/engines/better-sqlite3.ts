@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { probeFacts, wrapNative } from './native.js';
 import type { FileEngine } from './types.js';
 
@@ -13,6 +14,7 @@ export async function loadBetterSqlite3(): Promise<FileEngine> {
   return {
     kind: 'file',
     name: 'better-sqlite3',
+    workerModule: createRequire(import.meta.url).resolve('better-sqlite3'),
     sqliteVersion: facts.version,
     hasFts5: facts.fts5,
     open(path, { busyTimeoutMs }) {

@@ -13,6 +13,7 @@ export async function loadNodeSqlite(): Promise<FileEngine> {
   return {
     kind: 'file',
     name: 'node:sqlite',
+    workerModule: 'node:sqlite',
     sqliteVersion: facts.version,
     hasFts5: facts.fts5,
     open(path, { busyTimeoutMs }) {

@@ -35,6 +35,8 @@ interface EngineInfo {
  */
 export interface FileEngine extends EngineInfo {
   readonly kind: 'file';
+  /** What a worker thread requires to use the same engine (a resolved path, or a built-in's name). */
+  readonly workerModule?: string;
   /** Opens (or creates) the database file; waits up to `busyTimeoutMs` for other writers. */
   open(path: string, options: { busyTimeoutMs: number }): SqliteDatabase;
 }
