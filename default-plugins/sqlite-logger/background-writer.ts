@@ -51,7 +51,15 @@ export class BackgroundWriter {
     const worker = this.worker;
     if (!worker) return Promise.reject(new WorkerUnavailableError(`the log writer's thread is not available: ${this.unavailable?.message}`));
     const id = this.nextId++;
-    const request: WriteRequest = { id, path, busyTimeoutMs, migrations, statements };
+    // Each SQL text is copied to the thread once per batch, not once per statement.
+    const sql: string[] = [];
+    const indexes = new Map<string, number>();
+    const rows = statements.map(([text, params]) => {
+      let index = indexes.get(text);
+      if (index === undefined) indexes.set(text, (index = sql.push(text) - 1));
+      return [index, params] as const;
+    });
+    const request: WriteRequest = { id, path, busyTimeoutMs, migrations, sql, statements: rows };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Kept alive while a write is in flight: a process that ends meanwhile would lose it.

@@ -10,7 +10,10 @@ export interface WriteRequest {
   readonly busyTimeoutMs: number;
   /** Migrations the log must have (by name); if one is missing, nothing is written and the answer is `migrate`. */
   readonly migrations: readonly string[];
-  readonly statements: readonly Statement[];
+  /** Each distinct SQL text once (an experiment's batch repeats a few statements many times)... */
+  readonly sql: readonly string[];
+  /** ...and the statements, as an index into `sql` and the parameters. */
+  readonly statements: readonly (readonly [sql: number, params: Statement[1]])[];
 }
 
 /** The worker's answer to a WriteRequest. */
@@ -143,7 +146,7 @@ export function logWorker(load: (id: string) => unknown, port: WorkerPort, data:
         }
         connection.migrated = true;
       }
-      for (const [sql, params] of request.statements) prepare(connection, sql).run(...params);
+      for (const [sql, params] of request.statements) prepare(connection, request.sql[sql]!).run(...params);
       connection.db.exec('COMMIT');
       return { id: request.id, outcome: 'written' };
     } catch (error) {
