@@ -32,6 +32,8 @@ const SETTINGS: Record<keyof HttpSettings, Setting> = {
   maxRetryDelayMs: { option: 'maxRetryDelay', env: 'LLM_OPENAI_MAX_RETRY_DELAY', defaultValue: 60, unit: 'seconds' },
 };
 
+const SETTING_KEYS = Object.keys(SETTINGS) as (keyof HttpSettings)[];
+
 /** The option names the plugin accepts in config, for a warning about unknown ones. */
 export const SETTING_OPTIONS: readonly string[] = Object.values(SETTINGS).map((s) => s.option);
 
@@ -44,20 +46,23 @@ export function httpSettings(
   options: Readonly<Record<string, unknown>>,
 ): HttpSettings {
   const result = {} as Record<keyof HttpSettings, number>;
-  for (const [key, setting] of Object.entries(SETTINGS) as [keyof HttpSettings, Setting][]) {
+  for (const key of SETTING_KEYS) {
+    const setting = SETTINGS[key];
     const fromEnv = env[setting.env];
-    const raw: unknown = fromEnv !== undefined && fromEnv !== '' ? fromEnv : options[setting.option];
-    const where = fromEnv !== undefined && fromEnv !== '' ? `the ${setting.env} environment variable` : `the openai plugin option '${setting.option}'`;
-    result[key] = raw === undefined ? toUnit(setting.defaultValue, setting) : parse(raw, setting, where);
+    const inEnv = fromEnv !== undefined && fromEnv !== '';
+    const raw: unknown = inEnv ? fromEnv : options[setting.option];
+    result[key] = raw === undefined ? toUnit(setting.defaultValue, setting) : parse(raw, setting, inEnv);
   }
   return result;
 }
 
-function parse(raw: unknown, setting: Setting, where: string): number {
+/** Runs before every request: the message naming where a bad value came from is built only for one. */
+function parse(raw: unknown, setting: Setting, inEnv: boolean): number {
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
   const valid = setting.unit === 'count' ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0;
   if (!valid) {
     const wanted = setting.unit === 'count' ? 'a whole number of at least 1' : 'a number of seconds (0 or more)';
+    const where = inEnv ? `the ${setting.env} environment variable` : `the openai plugin option '${setting.option}'`;
     throw new LlmError(`${where} must be ${wanted} (got ${JSON.stringify(raw)}).`);
   }
   return toUnit(value, setting);
