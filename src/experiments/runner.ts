@@ -189,7 +189,15 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   // logged as failed with the runs that finished, and the error goes to the caller.
   let failure: unknown;
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, executions) }, worker));
+    // Each worker starts in its own turn of the event loop (Node drains the microtasks between
+    // two setImmediate callbacks), so the first runs reach their requests one after another
+    // instead of all interleaving step by step: the first request goes out after one run's
+    // work, not after sixteen runs' work, and no run's duration counts the others' code.
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, executions) }, (_, slot) =>
+        slot === 0 ? worker() : new Promise<void>((resolve) => setImmediate(resolve)).then(worker),
+      ),
+    );
   } catch (error) {
     failure = error ?? new Error('the experiment failed');
     stopped = true;
