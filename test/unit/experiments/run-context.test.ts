@@ -100,4 +100,24 @@ describe('run contexts', () => {
     expect(result.metrics[0]).toMatchObject({ n: 5, mean: 1 });
     expect(seen.sort()).toEqual(['a', 'a', 'b', 'b', 'c']);
   });
+
+  it('starts the first runs one event-loop turn apart, so their synchronous work does not interleave', async () => {
+    const llm = await host();
+    const steps: string[] = [];
+    const exp = experiment(
+      'staggered',
+      async ({ index }) => {
+        steps.push(`start ${index}`);
+        // Work that needs only microtasks (a cached lookup, say) runs to its end before the next run starts.
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+        steps.push(`ready ${index}`);
+        await sleep(5);
+        return 'done';
+      },
+      { executions: 3, concurrency: 3 },
+    );
+    const result = await exp.run({ llm, log: false });
+    expect(result.ok).toBe(3);
+    expect(steps).toEqual(['start 0', 'ready 0', 'start 1', 'ready 1', 'start 2', 'ready 2']);
+  });
 });
