@@ -227,12 +227,20 @@ function runStatements(experimentId: string, runs: readonly RunRecord[], written
   return { statements, added };
 }
 
+/** Bot ids by what they hash: every run of an experiment records the same few bots. */
+const botIds = new Map<string, string>();
+
 /** A bot's id: the hash of everything recorded about it, so each distinct bot is stored once. */
 function botId(bot: BotUse): string {
-  return createHash('sha256')
-    .update(stableJson([bot.name, bot.kind, bot.model, bot.system ?? null, bot.options, bot.schema ?? null]))
-    .digest('hex')
-    .slice(0, 32);
+  const recorded = stableJson([bot.name, bot.kind, bot.model, bot.system ?? null, bot.options, bot.schema ?? null]);
+  let id = botIds.get(recorded);
+  if (id === undefined) {
+    id = createHash('sha256').update(recorded).digest('hex').slice(0, 32);
+    // Bounded: a long-lived process that makes many distinct bots keeps only the latest ones.
+    if (botIds.size >= 1000) botIds.clear();
+    botIds.set(recorded, id);
+  }
+  return id;
 }
 
 /** JSON for a column; values JSON cannot hold (a cycle, a BigInt) are kept as their string form. */
