@@ -123,7 +123,11 @@ export interface ExperimentRunOptions {
   readonly onProgress?: (progress: import('./progress.js').ExperimentProgress) => void;
   /** Called for each finished run. */
   readonly onRun?: (run: RunRecord) => void;
-  /** Batch the log writes: at most this many runs (default 250) or this long (default 2000 ms) between writes. */
+  /**
+   * Batch the log writes: at most this many runs (default 250) or this long between writes
+   * (default 250 ms on a native SQLite engine, which writes on a background thread; 2000 ms on
+   * sql.js, which rewrites the whole file each time).
+   */
   readonly batch?: { readonly runs?: number; readonly ms?: number };
   /**
    * Models to prepare (`model.prepare()`: their client code and options validators loaded) before

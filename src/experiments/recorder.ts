@@ -29,8 +29,17 @@ export interface ExperimentRow {
 export interface BatchSettings {
   /** Write once this many runs are waiting (default 250). */
   readonly runs: number;
-  /** ... or once the oldest waiting run has waited this long (default 2000 ms). */
+  /** ... or once the oldest waiting run has waited this long (default: see defaultBatch). */
   readonly ms: number;
+}
+
+/**
+ * How often to write when the caller does not say: every 250 runs, or once the oldest has waited
+ * 2 s on sql.js (each write rewrites the whole file) and 250 ms on a native engine (each write
+ * adds pages, on the log-writer thread), so that little is left to write once the last run ends.
+ */
+export function defaultBatch(engine: string): BatchSettings {
+  return { runs: 250, ms: engine === 'sql.js' ? 2_000 : 250 };
 }
 
 /**
@@ -44,6 +53,8 @@ export class ExperimentRecorder {
   writes = 0;
   private pending: { run: RunRecord; logged: Promise<void> }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** A write is queued behind the one in progress (see add). */
+  private flushQueued = false;
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
   private warned = false;
@@ -63,13 +74,15 @@ export class ExperimentRecorder {
   }
 
   /** Opens the log and writes the experiment row. */
-  static async start(llm: Llm, row: ExperimentRow, settings: { database?: string | undefined; batch: BatchSettings }): Promise<ExperimentRecorder> {
+  static async start(llm: Llm, row: ExperimentRow, settings: { database?: string | undefined; batch?: Partial<BatchSettings> | undefined }): Promise<ExperimentRecorder> {
     const names = new Set(llm.logMigrations().map((m) => m.name));
     if (!EXPERIMENT_MIGRATIONS.every((m) => names.has(m.name))) {
       throw new LlmError("The experiments plugin is switched off, so experiments cannot be logged: switch it on (see 'llm plugins --all'), or run with { log: false }.");
     }
     const store = await llm.logStore(settings.database);
-    const recorder = new ExperimentRecorder(store, row.id, settings.batch, llm.warn);
+    const defaults = defaultBatch(store.engine);
+    const batch = { runs: settings.batch?.runs ?? defaults.runs, ms: settings.batch?.ms ?? defaults.ms };
+    const recorder = new ExperimentRecorder(store, row.id, batch, llm.warn);
     // The first append starts the log-writer thread (native engines), before the first run.
     await store.append(experimentStatements(row));
     recorder.writes++;
@@ -79,6 +92,9 @@ export class ExperimentRecorder {
   /** Queues a finished run, to be written once `logged` (its responses are in the log) resolves. */
   add(run: RunRecord, logged: Promise<void> = Promise.resolve()): void {
     this.pending.push({ run, logged });
+    // A write already queued takes every run waiting when it starts: one more would write the
+    // runs that arrive meanwhile one transaction each.
+    if (this.flushQueued) return;
     if (this.pending.length >= this.batch.runs) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.batch.ms);
   }
@@ -87,7 +103,9 @@ export class ExperimentRecorder {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.flushQueued = true;
     this.chain = this.chain.then(async () => {
+      this.flushQueued = false;
       if (this.pending.length === 0) return;
       const runs = this.pending;
       this.pending = [];

@@ -81,7 +81,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
             startedAt,
             metrics,
           },
-          { database: options.database, batch: { runs: options.batch?.runs ?? 250, ms: options.batch?.ms ?? 2_000 } },
+          { database: options.database, batch: options.batch },
         );
   const progress = new ExperimentProgress(experiment.name, executions, metrics);
   // The runs' responses go to the experiment's log file, and follow `llm logs off` unless forced.

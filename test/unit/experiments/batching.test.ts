@@ -36,7 +36,14 @@ describe('batched log writes', () => {
       let storeWrites = 0;
       llm.logStore = async (database?: string): Promise<LogStore> => {
         const store = await logStore(database);
-        return { ...store, path: store.path, engine: store.engine, read: store.read.bind(store), write: (work) => (storeWrites++, store.write(work)) };
+        return {
+          ...store,
+          path: store.path,
+          engine: store.engine,
+          read: store.read.bind(store),
+          write: (work) => (storeWrites++, store.write(work)),
+          append: (statements) => (storeWrites++, store.append(statements)),
+        };
       };
       const echo = bot({ model: 'echo' });
       try {
@@ -46,6 +53,7 @@ describe('batched log writes', () => {
         engine.load = load;
       }
       // The experiment row, then a batch every 250 runs (or 2 s), then the last batch with the outcome.
+      expect(storeWrites).toBeGreaterThanOrEqual(2);
       expect(storeWrites).toBeLessThanOrEqual(6);
       expect(loads).toBeLessThan(60); // 5 on the machine this was written on
       const db = openDatabase(engine, join(dir.path, 'logs.db'));
