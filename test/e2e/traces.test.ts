@@ -91,7 +91,13 @@ describe('llm traces', () => {
     // Newest by default; a call's id shows its subtree; a unique start of an id will do.
     expect(JSON.parse((await run(['traces', 'show', '--json'])).stdout)).toEqual(second.trace);
     const planDay = first.trace.children[0] as { id: string };
-    expect(JSON.parse((await run(['traces', 'show', planDay.id.slice(0, 22), '--json'])).stdout)).toEqual(planDay);
+    // Ids made in the same millisecond share all but their last characters (monotonic ULIDs):
+    // take the shortest start of the id that no other call's id shares.
+    const ids = (node: { id: string; children?: unknown[] }): string[] => [node.id, ...(node.children ?? []).flatMap((child) => ids(child as { id: string }))];
+    const others = [...ids(first.trace as { id: string }), ...ids(second.trace as { id: string })].filter((id) => id !== planDay.id);
+    let length = 12;
+    while (others.some((id) => id.startsWith(planDay.id.slice(0, length)))) length++;
+    expect(JSON.parse((await run(['traces', 'show', planDay.id.slice(0, length), '--json'])).stdout)).toEqual(planDay);
 
     const tree = await run(['traces', 'show', first.trace.id]);
     expect(tree).toMatchObject({ code: 0, stderr: '' });

@@ -115,8 +115,13 @@ describe.each(engines)('traces on %s', (engine) => {
     const logged = await store.read((db) => db.all<{ id: string; prompt: string }>('SELECT id, prompt FROM responses'));
     expect(logged!.map((r) => r.id).sort()).toEqual([...outline!.responses, ...planDay!.children[1]!.responses].sort());
     expect(logged!.find((r) => r.id === outline!.responses[0])!.prompt).toContain('You are the function `outline`');
-    // A call's id shows its subtree; a unique prefix will do.
-    expect(await store.read((db) => loadTrace(db, outline!.id.slice(0, 20)))).toEqual(outline);
+    // A call's id shows its subtree; a unique prefix will do. Ids made in the same millisecond
+    // share all but their last characters (monotonic ULIDs), so take the shortest unique one.
+    const ids = (node: typeof tree): string[] => [node.id, ...node.children.flatMap(ids)];
+    const others = ids(tree).filter((id) => id !== outline!.id);
+    let length = 20;
+    while (others.some((id) => id.startsWith(outline!.id.slice(0, length)))) length++;
+    expect(await store.read((db) => loadTrace(db, outline!.id.slice(0, length)))).toEqual(outline);
     expect(await store.read((db) => listTraces(db, { count: 0 }))).toEqual([
       { id: tree.id, name: 'trip', kind: 'span', start: tree.start, durationMs: tree.durationMs, ok: true, calls: 5, responses: 2, models: ['gpt-4o-mini'] },
     ]);
