@@ -10,8 +10,8 @@ export default {
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   moduleNameMapper: {
-    '^llm$': '<rootDir>/src/index.ts',
-    '^llm/command$': '<rootDir>/src/command.ts',
+    '^llm-host$': '<rootDir>/src/index.ts',
+    '^llm-host/command$': '<rootDir>/src/command.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -8,7 +8,7 @@
  * LLM_MODEL picks another model (default: `llm models default`). Offline, against the fake OpenAI
  * server with scripted replies: test/e2e/examples.test.ts.
  */
-import { llm, llmStrategy, NotImplementedError, runTraced, type MemberContracts } from 'llm';
+import { llm, llmStrategy, NotImplementedError, runTraced, type MemberContracts } from 'llm-host';
 
 const model = process.env.LLM_MODEL || undefined; // undefined: the default model
 

@@ -26,7 +26,7 @@ import {
   type JsonSchema,
   type LlmFunction,
   type TraceNode,
-} from 'llm';
+} from 'llm-host';
 
 const model = process.env.LLM_MODEL || undefined; // undefined: the default model
 

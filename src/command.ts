@@ -1,5 +1,5 @@
 /**
- * What plugin authors need to write CLI commands: `import { Command, Flags, Args } from 'llm/command'`.
+ * What plugin authors need to write CLI commands: `import { Command, Flags, Args } from 'llm-host/command'`.
  * Kept apart from the package root so library users never load oclif.
  */
 export { Command } from './cli/command.js';

@@ -1,5 +1,5 @@
 import { AsyncSeriesBailHook, AsyncSeriesHook, SyncHook } from 'tapable';
-import type { CommandEntry } from './commands-registry.js';
+import type { CommandEntry } from './host/commands-registry.js';
 import type { LogMigration, LogStore, LogStoreRequest } from './log-store.js';
 import type { Metric } from './metrics.js';
 import type { Conversation } from './models/conversation.js';

@@ -4,7 +4,7 @@
  * the CLI framework.
  */
 export { getModel, getModels } from './library.js';
-export { createLlm, Llm, type LlmOptions, type LoadedPlugin } from './llm.js';
+export { createLlm, Llm, type LlmOptions, type LoadedPlugin } from './host/llm.js';
 export { Model, type ExecuteContext, type PromptOptions } from './models/model.js';
 export { Prompt, type PromptInit } from './models/prompt.js';
 export { Response, type ResponseInit, type RestoredResponse, type Usage } from './models/response.js';
@@ -24,8 +24,9 @@ export {
   type RegisterMetric,
   type RegisterModel,
 } from './hooks.js';
-export { definePlugin, type Plugin, type PluginContext, type PluginFunction, type PluginObject } from './plugin.js';
-export type { CommandClass, CommandEntry, CommandLoader } from './commands-registry.js';
+export { importModule, type ImportModuleOptions } from './host/module-loader.js';
+export { definePlugin, type Plugin, type PluginContext, type PluginFunction, type PluginObject } from './host/plugin.js';
+export type { CommandClass, CommandEntry, CommandLoader } from './host/commands-registry.js';
 export type { Metric, MetricValue } from './metrics.js';
 export type { LogMigration, LogStore, LogStoreRequest, SqlDatabase, SqlRow, SqlStatement, SqlValue } from './log-store.js';
 export { parseJsonReply, type JsonSchema } from './json-schema.js';
@@ -68,7 +69,7 @@ export {
 } from './strategy/prompt-template.js';
 export { currentTraceNode, runTraced, trace, TraceNode, type TraceOptions } from './strategy/trace.js';
 export type { TraceError, TraceKind, TraceRecord } from './strategy/trace-record.js';
-export { resolveUserDir } from './user-dir.js';
+export { resolveUserDir } from './user/user-dir.js';
 export {
   ConfigError,
   InterruptedError,

@@ -1,4 +1,4 @@
-import { createLlm, type Llm } from './llm.js';
+import { createLlm, type Llm } from './host/llm.js';
 import type { Model } from './models/model.js';
 
 let shared: Promise<Llm> | undefined;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Model, type ExecuteContext, type JsonSchema, type Prompt } from 'llm';
+import { Model, type ExecuteContext, type JsonSchema, type Prompt } from 'llm-host';
 
 /**
  * A model that needs no network or key: it streams back what it was sent (prompt, system prompt,

@@ -1,4 +1,4 @@
-import { definePlugin } from 'llm';
+import { definePlugin } from 'llm-host';
 import { EchoModel } from './echo-model.js';
 
 /** Default plugin: the offline `echo` model. */

@@ -1,4 +1,4 @@
-import { currentRun, definePlugin, EXPERIMENT_MIGRATIONS } from 'llm';
+import { currentRun, definePlugin, EXPERIMENT_MIGRATIONS } from 'llm-host';
 import { BUILTIN_METRICS } from './metrics.js';
 
 /**

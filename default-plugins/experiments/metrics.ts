@@ -1,4 +1,4 @@
-import { currentRun, parseJsonReply, promptForJson, type JsonSchema, type Metric, type MetricContext } from 'llm';
+import { currentRun, parseJsonReply, promptForJson, type JsonSchema, type Metric, type MetricContext } from 'llm-host';
 
 /**
  * The built-in metrics, registered by name (`metrics: ['length', { metric: 'regex-match', options }]`).

@@ -1,4 +1,4 @@
-import { LlmError } from 'llm';
+import { LlmError } from 'llm-host';
 
 /** The request an error is about, and how to fix the usual mistakes. */
 export interface Target {

@@ -1,4 +1,4 @@
-import { LlmError, Model, type ExecuteContext, type JsonSchema, type Prompt } from 'llm';
+import { LlmError, Model, type ExecuteContext, type JsonSchema, type Prompt } from 'llm-host';
 import { DEFAULT_BASE_URL, type ChatModelSpec } from './catalog.js';
 import { chatOptionsSchema } from './options-schema.js';
 

@@ -1,4 +1,4 @@
-import { LlmError, type ExecuteContext, type Prompt, type Response, type Usage } from 'llm';
+import { LlmError, type ExecuteContext, type Prompt, type Response, type Usage } from 'llm-host';
 import { cutError, displayUrl, networkError, OpenAIApiError, redact, type Target } from './api-error.js';
 import type { OpenAIChatModel } from './chat-model.js';
 import { loadUndici, send, withRetries, type OkResponse } from './http.js';

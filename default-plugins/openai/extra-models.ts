@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { LlmError } from 'llm';
+import { LlmError } from 'llm-host';
 import type { ChatModelSpec } from './catalog.js';
 import { checkBaseUrl } from './chat-model.js';
 

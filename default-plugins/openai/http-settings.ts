@@ -1,4 +1,4 @@
-import { LlmError } from 'llm';
+import { LlmError } from 'llm-host';
 
 /** How the plugin talks HTTP: timeouts and retries. */
 export interface HttpSettings {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { definePlugin } from 'llm';
+import { definePlugin } from 'llm-host';
 import { OPENAI_MODELS } from './catalog.js';
 import { OpenAIChatModel, type ChatModelRuntime } from './chat-model.js';
 import { EXTRA_MODELS_FILE, mergeModels, readExtraModels } from './extra-models.js';

@@ -1,5 +1,5 @@
-import { LlmError, MissingKeyError } from 'llm';
-import { Command, Flags } from 'llm/command';
+import { LlmError, MissingKeyError } from 'llm-host';
+import { Command, Flags } from 'llm-host/command';
 import { displayUrl, OpenAIApiError, type Target } from './api-error.js';
 import { OpenAIChatModel } from './chat-model.js';
 import { send, withRetries } from './http.js';

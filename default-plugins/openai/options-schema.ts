@@ -1,4 +1,4 @@
-import type { JsonSchema } from 'llm';
+import type { JsonSchema } from 'llm-host';
 
 /** Options every chat model takes. */
 const COMMON: Record<string, JsonSchema> = {

@@ -1,4 +1,4 @@
-import type { Conversation, Prompt } from 'llm';
+import type { Conversation, Prompt } from 'llm-host';
 import type { ChatModelSpec } from './catalog.js';
 
 /** One Chat Completions message. */

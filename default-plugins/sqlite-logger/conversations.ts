@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Conversation, Prompt, Response, type ConversationRequest, type Model, type PluginContext, type Usage } from 'llm';
+import { Conversation, Prompt, Response, type ConversationRequest, type Model, type PluginContext, type Usage } from 'llm-host';
 import type { SqliteDatabase } from './engines/types.js';
 import { selectEngine } from './engines/select.js';
 import { readLog } from './log-file.js';

@@ -1,4 +1,4 @@
-import { definePlugin } from 'llm';
+import { definePlugin } from 'llm-host';
 
 /**
  * Default plugin: logs every response to logs.db (SQLite, the Python llm's schema), rebuilds

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LlmError } from 'llm';
+import { LlmError } from 'llm-host';
 import { removeLeftoverTemps, writeFileAtomicSync } from './atomic-write.js';
 import type { FileEngine, ImageEngine, SqliteDatabase, SqliteEngine } from './engines/types.js';
 import { acquireFileLock, LockTimeoutError } from './file-lock.js';

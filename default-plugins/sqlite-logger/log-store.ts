@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import type { LogStore, LogStoreRequest, PluginContext } from 'llm';
+import type { LogStore, LogStoreRequest, PluginContext } from 'llm-host';
 import { appendLog } from './append-log.js';
 import { selectEngine } from './engines/select.js';
 import { readLog, writeLog } from './log-file.js';

@@ -1,4 +1,4 @@
-import type { SqlStatement } from 'llm';
+import type { SqlStatement } from 'llm-host';
 
 /** One statement of a write, with its positional parameters. */
 export type Statement = SqlStatement;

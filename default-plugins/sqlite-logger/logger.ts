@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LogContext, PluginContext, Response } from 'llm';
+import type { LogContext, PluginContext, Response } from 'llm-host';
 import { appendLog } from './append-log.js';
 import { selectEngine } from './engines/select.js';
 import { classify, LogFileError, writeLog } from './log-file.js';

@@ -1,4 +1,4 @@
-import type { LogMigration, SqlDatabase } from 'llm';
+import type { LogMigration, SqlDatabase } from 'llm-host';
 
 /**
  * One schema change, applied once and recorded by name in `_llm_migrations(name, applied_at)`.

@@ -1,4 +1,4 @@
-import { LlmError } from 'llm';
+import { LlmError } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { LogInfo } from './log-file.js';
 import { ftsQuery, likePattern, searchTerms } from './search.js';

@@ -1,4 +1,4 @@
-import type { Response } from 'llm';
+import type { Response } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { Statement } from './log-worker.js';
 import { schemaId } from './schema-id.js';

@@ -1,4 +1,4 @@
-import type { TraceRecord } from 'llm';
+import type { TraceRecord } from 'llm-host';
 import type { TraceSummary } from './store.js';
 
 /** `2025-06-01T10:31:02.123Z` as `2025-06-01 10:31:02` (UTC). */

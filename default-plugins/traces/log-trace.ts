@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PluginContext, TraceLogContext, TraceRecord } from 'llm';
+import type { PluginContext, TraceLogContext, TraceRecord } from 'llm-host';
 import { saveTrace } from './store.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LogMigration } from 'llm';
+import type { LogMigration } from 'llm-host';
 
 /**
  * The trace tables. Every call is a row of `trace_nodes`; `trace_id` is the id of its tree's root

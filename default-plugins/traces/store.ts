@@ -1,4 +1,4 @@
-import { LlmError, type LogStore, type SqlDatabase, type TraceKind, type TraceRecord } from 'llm';
+import { LlmError, type LogStore, type SqlDatabase, type TraceKind, type TraceRecord } from 'llm-host';
 
 interface NodeRow {
   id: string;

@@ -1,7 +1,7 @@
 import { Command as OclifCommand } from '@oclif/core/command';
 import type { Config } from '@oclif/core/config';
-import type { Llm } from '../llm.js';
-import { resolveUserDir } from '../user-dir.js';
+import type { Llm } from '../host/llm.js';
+import { resolveUserDir } from '../user/user-dir.js';
 import { hostFor } from './host.js';
 
 /**

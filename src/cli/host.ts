@@ -1,4 +1,4 @@
-import { createLlm, type Llm } from '../llm.js';
+import { createLlm, type Llm } from '../host/llm.js';
 
 const hosts = new WeakMap<object, Promise<Llm>>();
 

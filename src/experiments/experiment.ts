@@ -1,5 +1,5 @@
 import { LlmError } from '../errors.js';
-import type { Llm } from '../llm.js';
+import type { Llm } from '../host/llm.js';
 import type { MetricDirection } from '../metrics.js';
 import type { Model } from '../models/model.js';
 import type { MetricReference } from './metric.js';

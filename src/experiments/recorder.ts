@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LlmError, messageOf } from '../errors.js';
-import type { Llm } from '../llm.js';
+import type { Llm } from '../host/llm.js';
 import type { LogStore, SqlStatement } from '../log-store.js';
 import { packageVersion } from '../package-info.js';
 import { utcNow } from '../util/ids.js';

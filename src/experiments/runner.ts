@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { messageOf } from '../errors.js';
 import { sharedLlm } from '../library.js';
-import type { Llm } from '../llm.js';
+import type { Llm } from '../host/llm.js';
 import type { MetricContext } from '../metrics.js';
 import type { Model } from '../models/model.js';
 import { newId, utcNow } from '../util/ids.js';

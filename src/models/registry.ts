@@ -20,7 +20,7 @@ export class ModelRegistry {
   register(model: Model, extraAliases: readonly string[], plugin: string): ModelEntry {
     const methods = ['execute', 'prompt', 'conversation', 'validateOptions'] as const;
     if (typeof model?.id !== 'string' || model.id === '' || methods.some((m) => typeof model[m] !== 'function')) {
-      throw new PluginConflictError(`plugin ${plugin} registered something that is not a model: extend Model from 'llm' and give it an id`);
+      throw new PluginConflictError(`plugin ${plugin} registered something that is not a model: extend Model from 'llm-host' and give it an id`);
     }
     const taken = this.find(model.id);
     if (taken) throw conflict(`model id '${model.id}'`, taken.plugin, plugin);

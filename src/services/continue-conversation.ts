@@ -1,5 +1,5 @@
 import { LlmError, UnknownModelError } from '../errors.js';
-import type { Llm } from '../llm.js';
+import type { Llm } from '../host/llm.js';
 import type { Conversation } from '../models/conversation.js';
 import type { Model } from '../models/model.js';
 

@@ -1,8 +1,9 @@
-import { cp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LlmError, messageOf } from '../errors.js';
-import { ensurePluginsManifest, linkHost, pluginsDir, readPluginsManifest, writeEditablePlugins } from '../installed-plugins.js';
-import { createLlm, type Llm } from '../llm.js';
+import { ensurePluginsManifest, linkHost, pluginsDir, readPluginsManifest, writeEditablePlugins } from '../host/installed-plugins.js';
+import { createLlm, type Llm } from '../host/llm.js';
+import { installedFrom } from '../host/plugin-source.js';
 import { runNpm } from './npm.js';
 
 /** How to install. */
@@ -52,7 +53,12 @@ export class PluginInstaller {
     this.previous = join(dirname(this.live), 'plugins.previous');
   }
 
-  /** Installs npm specs (`llm-foo`, `llm-foo@1.2`), local folders and `.tgz` files; `editable` folders are loaded in place. */
+  /**
+   * Installs npm specs (`llm-foo`, `llm-foo@1.2`), local folders, `.tgz` files and git URLs;
+   * `editable` folders are loaded in place. With `upgrade`, an installed plugin named by its package
+   * name is installed again from where it came from: the newest version from the registry, or its
+   * folder, tarball or git URL as they are now.
+   */
   async install(specs: readonly string[], options: InstallOptions = {}): Promise<InstalledPlugin[]> {
     // A CommonJS package whose export is the function itself: `default`, bundled or not.
     const npa = (await import('npm-package-arg')).default;
@@ -61,18 +67,37 @@ export class PluginInstaller {
       if ((target.type === 'directory' || target.type === 'file') && !(await exists(target.fetchSpec!))) {
         throw new LlmError(`Cannot install ${target.raw}: no such file or folder (${target.fetchSpec}).`);
       }
+      if (target.type === 'file' && !/\.(?:tgz|tar\.gz|tar)$/.test(target.fetchSpec!)) {
+        throw new LlmError(`Cannot install ${target.raw}: a file to install must be a package tarball (.tgz) made by 'npm pack'; give a .tgz, a folder or an npm package name.`);
+      }
     }
     const editable = await Promise.all((options.editable ?? []).map((path) => this.editableEntry(resolve(this.context.cwd, path))));
-    const npmSpecs = targets.map((t) => {
-      if (t.type === 'directory' || t.type === 'file') return t.fetchSpec!;
+    const manifest = await readPluginsManifest(this.live);
+    const npmSpecs: string[] = [];
+    const reinstall: string[] = [];
+    for (const t of targets) {
+      if (t.type === 'directory' || t.type === 'file') {
+        npmSpecs.push(t.fetchSpec!);
+        continue;
+      }
       // A bare name parses as the range `*`; npm would then keep an installed version that fits.
       const unversioned = (t.type === 'range' && t.fetchSpec === '*') || (t.type === 'tag' && t.fetchSpec === 'latest');
-      return options.upgrade && t.registry && unversioned ? `${t.name}@latest` : t.raw;
-    });
+      const from = options.upgrade && unversioned && t.name ? await installedFrom(t.name, manifest, this.live) : undefined;
+      if (from?.type === 'editable') {
+        this.context.warn(`${t.name} is installed --editable: it is loaded from ${from.location} as it is, so there is nothing to upgrade.`);
+      } else if (from && from.type !== 'registry') {
+        // From a folder, tarball or git URL: npm would keep what it has, so remove it and install it again.
+        reinstall.push(t.name!);
+        npmSpecs.push(`${t.name}@${from.spec}`);
+      } else {
+        npmSpecs.push(options.upgrade && t.registry && unversioned ? `${t.name}@latest` : t.raw);
+      }
+    }
     const what = [...specs, ...(options.editable ?? [])].join(', ');
 
     return this.change(async (dir) => {
       const before = (await readPluginsManifest(dir)).dependencies;
+      if (reinstall.length > 0) await runNpm(['uninstall', ...NPM_FLAGS, ...reinstall], { cwd: dir, env: this.context.env, what });
       // --install-links copies local folders like a published package (npm would link them).
       if (npmSpecs.length > 0) await runNpm(['install', ...NPM_FLAGS, '--install-links', ...npmSpecs], { cwd: dir, env: this.context.env, what });
       if (editable.length > 0) {
@@ -80,7 +105,7 @@ export class PluginInstaller {
         await writeEditablePlugins(dir, { ...editablePlugins, ...Object.fromEntries(editable) });
       }
       const after = (await readPluginsManifest(dir)).dependencies;
-      const changed = Object.keys(after).filter((name) => before[name] !== after[name]);
+      const changed = Object.keys(after).filter((name) => before[name] !== after[name] || reinstall.includes(name));
       const named = targets.map((t) => t.name).filter((name): name is string => Boolean(name && after[name]));
       const folders = await Promise.all(targets.filter((t) => t.type === 'directory').map((t) => packageNameIn(t.fetchSpec!)));
       const names = [...new Set([...changed, ...named, ...folders.filter((n): n is string => Boolean(n && after[n]))])];
@@ -125,16 +150,21 @@ export class PluginInstaller {
     return result;
   }
 
-  /** Loads the plugins in `dir` as llm will and checks the new ones work and clash with nothing. */
+  /**
+   * Loads the plugins in `dir` as llm will and checks that the new ones are plugins (they tap at
+   * least one hook), work, and clash with nothing.
+   */
   private async verify(dir: string, wanted: readonly { name: string; editable: boolean }[]): Promise<InstalledPlugin[]> {
     const llm = await this.host(dir);
     const result: InstalledPlugin[] = [];
     for (const { name, editable } of wanted) {
       const plugin = llm.plugins.find((p) => p.kind === 'installed' && p.packageName === name);
       if (!plugin) throw new LlmError(`${name} did not load as an llm plugin`);
-      if (plugin.failed) {
-        const hint = editable && /Cannot find package 'llm'/.test(plugin.failed) ? " (an editable plugin resolves llm from its own folder: add llm to its devDependencies or run 'npm link llm' there)" : '';
-        throw new LlmError(`${name} is not a working llm plugin: it ${plugin.failed}${hint}`);
+      if (plugin.failed) throw new LlmError(`${name} is not a working llm plugin: it ${plugin.failed}`);
+      if (plugin.hooks.length === 0) {
+        throw new LlmError(
+          `${name} is not an llm plugin: applying its default export tapped no hook (a plugin registers models, commands or other things through the hooks it is given; see 'Write a plugin' in llm's README)`,
+        );
       }
       result.push({ packageName: name, version: plugin.version, pluginName: plugin.name, hooks: plugin.hooks, editable });
     }
@@ -158,31 +188,40 @@ export class PluginInstaller {
 
   /**
    * Runs one change on a staging copy of plugins/ and swaps it in if the change succeeds. On any
-   * failure the staging copy is dropped and plugins/ is as it was.
+   * failure the staging copy is dropped and plugins/ is as it was, byte for byte: on a fresh user
+   * directory, nothing is created (not even plugins/package.json).
    */
   private async change<T>(work: (dir: string) => Promise<T>): Promise<T> {
+    const userDir = dirname(this.live);
+    const createdUserDir = !(await exists(userDir));
+    await mkdir(userDir, { recursive: true });
     await this.recover();
-    await ensurePluginsManifest(this.live);
     const release = await this.lock();
+    let failed = false;
     try {
       await rm(this.staging, { recursive: true, force: true });
-      await cp(this.live, this.staging, { recursive: true, verbatimSymlinks: true });
+      const hadLive = await exists(this.live);
+      if (hadLive) await cp(this.live, this.staging, { recursive: true, verbatimSymlinks: true });
+      await ensurePluginsManifest(this.staging);
       let result: T;
       try {
         result = await work(this.staging);
         await linkHost(this.staging);
       } catch (error) {
+        failed = true;
         await rm(this.staging, { recursive: true, force: true });
         const message = messageOf(error).replaceAll(this.staging, this.live).replace(/\.$/, '');
         throw new LlmError(`${message}. Nothing was changed.`, { cause: error });
       }
       await rm(this.previous, { recursive: true, force: true });
-      await rename(this.live, this.previous);
+      if (hadLive) await rename(this.live, this.previous);
       await rename(this.staging, this.live);
       await rm(this.previous, { recursive: true, force: true });
       return result;
     } finally {
       await release();
+      // A failed first install leaves no trace, not even the user directory it had to create.
+      if (failed && createdUserDir) await rmdir(userDir).catch(() => {});
     }
   }
 

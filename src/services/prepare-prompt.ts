@@ -1,6 +1,6 @@
 import { LlmError, OptionsError, TemplateError, UnknownModelError, UsageError, messageOf } from '../errors.js';
 import { compileSchema, type JsonSchema } from '../json-schema.js';
-import type { Llm } from '../llm.js';
+import type { Llm } from '../host/llm.js';
 import type { Model } from '../models/model.js';
 import { applyTemplate, checkVariables, templateValues, unusedParams } from '../templates/apply.js';
 import { TemplateStore } from '../templates/store.js';

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../json-schema.js';
-import type { Llm } from '../llm.js';
+import type { Llm } from '../host/llm.js';
 import { unusedParams } from '../templates/apply.js';
 import { saveTemplate, type SavedTemplate } from '../templates/save.js';
 import { checkTemplateName, TemplateStore } from '../templates/store.js';

@@ -54,7 +54,7 @@ it('uses the default model, or the model an id or alias names, and keeps the tra
   await expect(llmFunction({ ...spec, model: 'no-such-model' })({ topic: 'x' })).rejects.toThrow(/^Unknown model 'no-such-model'/);
 
   // The shared host's log is the one in LLM_USER_PATH.
-  const { createLlm } = await import('../../src/llm.js');
+  const { createLlm } = await import('../../src/host/llm.js');
   const store = await (await createLlm({ userDir: dir.path })).logStore();
   expect(store.path).toBe(`${dir.path}/logs.db`);
   const traces = await store.read((db) => listTraces(db, { count: 0 }));

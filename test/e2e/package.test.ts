@@ -44,7 +44,7 @@ describe('the npm package', () => {
   it('installs into a fresh prefix, and that copy lists the default plugins’ models and runs them', async () => {
     const prefix = join(dir.path, 'prefix');
     npm(['install', '--prefix', prefix, '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir.path);
-    const bin = join(prefix, 'node_modules', 'llm', 'bin', 'run.js');
+    const bin = join(prefix, 'node_modules', 'llm-host', 'bin', 'run.js');
     expect(existsSync(join(prefix, 'node_modules', '.bin', 'llm'))).toBe(true);
     const user = join(dir.path, 'user');
     const models = await runCli(['models', 'list'], dir.path, { bin, env: { LLM_USER_PATH: user } });

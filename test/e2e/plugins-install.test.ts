@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ beforeEach(() => {
 });
 
 /** Source of a plugin with one model that runs `body`. */
-const MODEL_PLUGIN = (name: string, id: string, body: string) => `import { Model } from 'llm';
+const MODEL_PLUGIN = (name: string, id: string, body: string) => `import { Model } from 'llm-host';
 class M extends Model {
   id = ${JSON.stringify(id)};
   async *execute() { ${body} }
@@ -53,21 +53,17 @@ function fingerprint(): string {
   const modules = join(dir, 'node_modules');
   for (const name of existsSync(modules) ? readdirSync(modules).sort() : []) {
     const path = join(modules, name);
-    hash.update(name + (statSync(path).isDirectory() ? readdirSync(path).sort().join(',') : '') + (name === 'llm' ? readlinkSync(path) : ''));
+    hash.update(name + (statSync(path).isDirectory() ? readdirSync(path).sort().join(',') : '') + (name === 'llm-host' ? readlinkSync(path) : ''));
   }
   return hash.digest('hex');
 }
 
-/** A local package folder with an index.js (plugins in it can import llm, as an author's would). */
+/** A local package folder with an index.js that imports llm-host, as an author's would (with no node_modules of its own). */
 function localPackage(name: string, source: string): string {
   const packages = join(work.path, 'packages');
-  if (!existsSync(join(packages, 'node_modules', 'llm'))) {
-    mkdirSync(join(packages, 'node_modules'), { recursive: true });
-    symlinkSync(repoRoot, join(packages, 'node_modules', 'llm'), 'dir');
-  }
   const dir = join(packages, `${name}-${Math.random().toString(36).slice(2)}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js', peerDependencies: { llm: '*' } }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js', peerDependencies: { 'llm-host': '*' } }));
   writeFileSync(join(dir, 'index.js'), source);
   return dir;
 }
@@ -91,9 +87,9 @@ describe('llm plugins install / uninstall', () => {
     expect((await run(['markov', 'stats', '--help'])).stdout).toContain('$ llm markov stats [TEXT]');
     expect((await run(['--help'])).stdout).toMatch(/\n {2}markov stats +Show the word chain/);
 
-    expect((await run(['plugins'])).stdout).toBe('markov 0.1.0 (installed) hooks: registerModels, registerCommands\n');
+    expect((await run(['plugins'])).stdout).toBe(`markov 0.1.0 (installed from tarball ${tarball}) hooks: registerModels, registerCommands\n`);
     const listed = JSON.parse((await run(['plugins', '--json'])).stdout) as { packageName: string; version: string }[];
-    expect(listed).toMatchObject([{ packageName: 'llm-markov', version: '0.1.0' }]);
+    expect(listed).toMatchObject([{ packageName: 'llm-markov', version: '0.1.0', source: { type: 'tarball', location: tarball } }]);
 
     const uninstall = await run(['uninstall', '-y', 'llm-markov']);
     expect(uninstall).toMatchObject({ code: 0, stdout: 'Uninstalled llm-markov\n' });

@@ -59,7 +59,7 @@ export class FakeNpmRegistry {
       versions: Object.fromEntries(
         sorted.map((v) => {
           const bytes = readFileSync(v.tarball);
-          const manifest = { name: v.name, version: v.version, peerDependencies: { llm: '>=0.1.0' } };
+          const manifest = { name: v.name, version: v.version, peerDependencies: { 'llm-host': '>=0.2.0' } };
           const dist = {
             tarball: `${this.url}${v.name}/-/${fileName(v)}`,
             shasum: createHash('sha1').update(bytes).digest('hex'),

@@ -1,5 +1,5 @@
 import openaiPlugin from '../../default-plugins/openai/index.js';
-import { createLlm, type Llm } from '../../src/llm.js';
+import { createLlm, type Llm } from '../../src/host/llm.js';
 import type { Response } from '../../src/models/response.js';
 import type { FakeOpenAIServer } from './fake-openai-server.js';
 

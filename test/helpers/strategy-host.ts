@@ -1,7 +1,7 @@
 import openaiPlugin from '../../default-plugins/openai/index.js';
 import sqliteLogger from '../../default-plugins/sqlite-logger/index.js';
 import tracesPlugin from '../../default-plugins/traces/index.js';
-import { createLlm, type Llm } from '../../src/llm.js';
+import { createLlm, type Llm } from '../../src/host/llm.js';
 import type { TraceRecord } from '../../src/strategy/trace-record.js';
 import { textReply, type FakeOpenAIServer, type FakeRequest, type TextReply } from './fake-openai-server.js';
 import { TEST_KEY } from './openai-host.js';

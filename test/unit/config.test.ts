@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/host/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -1,5 +1,5 @@
 import { Conversation } from '../../src/models/conversation.js';
-import { createLlm, type Llm } from '../../src/llm.js';
+import { createLlm, type Llm } from '../../src/host/llm.js';
 import type { ConversationRequest } from '../../src/hooks.js';
 import { Prompt } from '../../src/models/prompt.js';
 import { Response } from '../../src/models/response.js';

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MissingKeyError } from '../../src/errors.js';
-import { KeyStore } from '../../src/keys.js';
+import { KeyStore } from '../../src/user/keys.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('KeyStore', () => {

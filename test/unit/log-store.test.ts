@@ -1,8 +1,8 @@
 import sqliteLogger from '../../default-plugins/sqlite-logger/index.js';
 import { LlmError, PluginConflictError } from '../../src/errors.js';
-import { createLlm } from '../../src/llm.js';
+import { createLlm } from '../../src/host/llm.js';
 import type { LogMigration } from '../../src/log-store.js';
-import type { PluginObject } from '../../src/plugin.js';
+import type { PluginObject } from '../../src/host/plugin.js';
 import { availableEngineNames } from '../helpers/sqlite-engines.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

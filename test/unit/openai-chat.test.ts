@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionsError } from '../../src/errors.js';
-import type { Llm } from '../../src/llm.js';
+import type { Llm } from '../../src/host/llm.js';
 import { chunk, completion, FakeOpenAIServer, textReply } from '../helpers/fake-openai-server.js';
 import { openaiHost, TEST_KEY } from '../helpers/openai-host.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, PluginConflictError, UnknownModelError } from '../../src/errors.js';
-import { createLlm, type LlmOptions } from '../../src/llm.js';
-import { isPathSpec, resolvePlugin } from '../../src/plugin-loader.js';
+import { createLlm, type LlmOptions } from '../../src/host/llm.js';
+import { isPathSpec, resolvePlugin } from '../../src/host/plugin-loader.js';
 import { repoRoot } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

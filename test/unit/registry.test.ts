@@ -45,7 +45,7 @@ describe('ModelRegistry', () => {
     const registry = new ModelRegistry();
     expect(() => registry.register({ id: 'x' } as unknown as Model, [], 'bad')).toThrow(/plugin bad registered something that is not a model/);
     const lookalike = { id: 'x', execute: async function* () {} } as unknown as Model;
-    expect(() => registry.register(lookalike, [], 'bad')).toThrow("plugin bad registered something that is not a model: extend Model from 'llm' and give it an id");
+    expect(() => registry.register(lookalike, [], 'bad')).toThrow("plugin bad registered something that is not a model: extend Model from 'llm-host' and give it an id");
   });
 
   it('suggests close names for a typo', () => {

@@ -1,4 +1,4 @@
-import { createLlm, type Llm } from '../../src/llm.js';
+import { createLlm, type Llm } from '../../src/host/llm.js';
 import { Response } from '../../src/models/response.js';
 import { ScriptedModel } from '../helpers/models.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -1,4 +1,4 @@
-import { Args, Command, Flags } from 'llm/command';
+import { Args, Command, Flags } from 'llm-host/command';
 import { checkRegression, compareExperiments, failOnRegressions } from '../services/compare.js';
 import { findExperiment, loadExperiment } from '../services/queries.js';
 import { formatComparison, formatDifferences } from '../services/report.js';

@@ -1,4 +1,4 @@
-import { Command, Flags } from 'llm/command';
+import { Command, Flags } from 'llm-host/command';
 import { listExperiments } from '../services/queries.js';
 import { formatList } from '../services/report.js';
 import { readExperiments } from '../services/read-log.js';

@@ -1,4 +1,4 @@
-import { Command, Flags } from 'llm/command';
+import { Command, Flags } from 'llm-host/command';
 import { table } from '../services/format.js';
 
 export default class ExperimentsMetrics extends Command {

@@ -1,4 +1,4 @@
-import { Args, Command, Flags } from 'llm/command';
+import { Args, Command, Flags } from 'llm-host/command';
 import { findExperiment, loadExperiment } from '../services/queries.js';
 import { detailsJson, formatDetails } from '../services/report.js';
 import { readExperiments } from '../services/read-log.js';

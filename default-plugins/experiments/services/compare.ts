@@ -1,4 +1,4 @@
-import { compareSamples, LlmError, UsageError, type MetricDifference, type MetricDirection, type MetricKind } from 'llm';
+import { compareSamples, LlmError, UsageError, type MetricDifference, type MetricDirection, type MetricKind } from 'llm-host';
 import { formatDifference, formatDifferenceInterval, formatValue } from './format.js';
 import type { BotUsage, ExperimentDetails, ExperimentRow } from './queries.js';
 

@@ -1,4 +1,4 @@
-import type { Interval, MetricKind, MetricResult } from 'llm';
+import type { Interval, MetricKind, MetricResult } from 'llm-host';
 
 /**
  * Text formatting shared by the commands and the live view: numbers with sensible precision,

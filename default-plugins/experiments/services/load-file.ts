@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join, relative, resolve } from 'node:path';
-import { collectBotModels, isExperiment, LlmError, UsageError, type Experiment, type ModelReference } from 'llm';
+import { extname, relative, resolve } from 'node:path';
+import { collectBotModels, importModule, isExperiment, LlmError, UsageError, type Experiment, type ModelReference } from 'llm-host';
 
 /** The extensions an experiment file may have. */
 const EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -19,28 +18,21 @@ export interface ExperimentFile {
  * Loads an experiment file (.ts, .js, .mjs, ...) and returns the experiments it exports (as
  * named or default exports, or in an exported array).
  *
- * Files load through jiti: it compiles TypeScript in-process (no build step, no separate
- * loader thread), whatever the folder's package.json says, and lets us hand the file the
- * running `llm` itself (`virtualModules`), so `import { experiment } from 'llm'` works from any
- * folder and shares this process's classes and run contexts.
+ * Files load through `importModule` (jiti): it compiles TypeScript in-process (no build step, no
+ * separate loader thread), whatever the folder's package.json says, and hands the file the running
+ * host itself, so `import { experiment } from 'llm-host'` works from any folder and shares this
+ * process's classes and run contexts. Files written for llm 0.1 import 'llm': that still works,
+ * with a warning through `warn`.
  */
-export async function loadExperimentFile(file: string, cwd = process.cwd()): Promise<ExperimentFile> {
+export async function loadExperimentFile(file: string, cwd = process.cwd(), warn?: (message: string) => void): Promise<ExperimentFile> {
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new UsageError(`No experiment file at ${path}: check the path.`);
   if (!statSync(path).isFile()) throw new UsageError(`${path} is a directory: give an experiment file (.ts, .js or .mjs).`);
   if (!EXTENSIONS.includes(extname(path))) throw new UsageError(`${file} is not a .ts, .js or .mjs module: an experiment file is TypeScript or JavaScript that exports experiments.`);
-  const [{ createJiti }, llm, command] = await Promise.all([import('jiti'), import('llm'), import('llm/command')]);
-  const jiti = createJiti(path, {
-    // Compiled files are cached by content in the system's temp folder (never beside the file):
-    // running an unchanged file again skips the compiler.
-    fsCache: join(tmpdir(), 'llm-experiments-jiti'),
-    moduleCache: false,
-    virtualModules: { llm, 'llm/command': command },
-  });
   let module: Record<string, unknown>;
   let models: readonly ModelReference[];
   try {
-    ({ result: module, models } = await collectBotModels(() => jiti.import<Record<string, unknown>>(path)));
+    ({ result: module, models } = await collectBotModels(() => importModule(path, { warn, what: 'experiment file' })));
   } catch (error) {
     throw new LlmError(describeLoadError(path, error, cwd), { cause: error });
   }
@@ -49,7 +41,7 @@ export async function loadExperimentFile(file: string, cwd = process.cwd()): Pro
   if (experiments.length === 0) {
     const names = Object.keys(module).filter((key) => key !== '__esModule');
     throw new LlmError(
-      `${shown} exports no experiment: export one made with experiment(name, pipeline, options) from 'llm'${names.length > 0 ? ` (it exports ${names.join(', ')})` : ''}.`,
+      `${shown} exports no experiment: export one made with experiment(name, pipeline, options) from 'llm-host'${names.length > 0 ? ` (it exports ${names.join(', ')})` : ''}.`,
     );
   }
   const seen = new Set<string>();

@@ -1,4 +1,4 @@
-import { LlmError, UsageError, type MetricDirection, type MetricKind, type SqlDatabase } from 'llm';
+import { LlmError, UsageError, type MetricDirection, type MetricKind, type SqlDatabase } from 'llm-host';
 
 /** An experiment as the log keeps it. */
 export interface ExperimentRow {

@@ -1,4 +1,4 @@
-import { LlmError, type Llm, type SqlDatabase } from 'llm';
+import { LlmError, type Llm, type SqlDatabase } from 'llm-host';
 
 /**
  * Reads the log for the experiments commands. No log file yet: an empty answer for `list`

@@ -1,4 +1,4 @@
-import { summarize, type ExperimentResult, type MetricKind, type MetricResult } from 'llm';
+import { summarize, type ExperimentResult, type MetricKind, type MetricResult } from 'llm-host';
 import type { Comparison } from './compare.js';
 import {
   formatDifference,

@@ -1,4 +1,4 @@
-import { LlmError, UsageError, type ExperimentProgress, type ExperimentResult, type Llm } from 'llm';
+import { LlmError, UsageError, type ExperimentProgress, type ExperimentResult, type Llm } from 'llm-host';
 import { loadExperimentFile } from './load-file.js';
 import { formatRunLine, formatSummary } from './report.js';
 
@@ -45,7 +45,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
   if (request.timeout !== undefined && !(Number.isFinite(request.timeout) && request.timeout > 0)) {
     throw new UsageError(`--timeout must be a positive number of seconds (got ${request.timeout}).`);
   }
-  const loaded = await loadExperimentFile(request.file);
+  const loaded = await loadExperimentFile(request.file, process.cwd(), (message) => output.err(`Warning: ${message}\n`));
   let experiments = loaded.experiments;
   if (request.name !== undefined) {
     experiments = experiments.filter((e) => e.name === request.name);

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Args, Command, Flags } from 'llm/command';
-import { LlmError } from 'llm';
+import { Args, Command, Flags } from 'llm-host/command';
+import { LlmError } from 'llm-host';
 import { backupLog } from '../backup.js';
 import { selectEngine } from '../engines/select.js';
 import { logPath } from '../paths.js';

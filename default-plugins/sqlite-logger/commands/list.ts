@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Command, Flags } from 'llm/command';
+import { Command, Flags } from 'llm-host/command';
 import { selectEngine } from '../engines/select.js';
 import { formatJson, formatMarkdown, formatShort } from '../format.js';
 import { readLog } from '../log-file.js';

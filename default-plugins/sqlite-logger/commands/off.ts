@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Command } from 'llm/command';
+import { Command } from 'llm-host/command';
 import { logsOffPath } from '../paths.js';
 
 export default class LogsOff extends Command {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { Command } from 'llm/command';
+import { Command } from 'llm-host/command';
 import { logsOffPath } from '../paths.js';
 
 export default class LogsOn extends Command {

@@ -1,4 +1,4 @@
-import { Command } from 'llm/command';
+import { Command } from 'llm-host/command';
 import { defaultLogPath } from '../paths.js';
 
 export default class LogsPath extends Command {

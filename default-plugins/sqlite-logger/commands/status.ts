@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { Command, Flags } from 'llm/command';
+import { Command, Flags } from 'llm-host/command';
 import { describeEngine, selectEngine } from '../engines/select.js';
 import { readLog } from '../log-file.js';
 import { hasTable } from '../migrations.js';

@@ -1,4 +1,4 @@
-import { LlmError } from 'llm';
+import { LlmError } from 'llm-host';
 import { messageOf } from '../util.js';
 import { ENGINE_NAMES, type EngineName, type SqliteEngine } from './types.js';
 

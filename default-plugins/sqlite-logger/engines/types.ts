@@ -1,4 +1,4 @@
-import type { SqlDatabase, SqlRow, SqlValue as LlmSqlValue } from 'llm';
+import type { SqlDatabase, SqlRow, SqlValue as LlmSqlValue } from 'llm-host';
 /** The SQLite engines the logger can run on, fastest first. */
 export const ENGINE_NAMES = ['node:sqlite', 'better-sqlite3', 'sql.js'] as const;
 

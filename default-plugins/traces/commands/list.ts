@@ -1,4 +1,4 @@
-import { Command, Flags } from 'llm/command';
+import { Command, Flags } from 'llm-host/command';
 import { formatList } from '../format.js';
 import { listTraces } from '../store.js';
 

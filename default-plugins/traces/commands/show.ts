@@ -1,5 +1,5 @@
-import { LlmError } from 'llm';
-import { Args, Command, Flags } from 'llm/command';
+import { LlmError } from 'llm-host';
+import { Args, Command, Flags } from 'llm-host/command';
 import { formatTree } from '../format.js';
 import { loadTrace } from '../store.js';
 

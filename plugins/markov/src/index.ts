@@ -1,4 +1,4 @@
-import { definePlugin } from 'llm';
+import { definePlugin } from 'llm-host';
 import { MarkovModel } from './markov-model.js';
 
 /**

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Model, type ExecuteContext, type JsonSchema, type Prompt } from 'llm';
+import { Model, type ExecuteContext, type JsonSchema, type Prompt } from 'llm-host';
 import { learn, seeded, walk } from './chain.js';
 
 interface MarkovOptions {

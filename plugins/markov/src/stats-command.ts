@@ -1,4 +1,4 @@
-import { Args, Command, Flags } from 'llm/command';
+import { Args, Command, Flags } from 'llm-host/command';
 import { learn } from './chain.js';
 
 /** `llm markov stats TEXT`: what the Markov model would learn from a text. */

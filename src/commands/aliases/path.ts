@@ -1,5 +1,5 @@
 import { Command } from '../../cli/command.js';
-import { AliasStore } from '../../aliases.js';
+import { AliasStore } from '../../user/aliases.js';
 
 export default class AliasesPath extends Command {
   static override summary = 'Print the path of aliases.json.';

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '../../cli/command.js';
-import { KeyStore } from '../../keys.js';
+import { KeyStore } from '../../user/keys.js';
 import { LlmError } from '../../errors.js';
 
 export default class KeysGet extends Command {

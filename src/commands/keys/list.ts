@@ -1,5 +1,5 @@
 import { Command } from '../../cli/command.js';
-import { KeyStore } from '../../keys.js';
+import { KeyStore } from '../../user/keys.js';
 
 export default class KeysList extends Command {
   static override summary = 'List the names of stored keys (never their values).';

@@ -1,5 +1,5 @@
 import { Command } from '../../cli/command.js';
-import { KeyStore } from '../../keys.js';
+import { KeyStore } from '../../user/keys.js';
 
 export default class KeysPath extends Command {
   static override summary = 'Print the path of keys.json.';

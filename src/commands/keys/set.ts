@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../../cli/command.js';
-import { KeyStore } from '../../keys.js';
+import { KeyStore } from '../../user/keys.js';
 import { readSecret } from '../../services/read-secret.js';
 
 export default class KeysSet extends Command {

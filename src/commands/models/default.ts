@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '../../cli/command.js';
-import { DefaultModelStore } from '../../default-model.js';
+import { DefaultModelStore } from '../../user/default-model.js';
 
 export default class ModelsDefault extends Command {
   static override summary = 'Show or set the default model.';

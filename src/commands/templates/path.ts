@@ -1,6 +1,6 @@
 import { Command } from '../../cli/command.js';
 import { TemplateStore } from '../../templates/store.js';
-import { resolveUserDir } from '../../user-dir.js';
+import { resolveUserDir } from '../../user/user-dir.js';
 
 export default class TemplatesPath extends Command {
   static override summary = 'Print the path of your templates folder.';

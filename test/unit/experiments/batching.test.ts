@@ -6,7 +6,7 @@ import sqliteLogger from '../../../default-plugins/sqlite-logger/index.js';
 import { WriteQueue } from '../../../default-plugins/sqlite-logger/write-queue.js';
 import { bot } from '../../../src/experiments/bot.js';
 import { experiment } from '../../../src/experiments/experiment.js';
-import { createLlm } from '../../../src/llm.js';
+import { createLlm } from '../../../src/host/llm.js';
 import type { LogStore } from '../../../src/log-store.js';
 import { openDatabase } from '../../helpers/sqlite-engines.js';
 import { tempDir } from '../../helpers/temp-dir.js';

@@ -7,7 +7,7 @@ import { bot } from '../../../src/experiments/bot.js';
 import { collectBotModels } from '../../../src/experiments/definitions.js';
 import { experiment } from '../../../src/experiments/experiment.js';
 import { structuredBot } from '../../../src/experiments/structured-bot.js';
-import { createLlm } from '../../../src/llm.js';
+import { createLlm } from '../../../src/host/llm.js';
 import { Model } from '../../../src/models/model.js';
 import { FakeOpenAIServer, lastUserMessage, textReply } from '../../helpers/fake-openai-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -58,7 +58,7 @@ describe('preparing the models an experiment uses', () => {
     mkdirSync(dir.path, { recursive: true });
     writeFileSync(
       path,
-      `import { bot, experiment } from 'llm';
+      `import { bot, experiment } from 'llm-host';
 const writer = bot({ name: 'writer', model: '4o-mini' });
 export default experiment('e', async () => writer('hi').text());
 `,

@@ -5,7 +5,7 @@ import { bot } from '../../../src/experiments/bot.js';
 import { experiment, type RunRecord } from '../../../src/experiments/experiment.js';
 import { prompt } from '../../../src/experiments/prompt-function.js';
 import { addRunInfo, currentRun } from '../../../src/experiments/run-context.js';
-import { createLlm } from '../../../src/llm.js';
+import { createLlm } from '../../../src/host/llm.js';
 
 const host = () => createLlm({ userDir: '/nonexistent-user-dir', env: {}, defaultPlugins: false, loadInstalled: false, plugins: [echoPlugin, experimentsPlugin] });
 

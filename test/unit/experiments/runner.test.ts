@@ -7,7 +7,7 @@ import { experiment } from '../../../src/experiments/experiment.js';
 import { metric } from '../../../src/experiments/metric.js';
 import { prompt } from '../../../src/experiments/prompt-function.js';
 import { addRunInfo } from '../../../src/experiments/run-context.js';
-import { createLlm } from '../../../src/llm.js';
+import { createLlm } from '../../../src/host/llm.js';
 import { FakeOpenAIServer, lastUserMessage, textReply } from '../../helpers/fake-openai-server.js';
 import { availableEngines, openDatabase } from '../../helpers/sqlite-engines.js';
 import { tempDir } from '../../helpers/temp-dir.js';

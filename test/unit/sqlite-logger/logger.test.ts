@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sqliteLogger from '../../../default-plugins/sqlite-logger/index.js';
-import { createLlm, type Llm } from '../../../src/llm.js';
+import { createLlm, type Llm } from '../../../src/host/llm.js';
 import { resolvePromptTarget } from '../../../src/services/continue-conversation.js';
 import { ScriptedModel } from '../../helpers/models.js';
 import { availableEngines, openDatabase } from '../../helpers/sqlite-engines.js';

@@ -1,5 +1,5 @@
 import { MissingKeyError } from '../../../src/errors.js';
-import type { Llm } from '../../../src/llm.js';
+import type { Llm } from '../../../src/host/llm.js';
 import { Model, type ExecuteContext } from '../../../src/models/model.js';
 import type { Prompt } from '../../../src/models/prompt.js';
 import { ContractError } from '../../../src/strategy/contract.js';

@@ -1,5 +1,5 @@
 import { transformSync } from 'esbuild';
-import type { Llm } from '../../../src/llm.js';
+import type { Llm } from '../../../src/host/llm.js';
 import type { Model } from '../../../src/models/model.js';
 import { ContractError } from '../../../src/strategy/contract.js';
 import { withHyperparameters } from '../../../src/strategy/hyperparameters.js';
@@ -306,7 +306,7 @@ describe('llmStrategy', () => {
 
   it('works on classes compiled by esbuild (standard decorators lowered for Node 20)', async () => {
     const source = `
-      const { llm, llmStrategy, NotImplementedError } = require('llm');
+      const { llm, llmStrategy, NotImplementedError } = require('llm-host');
       @llmStrategy(model)
       class Shop {
         static contracts = contracts;

@@ -6,7 +6,7 @@ import { NotImplementedError, onlyThrowsNotImplemented } from '../../../src/stra
 // leaves it: ts-jest (this file), tsc to CommonJS, esbuild (plain, and minified whitespace).
 
 const SOURCE = `
-import { NotImplementedError } from 'llm';
+import { NotImplementedError } from 'llm-host';
 export class Sample {
   plain(query: string): Promise<string[]> { throw new NotImplementedError(); }
   async asyncOne(a: number, b = { x: 1 }): Promise<void> {

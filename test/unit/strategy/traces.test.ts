@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listTraces, loadTrace } from '../../../default-plugins/traces/store.js';
-import type { Llm } from '../../../src/llm.js';
+import type { Llm } from '../../../src/host/llm.js';
 import type { Model } from '../../../src/models/model.js';
 import { trackHyperparameters, withHyperparameters } from '../../../src/strategy/hyperparameters.js';
 import { llmFunction } from '../../../src/strategy/llm-function.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { MissingKeyError } from './errors.js';
+import { MissingKeyError } from '../errors.js';
 import { JsonStore } from './json-store.js';
 
 /** The note the Python llm writes at the top of keys.json; kept so the files look the same. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
-import { ConfigError, messageOf } from './errors.js';
-import { commonJsExports } from './util/interop.js';
+import { ConfigError, messageOf } from '../errors.js';
+import { commonJsExports } from '../util/interop.js';
 
 /** A plugin named in a config file. */
 export interface ConfiguredPlugin {

@@ -1,6 +1,6 @@
 import type { Command } from '@oclif/core/command';
-import { matchCommand } from './util/command-words.js';
-import { PluginConflictError } from './errors.js';
+import { matchCommand } from '../util/command-words.js';
+import { PluginConflictError } from '../errors.js';
 
 /** An oclif command class (extend `Command` from `llm/command`). */
 export type CommandClass = Command.Class;

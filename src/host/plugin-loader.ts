@@ -1,7 +1,11 @@
+import { realpathSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, parse, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, LlmError, messageOf } from './errors.js';
+import { ConfigError, LlmError, messageOf } from '../errors.js';
+import { packageName as hostPackageName, packageRoot } from '../package-info.js';
+import { importModule, LEGACY_PACKAGE_NAME } from './module-loader.js';
 import type { Plugin, PluginObject } from './plugin.js';
 
 /** Where a plugin came from. */
@@ -44,7 +48,7 @@ interface PackageJson {
 /** Whether a plugin spec is a path rather than an npm package name. */
 export function isPathSpec(spec: string): boolean {
   if (spec.startsWith('.') || isAbsolute(spec) || spec.includes('\\')) return true;
-  if (/\.(?:m?js|cjs)$/.test(spec)) return true;
+  if (/\.(?:[mc]?js|[mc]?ts)$/.test(spec)) return true;
   return spec.includes('/') && !/^@[^/]+\/[^/]+$/.test(spec);
 }
 
@@ -80,11 +84,50 @@ export async function resolvePlugin(source: PluginSource, searchDirs: readonly s
 /**
  * Imports a plugin module and returns its plugin: the default export (or `plugin` export), either
  * `{ name, apply }` or a function named after its package or file.
+ *
+ * A plugin imports the host as `llm-host` and must get the running copy, whatever folder it is in:
+ * a JavaScript plugin that resolves `llm-host` to this host (an installed package, through the
+ * link in plugins/node_modules) is imported natively; a TypeScript file, or a plugin that would
+ * find another copy or none (a file or folder named in a config file, an `--editable` folder with
+ * its own node_modules) goes through `importModule`, which hands it this host.
  */
-export async function importPlugin(resolved: ResolvedPlugin): Promise<PluginObject> {
-  const module = (await import(pathToFileURL(resolved.entry).href)) as { default?: unknown; plugin?: unknown };
-  const exported = (module.default ?? module.plugin) as Plugin | undefined;
-  return toPluginObject(exported, resolved);
+export async function importPlugin(resolved: ResolvedPlugin, warn?: (message: string) => void): Promise<PluginObject> {
+  const load = (): Promise<{ default?: unknown; plugin?: unknown }> =>
+    importModule(resolved.entry, { warn, what: `plugin ${selectionName(resolved)}` });
+  let module: { default?: unknown; plugin?: unknown };
+  if (/\.[mc]?ts$/.test(resolved.entry) || (resolved.source.kind !== 'default' && !resolvesToHost(resolved.entry))) {
+    module = await load();
+  } else {
+    try {
+      module = (await import(pathToFileURL(resolved.entry).href)) as typeof module;
+    } catch (error) {
+      // A plugin written for llm 0.1 imports 'llm': it still loads, with a deprecation warning.
+      if (!isMissingPackage(error, LEGACY_PACKAGE_NAME)) throw error;
+      module = await load();
+    }
+  }
+  return toPluginObject(module.default ?? module.plugin, resolved);
+}
+
+/** Whether `import 'llm-host'` from `file` finds the running host (the same folder on disk). */
+function resolvesToHost(file: string): boolean {
+  try {
+    const found = createRequire(file).resolve(`${hostPackageName()}/package.json`);
+    return realpathSync(dirname(found)) === hostRoot();
+  } catch {
+    return false;
+  }
+}
+
+let realHostRoot: string | undefined;
+function hostRoot(): string {
+  realHostRoot ??= realpathSync(packageRoot);
+  return realHostRoot;
+}
+
+function isMissingPackage(error: unknown, name: string): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === 'ERR_MODULE_NOT_FOUND' && (message ?? '').includes(`Cannot find package '${name}'`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './util/write-file-atomic.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The model used when none is named: the Python llm's default. */
 export const FALLBACK_DEFAULT_MODEL = 'gpt-4o-mini';

@@ -1,4 +1,4 @@
-import type { Hooks } from './hooks.js';
+import type { Hooks } from '../hooks.js';
 
 /** What the host hands a plugin besides the hooks. */
 export interface PluginContext {

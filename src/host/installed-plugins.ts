@@ -1,9 +1,10 @@
-import { mkdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, messageOf } from './errors.js';
-import { packageName as hostPackageName, packageRoot } from './package-info.js';
+import { ConfigError, messageOf } from '../errors.js';
+import { packageName as hostPackageName, packageRoot } from '../package-info.js';
+import { LEGACY_PACKAGE_NAME } from './module-loader.js';
 import type { PluginSource } from './plugin-loader.js';
-import { writeFileAtomic } from './util/write-file-atomic.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The folder `llm plugins install` installs into: its own package.json and node_modules. */
 export function pluginsDir(userDir: string): string {
@@ -71,10 +72,11 @@ export async function ensurePluginsManifest(dir: string): Promise<void> {
 }
 
 /**
- * Makes `llm` resolve, for installed plugins, to the copy of llm that is running: a link
- * plugins/node_modules/llm -> this package. Plugins declare llm as a peer dependency and import
- * it; without the link Node would not find it (and npm would fetch an unrelated package of that
- * name). Re-made when missing or pointing elsewhere (llm moved or was reinstalled).
+ * Makes the host package (`llm-host`) resolve, for installed plugins, to the copy that is running:
+ * a link plugins/node_modules/llm-host -> this package. Plugins declare it as a peer dependency and
+ * import it; without the link Node would not find it. Re-made when missing or pointing elsewhere
+ * (llm moved or was reinstalled). The link llm 0.1 made under the package's old name, `llm`, is
+ * removed: a plugin that still imports `llm` loads through `importModule`, with a warning.
  */
 export async function linkHost(dir: string): Promise<void> {
   const link = join(dir, 'node_modules', hostPackageName());
@@ -83,4 +85,6 @@ export async function linkHost(dir: string): Promise<void> {
   await mkdir(join(dir, 'node_modules'), { recursive: true });
   await rm(link, { recursive: true, force: true });
   await symlink(packageRoot, link, process.platform === 'win32' ? 'junction' : 'dir');
+  const legacy = join(dir, 'node_modules', LEGACY_PACKAGE_NAME);
+  if ((await lstat(legacy).catch(() => undefined))?.isSymbolicLink()) await rm(legacy, { force: true });
 }

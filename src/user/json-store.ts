@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { LlmError } from './errors.js';
-import { writeFileAtomic } from './util/write-file-atomic.js';
+import { LlmError } from '../errors.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /**
  * A JSON object of string values kept in one file of the user directory (`keys.json`,

@@ -1,25 +1,25 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tap } from 'tapable';
-import { AliasStore } from './aliases.js';
+import { AliasStore } from '../user/aliases.js';
 import { CommandRegistry } from './commands-registry.js';
 import { loadConfig, type LlmConfig } from './config.js';
-import { DefaultModelStore } from './default-model.js';
-import { LlmError, PluginConflictError, PluginError, UnknownModelError, messageOf } from './errors.js';
-import { createHooks, hookNames, type HookName, type Hooks, type LogContext } from './hooks.js';
+import { DefaultModelStore } from '../user/default-model.js';
+import { LlmError, PluginConflictError, PluginError, UnknownModelError, messageOf } from '../errors.js';
+import { createHooks, hookNames, type HookName, type Hooks, type LogContext } from '../hooks.js';
 import { installedPluginSources, pluginsDir } from './installed-plugins.js';
-import { KeyStore } from './keys.js';
-import type { LogMigration, LogStore } from './log-store.js';
-import type { Metric } from './metrics.js';
-import type { Model } from './models/model.js';
-import { bindModelHost, type ModelHost } from './models/model-host.js';
-import { ModelRegistry, type ModelEntry } from './models/registry.js';
-import type { Response } from './models/response.js';
-import type { TraceRecord } from './strategy/trace-record.js';
-import { packageRoot, packageVersion } from './package-info.js';
+import { KeyStore } from '../user/keys.js';
+import type { LogMigration, LogStore } from '../log-store.js';
+import type { Metric } from '../metrics.js';
+import type { Model } from '../models/model.js';
+import { bindModelHost, type ModelHost } from '../models/model-host.js';
+import { ModelRegistry, type ModelEntry } from '../models/registry.js';
+import type { Response } from '../models/response.js';
+import type { TraceRecord } from '../strategy/trace-record.js';
+import { packageRoot, packageVersion } from '../package-info.js';
 import type { Plugin, PluginContext, PluginObject } from './plugin.js';
 import { importPlugin, resolvePlugin, selectionName, toPluginObject, type PluginKind, type PluginSource, type ResolvedPlugin } from './plugin-loader.js';
-import { resolveUserDir } from './user-dir.js';
+import { resolveUserDir } from '../user/user-dir.js';
 
 /** A tap as interceptors see it (tapable does not export this type). */
 type FullTap = Tap & { type: 'sync' | 'async' | 'promise'; fn: (...args: never[]) => unknown };
@@ -54,6 +54,8 @@ export interface LoadedPlugin {
   readonly description: string | undefined;
   /** The module file, for plugins loaded from disk. */
   readonly path: string | undefined;
+  /** The file that listed it: a config file, or plugins/package.json for installed plugins. */
+  readonly origin: string | undefined;
   /** Hooks the plugin tapped. */
   readonly hooks: HookName[];
   /** Why the plugin was skipped, if its import or apply failed. */
@@ -242,7 +244,7 @@ export class Llm implements ModelHost {
     for (const plugin of selected) {
       let object: PluginObject;
       try {
-        object = await importPlugin(plugin);
+        object = await importPlugin(plugin, this.warn);
       } catch (error) {
         this.skip(this.record(selectionName(plugin), plugin), 'import', error);
         continue;
@@ -298,6 +300,7 @@ export class Llm implements ModelHost {
       version: resolved?.source.kind === 'default' ? packageVersion() : resolved?.version,
       description: description ?? resolved?.description,
       path: resolved?.entry,
+      origin: resolved?.source.origin,
       hooks: [],
       failed: undefined,
     };
