@@ -144,7 +144,7 @@ for (const name of examples) {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'plugins', name, 'tsconfig.json')], { stdio: 'inherit' });
 }
 // The library examples in examples/ compile the same way, into examples/dist/ (`import ... from
-// 'llm'` resolves to this package's own build at run time).
+// 'llm-host'` resolves to this package's own build at run time).
 rmSync(join(root, 'examples', 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'examples', 'tsconfig.json')], { stdio: 'inherit' });
 console.log(

@@ -12,7 +12,7 @@ export type RegisterModel = (model: Model, options?: { aliases?: readonly string
 
 /**
  * Registers a CLI command under a space-separated id (`'logs list'`): either an oclif command class
- * (extend `Command` from `llm/command`) or a function that imports it, so it loads only when run.
+ * (extend `Command` from `llm-host/command`) or a function that imports it, so it loads only when run.
  */
 export type RegisterCommand = (id: string, command: CommandEntry) => void;
 

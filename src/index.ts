@@ -1,6 +1,6 @@
 /**
  * `llm` as a library: models, prompts, responses and conversations, the plugin host and its
- * hooks. Plugin commands import `Command` from `llm/command` instead, so this entry never loads
+ * hooks. Plugin commands import `Command` from `llm-host/command` instead, so this entry never loads
  * the CLI framework.
  */
 export { getModel, getModels } from './library.js';

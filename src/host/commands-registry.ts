@@ -2,7 +2,7 @@ import type { Command } from '@oclif/core/command';
 import { matchCommand } from '../util/command-words.js';
 import { PluginConflictError } from '../errors.js';
 
-/** An oclif command class (extend `Command` from `llm/command`). */
+/** An oclif command class (extend `Command` from `llm-host/command`). */
 export type CommandClass = Command.Class;
 
 /** A function that imports a command class, so the command loads only when it runs. */

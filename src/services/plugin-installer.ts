@@ -64,11 +64,14 @@ export class PluginInstaller {
     const npa = (await import('npm-package-arg')).default;
     const targets = specs.map((spec) => npa(spec, this.context.cwd));
     for (const target of targets) {
-      if ((target.type === 'directory' || target.type === 'file') && !(await exists(target.fetchSpec!))) {
-        throw new LlmError(`Cannot install ${target.raw}: no such file or folder (${target.fetchSpec}).`);
-      }
-      if (target.type === 'file' && !/\.(?:tgz|tar\.gz|tar)$/.test(target.fetchSpec!)) {
+      if (target.type !== 'directory' && target.type !== 'file') continue;
+      const info = await stat(target.fetchSpec!).catch(() => undefined);
+      if (!info) throw new LlmError(`Cannot install ${target.raw}: no such file or folder (${target.fetchSpec}).`);
+      if (info.isFile() && !/\.(?:tgz|tar\.gz|tar)$/.test(target.fetchSpec!)) {
         throw new LlmError(`Cannot install ${target.raw}: a file to install must be a package tarball (.tgz) made by 'npm pack'; give a .tgz, a folder or an npm package name.`);
+      }
+      if (info.isDirectory() && !(await exists(join(target.fetchSpec!, 'package.json')))) {
+        throw new LlmError(`Cannot install ${target.raw}: the folder ${target.fetchSpec} has no package.json; a plugin is an npm package (see 'Write a plugin' in llm's README).`);
       }
     }
     const editable = await Promise.all((options.editable ?? []).map((path) => this.editableEntry(resolve(this.context.cwd, path))));

@@ -1,6 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { FakeNpmRegistry } from '../helpers/fake-npm-registry.js';
 import { FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { repoRoot, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -43,7 +45,17 @@ describe('the npm package', () => {
 
   it('installs into a fresh prefix, and that copy lists the default plugins’ models and runs them', async () => {
     const prefix = join(dir.path, 'prefix');
-    npm(['install', '--prefix', prefix, '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir.path);
+    // Offline: the dependencies resolve against a loopback registry of the versions package-lock.json pins.
+    const registry = await new FakeNpmRegistry([]).mirrorLockfile(join(repoRoot, 'package-lock.json')).start();
+    try {
+      // Not execFileSync: the registry answers from this process.
+      await promisify(execFile)('npm', ['install', '--prefix', prefix, '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], {
+        cwd: dir.path,
+        env: { ...process.env, npm_config_loglevel: 'error', npm_config_update_notifier: 'false', npm_config_registry: registry.url },
+      });
+    } finally {
+      await registry.stop();
+    }
     const bin = join(prefix, 'node_modules', 'llm-host', 'bin', 'run.js');
     expect(existsSync(join(prefix, 'node_modules', '.bin', 'llm'))).toBe(true);
     const user = join(dir.path, 'user');

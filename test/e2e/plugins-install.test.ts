@@ -144,6 +144,85 @@ describe('llm plugins install / uninstall', () => {
     expect((await run(['plugins'])).stdout).toMatch(/No plugins installed/);
   });
 
+  it('refuses a package that is not a plugin, such as left-pad from the registry, and leaves a fresh user directory as it was', async () => {
+    // left-pad 1.3.0: CommonJS, its export is a function that pads strings (so it taps no hook).
+    const leftPad = join(work.path, 'left-pad');
+    mkdirSync(leftPad, { recursive: true });
+    writeFileSync(join(leftPad, 'package.json'), JSON.stringify({ name: 'left-pad', version: '1.3.0', main: 'index.js' }));
+    writeFileSync(join(leftPad, 'index.js'), "module.exports = function leftPad(str, len, ch) { str = String(str); while (str.length < len) str = (ch || ' ') + str; return str; };\n");
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', leftPad], { cwd: leftPad, encoding: 'utf8' })) as { filename: string }[];
+    const registry = await new FakeNpmRegistry([{ name: 'left-pad', version: '1.3.0', tarball: join(leftPad, packed[0]!.filename) }]).start();
+    try {
+      const fresh = join(work.path, `fresh-${Date.now()}`);
+      const result = await runCli(['plugins', 'install', 'left-pad'], work.path, { env: env({ npm_config_registry: registry.url, LLM_USER_PATH: fresh }) });
+      expect(result).toMatchObject({
+        code: 1,
+        stderr:
+          "Error: left-pad is not an llm plugin: applying its default export tapped no hook (a plugin registers models, commands or other things through the hooks it is given; see 'Write a plugin' in llm's README). Nothing was changed.\n",
+      });
+      expect(registry.requests).toContain('left-pad/-/left-pad-1.3.0.tgz');
+      expect(existsSync(fresh)).toBe(false);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  it('refuses a file that is not a package tarball before npm runs, creating nothing', async () => {
+    const fresh = join(work.path, `fresh-${Date.now()}`);
+    const result = await runCli(['plugins', 'install', '../../../../../../../../etc/passwd'], work.path, { env: env({ LLM_USER_PATH: fresh }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "Error: Cannot install ../../../../../../../../etc/passwd: a file to install must be a package tarball (.tgz) made by 'npm pack'; give a .tgz, a folder or an npm package name.\n",
+    );
+    expect(existsSync(fresh)).toBe(false);
+    // An existing but empty user directory stays empty.
+    const before = readdirSync(user);
+    expect((await run(['plugins', 'install', '/etc/passwd'])).code).toBe(1);
+    expect(readdirSync(user)).toEqual(before);
+  });
+
+  it('--upgrade installs a plugin again from where it came from: its tarball, its folder or its git repository, without the registry', async () => {
+    const folder = localPackage('llm-upgradable', MODEL_PLUGIN('upgradable', 'up-model', "yield 'v1';"));
+    const bump = (version: string, reply: string) => {
+      writeFileSync(join(folder, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')), version }));
+      writeFileSync(join(folder, 'index.js'), MODEL_PLUGIN('upgradable', 'up-model', `yield '${reply}';`));
+    };
+    // A folder (copied at install).
+    expect((await run(['plugins', 'install', folder])).code).toBe(0);
+    bump('1.1.0', 'v2');
+    expect((await run(['-m', 'up-model', 'x'])).stdout).toBe('v1\n');
+    expect((await run(['plugins', 'install', '--upgrade', 'llm-upgradable'])).stdout).toBe('Installed llm-upgradable 1.1.0 (plugin upgradable; hooks: registerModels)\n');
+    expect((await run(['-m', 'up-model', 'x'])).stdout).toBe('v2\n');
+    expect((await run(['plugins'])).stdout).toBe(`upgradable 1.1.0 (installed from folder ${folder}) hooks: registerModels\n`);
+    expect((await run(['uninstall', '-y', 'llm-upgradable'])).code).toBe(0);
+
+    // A tarball, re-packed at the same path.
+    const pack = () => join(folder, (JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', folder], { cwd: folder, encoding: 'utf8' })) as { filename: string }[])[0]!.filename);
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')), version: '2.0.0' }));
+    const packed = pack();
+    expect((await run(['plugins', 'install', packed])).code).toBe(0);
+    writeFileSync(join(folder, 'index.js'), MODEL_PLUGIN('upgradable', 'up-model', "yield 'v3';"));
+    expect(pack()).toBe(packed);
+    expect((await run(['plugins', 'install', '--upgrade', 'llm-upgradable'])).code).toBe(0);
+    expect((await run(['-m', 'up-model', 'x'])).stdout).toBe('v3\n');
+    expect((await run(['plugins'])).stdout).toBe(`upgradable 2.0.0 (installed from tarball ${packed}) hooks: registerModels\n`);
+    expect((await run(['uninstall', '-y', 'llm-upgradable'])).code).toBe(0);
+
+    // A git repository.
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: folder, encoding: 'utf8' });
+    writeFileSync(join(folder, '.gitignore'), '*.tgz\n');
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'v3');
+    const url = `git+file://${folder}`;
+    expect((await run(['plugins', 'install', url])).code).toBe(0);
+    writeFileSync(join(folder, 'index.js'), MODEL_PLUGIN('upgradable', 'up-model', "yield 'v4';"));
+    git('commit', '-qam', 'v4');
+    expect((await run(['plugins', 'install', '--upgrade', 'llm-upgradable'])).code).toBe(0);
+    expect((await run(['-m', 'up-model', 'x'])).stdout).toBe('v4\n');
+    expect((await run(['plugins'])).stdout).toMatch(new RegExp(`^upgradable 2\\.0\\.0 \\(installed from git .*${folder.replaceAll('/', '\\/')}.*\\) hooks: registerModels\n$`));
+  }, 120_000);
+
   describe('bad input leaves plugins/ exactly as it was', () => {
     beforeEach(async () => {
       expect((await run(['install', tarball])).code).toBe(0);

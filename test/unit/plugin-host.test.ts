@@ -34,6 +34,37 @@ describe('plugin host', () => {
     ]);
   });
 
+  it('hands plugins the running host wherever they are: a .ts file, a folder with another copy of llm-host, a file importing llm', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const { Model } = await import('../../src/models/model.js');
+    const source = (name: string, from: string) =>
+      `import { Model } from '${from}';\nclass M extends Model { id = '${name}'; async *execute() { yield '${name}'; } }\n` +
+      `export default { name: '${name}', apply(hooks) { hooks.registerModels.tap('${name}', (register) => register(new M())); } };\n`;
+    writeFileSync(join(dir.path, 'typed.ts'), source('typed', 'llm-host').replace('async *execute()', 'async *execute(): AsyncGenerator<string>'));
+    // A folder whose node_modules has a copy of llm-host that is not the running one.
+    const folder = join(dir.path, 'folder');
+    mkdirSync(join(folder, 'node_modules', 'llm-host'), { recursive: true });
+    writeFileSync(join(folder, 'node_modules', 'llm-host', 'package.json'), JSON.stringify({ name: 'llm-host', version: '9.9.9', type: 'module', exports: { '.': './index.js', './package.json': './package.json' } }));
+    writeFileSync(join(folder, 'node_modules', 'llm-host', 'index.js'), 'export class Model { prompt() { throw new Error("the wrong copy"); } }\n');
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'folder-plugin', type: 'module', main: 'index.js' }));
+    writeFileSync(join(folder, 'index.js'), source('folder', 'llm-host'));
+    writeFileSync(join(dir.path, 'legacy.mjs'), source('legacy', 'llm'));
+    const llm = await hostWith(['./typed.ts', './folder', './legacy.mjs']);
+    expect(llm.plugins.map((p) => [p.name, p.failed])).toEqual([
+      ['typed', undefined],
+      ['folder', undefined],
+      ['legacy', undefined],
+    ]);
+    for (const id of ['typed', 'folder', 'legacy']) {
+      const model = await llm.getModel(id);
+      expect(model).toBeInstanceOf(Model);
+      expect(await model.prompt('x', { log: false }).text()).toBe(id);
+    }
+    expect(warnings).toEqual([
+      `plugin legacy ${join(dir.path, 'legacy.mjs')} imports 'llm', the package's name before 0.2: import from 'llm-host' instead ('llm' stops working in 0.3)`,
+    ]);
+  });
+
   it('resolves npm names from node_modules above the config file', async () => {
     writeFileSync(join(fixtures, '.llmrc.json'), JSON.stringify({ plugins: ['llm-npm-plugin'] }));
     try {

@@ -319,7 +319,7 @@ describe('llmStrategy', () => {
     const { code } = transformSync(source, { loader: 'ts', format: 'cjs', target: 'node20.18' });
     expect(code).toContain('__decorateElement'); // lowered, not left to the runtime
     const module = { exports: {} as unknown };
-    const require = (id: string) => (id === 'llm' ? { llm, llmStrategy, NotImplementedError } : undefined);
+    const require = (id: string) => (id === 'llm-host' ? { llm, llmStrategy, NotImplementedError } : undefined);
     new Function('require', 'module', 'model', 'contracts', code)(require, module, model, { createMockCustomers: contracts.createMockCustomers });
     const Shop = module.exports as { createMockCustomers(n: number): Promise<unknown[]>; new (): { countries: Promise<string[]> } };
     expect(await Shop.createMockCustomers(1)).toEqual(MOCKS.slice(0, 1));

@@ -55,7 +55,7 @@ function members(Sample: new () => object): Record<string, unknown> {
 function runCommonJs(code: string): new () => object {
   const module = { exports: {} as Record<string, unknown> };
   const require = (id: string) => {
-    if (id !== 'llm') throw new Error(`unexpected require ${id}`);
+    if (id !== 'llm-host') throw new Error(`unexpected require ${id}`);
     return { NotImplementedError };
   };
   new Function('require', 'module', 'exports', code)(require, module, module.exports);
@@ -69,9 +69,9 @@ function expectDetection(Sample: new () => object): void {
 }
 
 describe('onlyThrowsNotImplemented', () => {
-  it('reads members compiled by tsc to CommonJS (llm_1.NotImplementedError)', () => {
+  it('reads members compiled by tsc to CommonJS (llm_host_1.NotImplementedError)', () => {
     const { outputText } = ts.transpileModule(SOURCE, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } });
-    expect(outputText).toContain('llm_1.NotImplementedError');
+    expect(outputText).toContain('llm_host_1.NotImplementedError');
     expectDetection(runCommonJs(outputText));
   });
 
