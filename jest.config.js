@@ -6,7 +6,8 @@
  */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // plugins/<name>/test: the example plugins' own tests.
+  roots: ['<rootDir>/test', '<rootDir>/plugins'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   moduleNameMapper: {
