@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
+import { ODD_SLICES, writeInSlices } from './sliced-writes.js';
 
 /** A request the server received. */
 export interface FakeRequest {
@@ -104,8 +105,7 @@ export interface HangUpReply {
 export type FakeReply = TextReply | JsonReply | StreamReply | ErrorReply | HangUpReply;
 export type FakeHandler = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
 
-/** Default write sizes: small and odd, so that nothing lines up with event or character boundaries. */
-export const ODD_SLICES: readonly number[] = [1, 3, 7, 2, 5, 11, 4, 13];
+export { ODD_SLICES } from './sliced-writes.js';
 
 /** A reply whose text streams when the request asks for a stream. */
 export function textReply(text: string | readonly string[], extra: Omit<TextReply, 'kind' | 'text'> = {}): TextReply {
@@ -327,13 +327,7 @@ export class FakeOpenAIServer {
         res.write(text);
         return;
       }
-      const bytes = Buffer.from(text, 'utf8');
-      for (let offset = 0, i = 0; offset < bytes.length && !res.destroyed; i++) {
-        const size = slices[i % slices.length]!;
-        res.write(bytes.subarray(offset, offset + size));
-        offset += size;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      await writeInSlices(res, text, slices);
     };
     for (const [index, event] of events.entries()) {
       if (res.destroyed) return; // the client hung up

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { LlmError } from 'llm-host';
 
 /** The request an error is about. */
@@ -69,29 +70,14 @@ export function errorOf(body: string, key: string | undefined): { type?: string;
   return { ...(type ? { type } : {}), message: line };
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-  529: 'Overloaded',
-};
-
 type Headers = Record<string, string | string[] | undefined>;
 
 /** The error for a non-2xx answer. */
 export function statusError(target: Target, status: number, headers: Headers, body: string): AnthropicApiError {
   const where = displayUrl(target.url);
   const server = errorOf(body, target.key);
-  const label = `${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''}${server.message ? `: ${server.message}` : ''}`;
+  const text = status === 529 ? 'Overloaded' : STATUS_CODES[status];
+  const label = `${status}${text ? ` ${text}` : ''}${server.message ? `: ${server.message}` : ''}`;
   const retryAfterMs = parseRetryAfter(headers);
   // Anthropic says outright whether a retry may help; without the header, the status decides.
   const shouldRetry = first(headers, 'x-should-retry');

@@ -16,6 +16,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeInSlices } from '../../../test/helpers/sliced-writes.js';
 
 /** A request the server received. */
 export interface FakeRequest {
@@ -35,7 +36,7 @@ export type Block =
 
 /** How a stream is written. */
 export interface StreamShape {
-  /** Byte sizes of the writes, cycled (default ODD_SLICES). */
+  /** Byte sizes of the writes, cycled (default ODD_SLICES, from test/helpers/sliced-writes). */
   readonly slices?: readonly number[];
   readonly lineEnding?: '\n' | '\r\n';
   /** Destroy the connection after this many events: a cut stream. */
@@ -69,9 +70,6 @@ export interface ErrorReply {
 
 export type FakeReply = MessageReply | EventsReply | ErrorReply | { readonly kind: 'hangup' };
 export type FakeHandler = (request: FakeRequest) => FakeReply;
-
-/** Default write sizes: small and odd, so that nothing lines up with event or character boundaries. */
-export const ODD_SLICES: readonly number[] = [1, 3, 7, 2, 5, 11, 4, 13];
 
 /** A message with these blocks (a string is one text block). */
 export function message(content: string | readonly Block[], extra: Omit<MessageReply, 'kind' | 'content'> = {}): MessageReply {
@@ -232,17 +230,8 @@ export function sseText(events: readonly (Record<string, unknown> | string)[], e
 }
 
 async function writeStream(res: ServerResponse, events: readonly (Record<string, unknown> | string)[], shape: StreamShape): Promise<void> {
-  const slices = shape.slices ?? ODD_SLICES;
   const sent = shape.cutAfter === undefined ? events : events.slice(0, shape.cutAfter);
-  const bytes = Buffer.from(sseText(sent, shape.lineEnding), 'utf8');
-  for (let offset = 0, i = 0; offset < bytes.length; i++) {
-    const size = slices[i % slices.length]!;
-    if (res.destroyed) return;
-    res.write(bytes.subarray(offset, offset + size));
-    offset += size;
-    // A turn of the event loop between writes, so that they reach the client as separate reads.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await writeInSlices(res, sseText(sent, shape.lineEnding), shape.slices);
   if (shape.cutAfter !== undefined) res.socket?.destroy();
   else res.end();
 }
