@@ -13,6 +13,7 @@ export default {
   moduleNameMapper: {
     '^llm-host$': '<rootDir>/src/index.ts',
     '^llm-host/command$': '<rootDir>/src/command.ts',
+    '^llm-host/experiments$': '<rootDir>/default-plugins/experiments/library.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -181,7 +181,7 @@ export async function run() {
     const file = join(scratch, 'bench-experiment.ts');
     writeFileSync(
       file,
-      `import { bot, experiment, prompt } from 'llm-host';
+      `import { bot, experiment, prompt } from 'llm-host/experiments';
 const ask = prompt('user', 'Say hello to {{ name }}', { name: 'bench-ask' });
 const writer = bot({ name: 'writer', model: 'gpt-4o-mini', options: { temperature: 0 } });
 export default experiment('bench', async ({ index }) => writer(ask({ name: 'run ' + index })).text(), { metrics: ['length'] });

@@ -99,6 +99,8 @@ const entryPoints = [
   'src/cli/help.ts',
   ...files(join(root, 'src/commands')).map((path) => relative(root, path)),
   ...readdirSync(join(root, 'default-plugins')).map((name) => `default-plugins/${name}/index.ts`),
+  // `llm-host/experiments`, what experiment files import.
+  'default-plugins/experiments/library.ts',
 ];
 
 await build({

@@ -83,37 +83,3 @@ export {
   UsageError,
 } from './errors.js';
 export type { MetricContext, MetricDirection } from './metrics.js';
-export { prompt, type Message, type MessageRole, type PromptFunction, type PromptFunctionOptions, type PromptVariables } from './experiments/prompt-function.js';
-export { templateHash } from './experiments/template.js';
-export { bot, BotReply, type Bot, type BotOptions } from './experiments/bot.js';
-export { collectBotModels, type ModelReference } from './experiments/definitions.js';
-export type { BotInput } from './experiments/messages.js';
-export { structuredBot, type StructuredBot, type StructuredBotOptions } from './experiments/structured-bot.js';
-export { metric, coerceMetricValue, MetricError, type MetricReference, type ResolvedMetric } from './experiments/metric.js';
-export {
-  experiment,
-  Experiment,
-  isExperiment,
-  type ExperimentOptions,
-  type ExperimentResult,
-  type ExperimentRunOptions,
-  type MetricResult,
-  type Pipeline,
-  type PipelineContext,
-  type RunRecord,
-} from './experiments/experiment.js';
-export { addRunInfo, currentRun, RunContext, type BotUse, type PromptUse, type RunResponse } from './experiments/run-context.js';
-export type { ExperimentProgress, ProgressSnapshot } from './experiments/progress.js';
-export { EXPERIMENT_MIGRATIONS } from './experiments/schema.js';
-export {
-  compareSamples,
-  summarize,
-  tInterval,
-  welchInterval,
-  wilsonInterval,
-  newcombeInterval,
-  type Interval,
-  type MetricDifference,
-  type MetricKind,
-  type MetricSummary,
-} from './experiments/statistics.js';

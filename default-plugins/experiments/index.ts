@@ -1,4 +1,6 @@
-import { currentRun, definePlugin, EXPERIMENT_MIGRATIONS } from 'llm-host';
+import { definePlugin } from 'llm-host';
+import { currentRun } from './lib/run-context.js';
+import { EXPERIMENT_MIGRATIONS } from './lib/schema.js';
 import { BUILTIN_METRICS } from './metrics.js';
 
 /**

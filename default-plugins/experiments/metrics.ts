@@ -1,4 +1,5 @@
-import { currentRun, parseJsonReply, promptForJson, type JsonSchema, type Metric, type MetricContext } from 'llm-host';
+import { parseJsonReply, promptForJson, type JsonSchema, type Metric, type MetricContext } from 'llm-host';
+import { currentRun } from './library.js';
 
 /**
  * The built-in metrics, registered by name (`metrics: ['length', { metric: 'regex-match', options }]`).

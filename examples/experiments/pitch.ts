@@ -13,7 +13,7 @@
  * it against the fake OpenAI server the tests use: `node examples/fake-openai.mjs` prints the
  * two environment variables to set.
  */
-import { bot, experiment, metric, prompt, structuredBot } from 'llm-host';
+import { bot, experiment, metric, prompt, structuredBot } from 'llm-host/experiments';
 
 const MODEL = process.env.LLM_EXAMPLE_MODEL ?? 'gpt-4o-mini';
 

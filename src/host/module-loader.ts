@@ -24,22 +24,37 @@ export interface ImportModuleOptions {
  * resolves, with a one-line deprecation warning.
  */
 export async function importModule<T = Record<string, unknown>>(path: string, options: ImportModuleOptions = {}): Promise<T> {
-  const [{ createJiti }, library, command] = await Promise.all([import('jiti'), import('../index.js'), import('../command.js')]);
+  const [{ createJiti }, library, command, experiments] = await Promise.all([
+    import('jiti'),
+    import('../index.js'),
+    import('../command.js'),
+    import('llm-host/experiments'),
+  ]);
   const name = packageName();
-  let warned = false;
+  const once = () => {
+    let warned = false;
+    return (message: string) => {
+      if (!warned) {
+        warned = true;
+        options.warn?.(message);
+      }
+    };
+  };
+  const warnLegacyName = once();
   const legacy = <M>(module: M) => () => {
-    if (!warned) {
-      warned = true;
-      options.warn?.(
-        `${options.what ?? 'the module'} ${path} imports '${LEGACY_PACKAGE_NAME}', the package's name before 0.2: import from '${name}' instead ('${LEGACY_PACKAGE_NAME}' stops working in 0.3)`,
-      );
-    }
+    warnLegacyName(
+      `${options.what ?? 'the module'} ${path} imports '${LEGACY_PACKAGE_NAME}', the package's name before 0.2: import from '${name}' instead ('${LEGACY_PACKAGE_NAME}' stops working in 0.3)`,
+    );
     return module;
   };
-  const virtualModules: Record<string, unknown> = { [name]: library, [`${name}/command`]: command };
+  const root = withMovedExports(library, experiments, once(), (exported) =>
+    `${options.what ?? 'the module'} ${path} imports ${exported} from '${name}': import it from '${name}/experiments' instead (the experiments left the package's root in 0.2.1; the old imports stop working in 0.3)`,
+  );
+  const virtualModules: Record<string, unknown> = { [name]: root, [`${name}/command`]: command, [`${name}/experiments`]: experiments };
   // Getters: jiti asks `id in virtualModules` first, so the warning comes only when a file imports it.
-  Object.defineProperty(virtualModules, LEGACY_PACKAGE_NAME, { enumerable: true, get: legacy(library) });
+  Object.defineProperty(virtualModules, LEGACY_PACKAGE_NAME, { enumerable: true, get: legacy(root) });
   Object.defineProperty(virtualModules, `${LEGACY_PACKAGE_NAME}/command`, { enumerable: true, get: legacy(command) });
+  Object.defineProperty(virtualModules, `${LEGACY_PACKAGE_NAME}/experiments`, { enumerable: true, get: legacy(experiments) });
   const jiti = createJiti(path, {
     // Compiled files are cached by content in the system's temp folder (never beside the file).
     fsCache: join(tmpdir(), 'llm-host-jiti'),
@@ -47,4 +62,30 @@ export async function importModule<T = Record<string, unknown>>(path: string, op
     virtualModules,
   });
   return jiti.import<T>(path);
+}
+
+/**
+ * The package's root as files loaded by llm see it: its exports, and those that moved to
+ * `/experiments` (experiment(), bot(), prompt()... were root exports until 0.2.1), each of which
+ * warns once when a file reads it.
+ */
+function withMovedExports(
+  root: Record<string, unknown>,
+  moved: Record<string, unknown>,
+  warn: (message: string) => void,
+  message: (exported: string) => string,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(root)) merged[key] = root[key];
+  for (const key of Object.keys(moved)) {
+    if (key in merged) continue;
+    Object.defineProperty(merged, key, {
+      enumerable: true,
+      get: () => {
+        warn(message(key));
+        return moved[key];
+      },
+    });
+  }
+  return merged;
 }

@@ -112,7 +112,7 @@ describe('llm experiments run', () => {
   it('logs a pipeline that never resolves as timed out, and a failing one, and exits 0', async () => {
     const path = file(
       'rough.mjs',
-      `import { experiment } from 'llm-host';
+      `import { experiment } from 'llm-host/experiments';
 export default experiment('rough', ({ index }) => {
   if (index === 0) return new Promise(() => {});
   if (index === 1) throw new Error('no data for run 1');
@@ -129,7 +129,7 @@ export default experiment('rough', ({ index }) => {
   });
 
   it('exits 1 when every run failed', async () => {
-    const path = file('fails.mjs', "import { experiment } from 'llm-host';\nexport default experiment('fails', () => { throw new Error('always'); }, { executions: 2 });\n");
+    const path = file('fails.mjs', "import { experiment } from 'llm-host/experiments';\nexport default experiment('fails', () => { throw new Error('always'); }, { executions: 2 });\n");
     const result = await run(['experiments', 'run', path]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("Error: Every run of experiment 'fails' failed; the first error: always\n");
@@ -138,7 +138,7 @@ export default experiment('rough', ({ index }) => {
   it.each([
     [['experiments', 'run', 'missing.ts'], 2, /^Error: No experiment file at .*missing\.ts: check the path\.\n$/],
     [['experiments', 'run', 'bad.ts'], 1, /^Error: bad\.ts:\d+:\d+: .+ \(the file does not compile\)\n$/],
-    [['experiments', 'run', 'none.mjs'], 1, /^Error: none\.mjs exports no experiment: export one made with experiment\(name, pipeline, options\) from 'llm-host' \(it exports answer\)\.\n$/],
+    [['experiments', 'run', 'none.mjs'], 1, /^Error: none\.mjs exports no experiment: export one made with experiment\(name, pipeline, options\) from 'llm-host\/experiments' \(it exports answer\)\.\n$/],
     [['experiments', 'run', 'ok.mjs', '--executions', '0'], 2, /^Error: --executions must be a whole number of at least 1 \(got 0\)\.\n$/],
     [['experiments', 'run', 'ok.mjs', '--concurrency', '-1'], 2, /^Error: --concurrency must be a whole number of at least 1 \(got -1\)\.\n$/],
     [['experiments', 'run', 'ok.mjs', '--timeout', 'soon'], 2, /^Error: --timeout must be a positive number of seconds \(got NaN\)\.\n$/],
@@ -146,10 +146,10 @@ export default experiment('rough', ({ index }) => {
     [['experiments', 'run', 'ok.mjs', '-d', '/nonexistent-dir/x.db'], 1, /^Error: [^\n]*\/nonexistent-dir\/x\.db[^\n]*directory[^\n]*does not exist\n$/],
     [['experiments', 'run', 'nonscalar.mjs'], 0, /^$/],
   ])('bad input: llm %j exits %d with one line', async (args, code, stderr) => {
-    file('bad.ts', "import { experiment } from 'llm-host';\nexport default experiment('bad', () => {;\n");
+    file('bad.ts', "import { experiment } from 'llm-host/experiments';\nexport default experiment('bad', () => {;\n");
     file('none.mjs', 'export const answer = 42;\n');
-    file('ok.mjs', "import { experiment } from 'llm-host';\nexport default experiment('ok', () => 'x', { executions: 1 });\n");
-    file('nonscalar.mjs', "import { experiment, metric } from 'llm-host';\nexport default experiment('ns', () => 'x', { executions: 2, metrics: [metric('mood', () => 'happy')] });\n");
+    file('ok.mjs', "import { experiment } from 'llm-host/experiments';\nexport default experiment('ok', () => 'x', { executions: 1 });\n");
+    file('nonscalar.mjs', "import { experiment, metric } from 'llm-host/experiments';\nexport default experiment('ns', () => 'x', { executions: 2, metrics: [metric('mood', () => 'happy')] });\n");
     const result = await run(args);
     expect(result.stderr).toMatch(stderr);
     expect(result.code).toBe(code);
@@ -162,7 +162,7 @@ export default experiment('rough', ({ index }) => {
   it('Ctrl-C stops starting runs, lets running ones finish, keeps them, and exits 130', async () => {
     const path = file(
       'slow.mjs',
-      `import { bot, experiment } from 'llm-host';
+      `import { bot, experiment } from 'llm-host/experiments';
 const echo = bot({ model: 'echo', options: { delay: 60 } });
 export default experiment('slow', ({ index }) => echo('run ' + index).text(), { executions: 200, concurrency: 2 });
 `,
@@ -283,7 +283,7 @@ describe('what the experiments commands load', () => {
   };
 
   it('Ink and React load only for the live view: never without a terminal, nor for list', async () => {
-    const path = file('ok.mjs', "import { experiment } from 'llm-host';\nexport default experiment('ok', () => 'x', { executions: 2, metrics: ['length'] });\n");
+    const path = file('ok.mjs', "import { experiment } from 'llm-host/experiments';\nexport default experiment('ok', () => 'x', { executions: 2, metrics: ['length'] });\n");
     const running = await loaded(['experiments', 'run', path]);
     expect(running.some((m) => m.includes('/node_modules/jiti/'))).toBe(true);
     expect(running.filter((m) => /\/node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(m))).toEqual([]);

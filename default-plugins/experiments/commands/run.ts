@@ -5,7 +5,8 @@ export default class ExperimentsRun extends Command {
   static override summary = 'Run the experiments a file exports: every run is scored by its metrics and logged to logs.db.';
 
   static override description = `FILE is a .ts, .js or .mjs module that exports one or more experiments made with
-experiment() from 'llm-host' (TypeScript is compiled on the fly; 'llm-host' resolves to this llm from any folder).
+experiment() from 'llm-host/experiments' (TypeScript is compiled on the fly; 'llm-host/experiments' resolves
+to this llm from any folder).
 Runs execute concurrently; each is scored by the experiment's metrics and logged with the prompt
 templates, bots and responses it used. In a terminal a live view shows progress, counts, elapsed time
 and ETA, each metric's running mean with its 95% confidence interval, and the latest errors; otherwise

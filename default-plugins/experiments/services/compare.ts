@@ -1,4 +1,5 @@
-import { compareSamples, LlmError, UsageError, type MetricDifference, type MetricDirection, type MetricKind } from 'llm-host';
+import { LlmError, UsageError, type MetricDirection } from 'llm-host';
+import { compareSamples, type MetricDifference, type MetricKind } from '../library.js';
 import { formatDifference, formatDifferenceInterval, formatValue } from './format.js';
 import type { BotUsage, ExperimentDetails, ExperimentRow } from './queries.js';
 

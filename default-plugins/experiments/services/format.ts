@@ -1,4 +1,4 @@
-import type { Interval, MetricKind, MetricResult } from 'llm-host';
+import type { Interval, MetricKind, MetricResult } from '../library.js';
 
 /**
  * Text formatting shared by the commands and the live view: numbers with sensible precision,

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
-import { collectBotModels, importModule, isExperiment, LlmError, UsageError, type Experiment, type ModelReference } from 'llm-host';
+import { importModule, LlmError, UsageError } from 'llm-host';
+import { collectBotModels, isExperiment, type Experiment, type ModelReference } from '../library.js';
 
 /** The extensions an experiment file may have. */
 const EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -20,9 +21,10 @@ export interface ExperimentFile {
  *
  * Files load through `importModule` (jiti): it compiles TypeScript in-process (no build step, no
  * separate loader thread), whatever the folder's package.json says, and hands the file the running
- * host itself, so `import { experiment } from 'llm-host'` works from any folder and shares this
- * process's classes and run contexts. Files written for llm 0.1 import 'llm': that still works,
- * with a warning through `warn`.
+ * host itself, so `import { experiment } from 'llm-host/experiments'` works from any folder and
+ * shares this process's classes and run contexts. Files written for llm 0.1 import 'llm', and files
+ * written before 0.2.1 import the experiments from the package's root: both still work, with a
+ * warning through `warn`.
  */
 export async function loadExperimentFile(file: string, cwd = process.cwd(), warn?: (message: string) => void): Promise<ExperimentFile> {
   const path = resolve(cwd, file);
@@ -41,7 +43,7 @@ export async function loadExperimentFile(file: string, cwd = process.cwd(), warn
   if (experiments.length === 0) {
     const names = Object.keys(module).filter((key) => key !== '__esModule');
     throw new LlmError(
-      `${shown} exports no experiment: export one made with experiment(name, pipeline, options) from 'llm-host'${names.length > 0 ? ` (it exports ${names.join(', ')})` : ''}.`,
+      `${shown} exports no experiment: export one made with experiment(name, pipeline, options) from 'llm-host/experiments'${names.length > 0 ? ` (it exports ${names.join(', ')})` : ''}.`,
     );
   }
   const seen = new Set<string>();

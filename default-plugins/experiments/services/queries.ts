@@ -1,4 +1,5 @@
-import { LlmError, UsageError, type MetricDirection, type MetricKind, type SqlDatabase } from 'llm-host';
+import { LlmError, UsageError, type MetricDirection, type SqlDatabase } from 'llm-host';
+import type { MetricKind } from '../library.js';
 
 /** An experiment as the log keeps it. */
 export interface ExperimentRow {

@@ -1,4 +1,4 @@
-import { summarize, type ExperimentResult, type MetricKind, type MetricResult } from 'llm-host';
+import { summarize, type ExperimentResult, type MetricKind, type MetricResult } from '../library.js';
 import type { Comparison } from './compare.js';
 import {
   formatDifference,

@@ -1,4 +1,5 @@
-import { LlmError, UsageError, type ExperimentProgress, type ExperimentResult, type Llm } from 'llm-host';
+import { LlmError, UsageError, type Llm } from 'llm-host';
+import type { ExperimentProgress, ExperimentResult } from '../library.js';
 import { loadExperimentFile } from './load-file.js';
 import { formatRunLine, formatSummary } from './report.js';
 

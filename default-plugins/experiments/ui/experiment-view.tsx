@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ProgressSnapshot } from 'llm-host';
+import type { ProgressSnapshot } from '../library.js';
 import { formatDuration } from '../services/format.js';
 import { ErrorList } from './error-list.js';
 import { MetricTable } from './metric-table.js';

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { MetricResult } from 'llm-host';
+import type { MetricResult } from '../library.js';
 import { formatInterval, formatValue } from '../services/format.js';
 
 /** Each metric's running mean with its 95% confidence interval, the number of values, and errors. */

@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import type { ProgressSnapshot } from 'llm-host';
+import type { ProgressSnapshot } from '../library.js';
 import { ExperimentView } from './experiment-view.js';
 
 /** A live view on the terminal: call `changed()` as runs start and finish; `finish()` draws the last frame and unmounts. */

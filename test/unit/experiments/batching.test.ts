@@ -4,8 +4,8 @@ import { selectEngine } from '../../../default-plugins/sqlite-logger/engines/sel
 import type { ImageEngine } from '../../../default-plugins/sqlite-logger/engines/types.js';
 import sqliteLogger from '../../../default-plugins/sqlite-logger/index.js';
 import { WriteQueue } from '../../../default-plugins/sqlite-logger/write-queue.js';
-import { bot } from '../../../src/experiments/bot.js';
-import { experiment } from '../../../src/experiments/experiment.js';
+import { bot } from '../../../default-plugins/experiments/lib/bot.js';
+import { experiment } from '../../../default-plugins/experiments/lib/experiment.js';
 import { createLlm } from '../../../src/host/llm.js';
 import type { LogStore } from '../../../src/log-store.js';
 import { openDatabase } from '../../helpers/sqlite-engines.js';

@@ -1,7 +1,7 @@
-import { bot } from '../../../src/experiments/bot.js';
-import { prompt } from '../../../src/experiments/prompt-function.js';
-import { RunContext, withRunContext } from '../../../src/experiments/run-context.js';
-import { structuredBot } from '../../../src/experiments/structured-bot.js';
+import { bot } from '../../../default-plugins/experiments/lib/bot.js';
+import { prompt } from '../../../default-plugins/experiments/lib/prompt-function.js';
+import { RunContext, withRunContext } from '../../../default-plugins/experiments/lib/run-context.js';
+import { structuredBot } from '../../../default-plugins/experiments/lib/structured-bot.js';
 import { StructuredOutputError } from '../../../src/structured/prompt-for-json.js';
 import { FakeOpenAIServer, lastUserMessage, textReply } from '../../helpers/fake-openai-server.js';
 import { openaiHost } from '../../helpers/openai-host.js';

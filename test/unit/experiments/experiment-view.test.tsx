@@ -1,8 +1,8 @@
 import { render } from 'ink-testing-library';
 import { ExperimentView } from '../../../default-plugins/experiments/ui/experiment-view.js';
-import { ExperimentProgress } from '../../../src/experiments/progress.js';
-import type { ResolvedMetric } from '../../../src/experiments/metric.js';
-import type { ProgressSnapshot } from '../../../src/experiments/progress.js';
+import { ExperimentProgress } from '../../../default-plugins/experiments/lib/progress.js';
+import type { ResolvedMetric } from '../../../default-plugins/experiments/lib/metric.js';
+import type { ProgressSnapshot } from '../../../default-plugins/experiments/lib/progress.js';
 
 const metrics: ResolvedMetric[] = [
   { name: 'words', description: undefined, better: 'higher', metric: { name: 'words', score: () => 0 }, options: {} },

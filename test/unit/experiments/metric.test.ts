@@ -1,4 +1,4 @@
-import { coerceMetricValue, metric, MetricError, resolveMetrics, scoreMetric } from '../../../src/experiments/metric.js';
+import { coerceMetricValue, metric, MetricError, resolveMetrics, scoreMetric } from '../../../default-plugins/experiments/lib/metric.js';
 import type { Metric, MetricContext } from '../../../src/metrics.js';
 import { BUILTIN_METRICS } from '../../../default-plugins/experiments/metrics.js';
 

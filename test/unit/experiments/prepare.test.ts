@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { loadExperimentFile } from '../../../default-plugins/experiments/services/load-file.js';
 import openaiPlugin from '../../../default-plugins/openai/index.js';
-import { bot } from '../../../src/experiments/bot.js';
-import { collectBotModels } from '../../../src/experiments/definitions.js';
-import { experiment } from '../../../src/experiments/experiment.js';
-import { structuredBot } from '../../../src/experiments/structured-bot.js';
+import { bot } from '../../../default-plugins/experiments/lib/bot.js';
+import { collectBotModels } from '../../../default-plugins/experiments/lib/definitions.js';
+import { experiment } from '../../../default-plugins/experiments/lib/experiment.js';
+import { structuredBot } from '../../../default-plugins/experiments/lib/structured-bot.js';
 import { createLlm } from '../../../src/host/llm.js';
 import { Model } from '../../../src/models/model.js';
 import { FakeOpenAIServer, lastUserMessage, textReply } from '../../helpers/fake-openai-server.js';
@@ -58,7 +58,7 @@ describe('preparing the models an experiment uses', () => {
     mkdirSync(dir.path, { recursive: true });
     writeFileSync(
       path,
-      `import { bot, experiment } from 'llm-host';
+      `import { bot, experiment } from 'llm-host/experiments';
 const writer = bot({ name: 'writer', model: '4o-mini' });
 export default experiment('e', async () => writer('hi').text());
 `,

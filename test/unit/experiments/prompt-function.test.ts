@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TemplateError } from '../../../src/errors.js';
-import { prompt } from '../../../src/experiments/prompt-function.js';
-import { currentRun, RunContext, withRunContext } from '../../../src/experiments/run-context.js';
+import { prompt } from '../../../default-plugins/experiments/lib/prompt-function.js';
+import { currentRun, RunContext, withRunContext } from '../../../default-plugins/experiments/lib/run-context.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import echoPlugin from '../../../default-plugins/echo/index.js';
 import experimentsPlugin from '../../../default-plugins/experiments/index.js';
-import { bot } from '../../../src/experiments/bot.js';
-import { experiment, type RunRecord } from '../../../src/experiments/experiment.js';
-import { prompt } from '../../../src/experiments/prompt-function.js';
-import { addRunInfo, currentRun } from '../../../src/experiments/run-context.js';
+import { bot } from '../../../default-plugins/experiments/lib/bot.js';
+import { experiment, type RunRecord } from '../../../default-plugins/experiments/lib/experiment.js';
+import { prompt } from '../../../default-plugins/experiments/lib/prompt-function.js';
+import { addRunInfo, currentRun } from '../../../default-plugins/experiments/lib/run-context.js';
 import { createLlm } from '../../../src/host/llm.js';
 
 const host = () => createLlm({ userDir: '/nonexistent-user-dir', env: {}, defaultPlugins: false, loadInstalled: false, plugins: [echoPlugin, experimentsPlugin] });

@@ -1,5 +1,5 @@
-import { incompleteBeta, normalCdf, normalQuantile, studentTCdf, studentTQuantile } from '../../../src/experiments/distributions.js';
-import { compareSamples, newcombeInterval, summarize, tInterval, welchInterval, wilsonInterval } from '../../../src/experiments/statistics.js';
+import { incompleteBeta, normalCdf, normalQuantile, studentTCdf, studentTQuantile } from '../../../default-plugins/experiments/lib/distributions.js';
+import { compareSamples, newcombeInterval, summarize, tInterval, welchInterval, wilsonInterval } from '../../../default-plugins/experiments/lib/statistics.js';
 
 // Reference values from SciPy 1.17 (scipy.stats: norm.ppf, t.ppf, t.cdf, special.betainc,
 // ttest_ind(equal_var=False), binomtest(...).proportion_ci('wilson')), which agree with R's published

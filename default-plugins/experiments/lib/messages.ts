@@ -1,5 +1,5 @@
-import { LlmError } from '../errors.js';
 import type { Message } from './prompt-function.js';
+import { LlmError } from 'llm-host';
 
 /** What a bot accepts: messages (from prompt functions or by hand), plain strings (user messages), or lists of them. */
 export type BotInput = Message | string | readonly (Message | string)[];

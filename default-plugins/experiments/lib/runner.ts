@@ -1,16 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import { messageOf } from '../errors.js';
-import { sharedLlm } from '../library.js';
-import type { Llm } from '../host/llm.js';
-import type { MetricContext } from '../metrics.js';
-import type { Model } from '../models/model.js';
-import { newId, utcNow } from '../util/ids.js';
 import { checkCount, checkTimeout, type Experiment, type ExperimentResult, type ExperimentRunOptions, type RunRecord } from './experiment.js';
 import { resolveMetrics, scoreMetric, type ResolvedMetric } from './metric.js';
 import { ExperimentProgress } from './progress.js';
 import { ExperimentRecorder } from './recorder.js';
 import { RunContext, withRunContext } from './run-context.js';
 import type { MetricKind } from './statistics.js';
+import type { Llm, MetricContext, Model } from 'llm-host';
+import { messageOf, newId, sharedLlm, utcNow } from './core.js';
 
 const DEFAULT_EXECUTIONS = 10;
 const DEFAULT_CONCURRENCY = 4;

@@ -1,10 +1,7 @@
-import { LlmError } from '../errors.js';
-import type { Llm } from '../host/llm.js';
-import type { MetricDirection } from '../metrics.js';
-import type { Model } from '../models/model.js';
 import type { MetricReference } from './metric.js';
 import type { BotUse, PromptUse } from './run-context.js';
 import type { MetricKind, MetricSummary } from './statistics.js';
+import { LlmError, type Llm, type MetricDirection, type Model } from 'llm-host';
 
 /** What a pipeline gets for one run. */
 export interface PipelineContext<Input = undefined> {

@@ -1,7 +1,6 @@
-import { LlmError, messageOf } from '../errors.js';
-import { compileSchema, describeSchemaError } from '../json-schema.js';
-import type { Metric, MetricContext, MetricDirection, MetricValue } from '../metrics.js';
 import type { MetricKind } from './statistics.js';
+import { LlmError, type Metric, type MetricContext, type MetricDirection, type MetricValue } from 'llm-host';
+import { compileSchema, describeSchemaError, messageOf } from './core.js';
 
 /** A metric that returned something other than a finite number or a boolean, or threw. */
 export class MetricError extends LlmError {}

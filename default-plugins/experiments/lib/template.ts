@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { TemplateError } from '../errors.js';
+import { TemplateError } from 'llm-host';
 
 /**
  * Prompt templates for prompt functions: nunjucks (Jinja's syntax: `{{ name }}`, `{% for %}`,

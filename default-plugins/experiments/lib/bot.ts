@@ -1,13 +1,8 @@
-import { LlmError } from '../errors.js';
-import { sharedLlm } from '../library.js';
-import { Conversation } from '../models/conversation.js';
-import { Model } from '../models/model.js';
-import { Prompt } from '../models/prompt.js';
-import { Response, type Usage } from '../models/response.js';
-import { newId } from '../util/ids.js';
 import { foldMessages, toMessages, type BotInput } from './messages.js';
 import { noteBotModel } from './definitions.js';
 import { currentRun, type RunContext } from './run-context.js';
+import { Conversation, LlmError, Model, Prompt, Response, type Usage } from 'llm-host';
+import { newId, sharedLlm } from './core.js';
 
 /** How a bot talks to its model. */
 export interface BotOptions {

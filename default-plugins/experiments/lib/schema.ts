@@ -1,4 +1,4 @@
-import type { LogMigration } from '../log-store.js';
+import type { LogMigration } from 'llm-host';
 
 /**
  * The experiments' tables in logs.db, added through the log's migrations (the experiments plugin

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Model } from '../models/model.js';
+import type { Model } from 'llm-host';
 
 /** A model as a bot names it: a Model, an id or alias, or undefined for the default model. */
 export type ModelReference = Model | string | undefined;

@@ -1,12 +1,9 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { LlmError } from '../errors.js';
-import type { JsonSchema } from '../json-schema.js';
-import type { Model } from '../models/model.js';
-import { jsonInstruction, promptForJson, retryMessage, type JsonResult } from '../structured/prompt-for-json.js';
 import { checkBotOptions, resolveModel, type BotOptions } from './bot.js';
 import { noteBotModel } from './definitions.js';
 import { foldMessages, toMessages, type BotInput } from './messages.js';
 import { currentRun, withRunContext } from './run-context.js';
+import { jsonInstruction, LlmError, promptForJson, retryMessage, type JsonResult, type JsonSchema, type Model } from 'llm-host';
 
 /** A structured bot's settings: a bot's, plus the schema its answers must match. */
 export interface StructuredBotOptions<Schema = JsonSchema> extends BotOptions {

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
-import { LlmError, messageOf } from '../errors.js';
-import type { Llm } from '../host/llm.js';
-import type { LogStore, SqlStatement } from '../log-store.js';
-import { packageVersion } from '../package-info.js';
-import { utcNow } from '../util/ids.js';
 import type { RunRecord } from './experiment.js';
 import type { ResolvedMetric } from './metric.js';
 import type { BotUse } from './run-context.js';
 import { stableJson } from './run-context.js';
 import { EXPERIMENT_MIGRATIONS } from './schema.js';
 import type { MetricKind } from './statistics.js';
+import { LlmError, type Llm, type LogStore, type SqlStatement } from 'llm-host';
+import { messageOf, packageVersion, utcNow } from './core.js';
 
 /** The experiment row written when it starts. */
 export interface ExperimentRow {

@@ -1,6 +1,6 @@
-import { TemplateError } from '../errors.js';
 import { currentRun } from './run-context.js';
 import { compileTemplate, templateHash } from './template.js';
+import { TemplateError } from 'llm-host';
 
 /** Who a message is from. */
 export type MessageRole = 'system' | 'user' | 'assistant';

@@ -1,8 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LogContext } from '../hooks.js';
-import type { Model } from '../models/model.js';
-import type { Response } from '../models/response.js';
 import type { MessageRole } from './prompt-function.js';
+import type { LogContext, Model, Response } from 'llm-host';
 
 /** A prompt function's template, as a run used it. */
 export interface PromptUse {
