@@ -9,6 +9,7 @@ export { Model, type ExecuteContext, type PromptOptions } from './models/model.j
 export { Prompt, type PromptInit } from './models/prompt.js';
 export { Response, type ResponseInit, type RestoredResponse, type Usage } from './models/response.js';
 export { Conversation } from './models/conversation.js';
+export { historyText, type HistoryMessage, type MessageAttachment, type MessagePart } from './models/message.js';
 export type { ModelEntry } from './models/registry.js';
 export { NO_OPTIONS } from './models/options.js';
 export {

@@ -1,4 +1,7 @@
+import { attachmentsSection, fragmentsSection, reasoningSection, toolCallsSection, toolResultsSection, toolsSection } from './format-extras.js';
+import type { LogExtras } from './log-extras.js';
 import type { LogRow } from './queries.js';
+import { pythonJsonDumps } from './threads/python-json.js';
 
 /** How to show rows. */
 export interface FormatOptions {
@@ -14,9 +17,10 @@ export interface FormatOptions {
  * The Python llm's `llm logs` Markdown: a heading per response with its time, conversation and id,
  * then the model, prompt, options, system prompt (when it changes), schema, response and usage.
  */
-export function formatMarkdown(rows: readonly LogRow[], options: FormatOptions = {}): string {
+export function formatMarkdown(rows: readonly (LogRow & LogExtras)[], options: FormatOptions = {}): string {
   const out: string[] = [];
   const echo = (text: string) => out.push(`${text}\n`);
+  const seenTools = new Set<string>();
   let currentSystem: string | null | undefined;
   let showConversation = true;
   for (const row of rows) {
@@ -26,6 +30,7 @@ export function formatMarkdown(rows: readonly LogRow[], options: FormatOptions =
     echo(`# ${dateOf(row)}${conversation}\n${model}`);
     if (options.conversation) showConversation = false;
     echo(`## Prompt\n\n${prompt || '-- none --'}`);
+    out.push(fragmentsSection(row.prompt_fragments, 'Prompt fragments'));
     const modelOptions = parseJson(row.options_json);
     if (modelOptions && typeof modelOptions === 'object' && Object.keys(modelOptions).length > 0) {
       const lines = Object.entries(modelOptions).map(([key, value]) => `- ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
@@ -35,6 +40,7 @@ export function formatMarkdown(rows: readonly LogRow[], options: FormatOptions =
       if (row.system !== null) echo(`\n## System\n\n${row.system}`);
       currentSystem = row.system;
     }
+    out.push(fragmentsSection(row.system_fragments, 'System fragments'));
     const schema = parseJson(row.schema_json);
     if (schema !== undefined) echo(`\n## Schema\n\n\`\`\`json\n${JSON.stringify(schema, null, 2)}\n\`\`\``);
     let response = options.truncate ? truncate(row.response ?? '') : row.response;
@@ -42,7 +48,9 @@ export function formatMarkdown(rows: readonly LogRow[], options: FormatOptions =
       const parsed = parseJson(response);
       if (parsed !== undefined) response = `\`\`\`json\n${JSON.stringify(parsed, null, 2)}\n\`\`\``;
     }
+    out.push(toolsSection(row.tools, seenTools), toolResultsSection(row.tool_results), attachmentsSection(row.attachments), reasoningSection(row));
     echo('\n## Response\n');
+    out.push(toolCallsSection(row.tool_calls));
     if (response) echo(`${response}\n`);
     if (options.usage) {
       const usage = usageText(row);
@@ -76,8 +84,16 @@ export async function formatShort(rows: readonly LogRow[], options: FormatOption
   return rows
     .map((row) => {
       const entry: Record<string, unknown> = { model: row.model, datetime: dateOf(row), conversation: row.conversation_id };
+      const extras = row as LogExtras;
+      if (extras.tool_calls?.length) entry.tool_calls = extras.tool_calls.map((call) => `${call.name}(${pythonJsonDumps(call.arguments)})`);
+      if (extras.tool_results?.length) entry.tool_results = extras.tool_results.map((result) => `${result.name}: ${truncate(result.output)}`);
       if (row.system) entry.system = truncate(row.system, 120, { normalize: true });
       if (row.prompt) entry.prompt = truncate(row.prompt, 120, { normalize: true, keepEnd: true });
+      if (extras.attachments?.length) {
+        entry.attachments = extras.attachments.map((a) => ({ type: a.type, ...(a.path ? { path: a.path } : {}), ...(a.url ? { url: a.url } : {}) }));
+      }
+      if (extras.prompt_fragments) entry.prompt_fragments = extras.prompt_fragments.map((f) => f.hash);
+      if (extras.system_fragments) entry.system_fragments = extras.system_fragments.map((f) => f.hash);
       if (options.usage && (row.input_tokens || row.output_tokens)) {
         entry.usage = { input: row.input_tokens, output: row.output_tokens, ...(row.token_details ? { details: parseJson(row.token_details) } : {}) };
       }

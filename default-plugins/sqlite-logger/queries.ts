@@ -1,7 +1,9 @@
 import { LlmError } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { LogInfo } from './log-file.js';
+import type { LogExtras } from './log-extras.js';
 import { ftsQuery, likePattern, searchTerms } from './search.js';
+import { listTurns, mergeGenerations, newestOfGenerations } from './threads/turn-rows.js';
 
 /** One logged response as `llm logs` shows it: the Python llm's LOGS_COLUMNS. */
 export interface LogRow {
@@ -50,9 +52,9 @@ export interface LogQuery {
   readonly current?: boolean | undefined;
 }
 
-/** The id of the conversation the newest response belongs to. */
+/** The id of the conversation the newest response belongs to (a Python llm 0.32 thread's, if its turn is newer). */
 export function newestConversationId(db: SqliteDatabase): string | undefined {
-  return db.get<{ conversation_id: string | null }>('SELECT conversation_id FROM responses ORDER BY id DESC LIMIT 1')?.conversation_id ?? undefined;
+  return newestOfGenerations(db, db.get<{ id: string; conversation_id: string | null }>('SELECT id, conversation_id FROM responses ORDER BY id DESC LIMIT 1'));
 }
 
 /**
@@ -60,7 +62,7 @@ export function newestConversationId(db: SqliteDatabase): string | undefined {
  * prompt. The selection is the newest N (ordered by id: ULIDs sort by time, and the primary key
  * index serves it), or for a search the N best matches, shown best last.
  */
-export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery): LogRow[] {
+export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery): (LogRow & LogExtras)[] {
   let conversationId = query.conversationId;
   if (query.current && !conversationId) {
     conversationId = newestConversationId(db);
@@ -71,14 +73,17 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
   const params: SqlValue[] = [];
   let join = '';
   let order = 'responses.id DESC';
+  let rank = '';
+  let terms: string[] | undefined;
   if (query.search !== undefined) {
-    const terms = searchTerms(query.search);
+    terms = searchTerms(query.search);
     if (terms.length === 0) throw new LlmError('Nothing to search for: give -q some words.');
     if (info.fullTextSearch) {
       join = ' JOIN responses_fts ON responses_fts.rowid = responses.rowid';
       where.push('responses_fts MATCH ?');
       params.push(ftsQuery(terms));
       order = 'responses_fts.rank, responses.id DESC';
+      rank = ', responses_fts.rank AS _rank';
     } else {
       for (const term of terms) {
         where.push("(responses.prompt LIKE ? ESCAPE '\\' OR responses.response LIKE ? ESCAPE '\\')");
@@ -94,8 +99,10 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
     where.push('responses.conversation_id = ?');
     params.push(conversationId);
   }
-  const sql = `SELECT ${COLUMNS} FROM ${FROM}${join}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`;
-  return db.all<LogRow>(sql, params).reverse();
+  const sql = `SELECT ${COLUMNS}${rank} FROM ${FROM}${join}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`;
+  // The Python llm 0.32's turns, merged in (newest or best first, as the legacy rows).
+  const turns = listTurns(db, { count, model: query.model, terms, fullTextSearch: info.fullTextSearch, threadId: conversationId });
+  return mergeGenerations(db.all<LogRow & { _rank?: number }>(sql, params), turns, count).reverse();
 }
 
 /** Row counts for `llm logs status`. */

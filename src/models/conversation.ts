@@ -1,4 +1,5 @@
 import { newId } from '../util/ids.js';
+import type { HistoryMessage } from './message.js';
 import type { Model, PromptOptions } from './model.js';
 import type { Response } from './response.js';
 
@@ -10,15 +11,21 @@ export class Conversation {
   name: string | undefined;
   /** The finished turns, oldest first. */
   readonly responses: Response[] = [];
+  /**
+   * Earlier history as structured messages, sent before `responses` (a thread the Python llm 0.32
+   * logged: tool calls, results and attachments included). Empty for conversations of our own.
+   */
+  readonly history: HistoryMessage[] = [];
 
   constructor(
     /** The model the conversation is with. */
     readonly model: Model,
-    init: { id?: string | undefined; name?: string | undefined; responses?: readonly Response[] } = {},
+    init: { id?: string | undefined; name?: string | undefined; responses?: readonly Response[]; history?: readonly HistoryMessage[] } = {},
   ) {
     this.id = init.id ?? newId();
     this.name = init.name;
     this.responses.push(...(init.responses ?? []));
+    this.history.push(...(init.history ?? []));
   }
 
   /** Prompts the model as the next turn. The response joins `responses` once it finishes. */
