@@ -1,19 +1,24 @@
 import type { Conversation, Prompt } from 'llm-host';
 import type { ChatModelSpec } from './catalog.js';
+import { historyChatMessages, lastSystemPrompt, type HistoryChatMessage } from './history-messages.js';
 
 /** One Chat Completions message. */
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
+export type ChatMessage =
+  | {
+      readonly role: 'system' | 'user' | 'assistant';
+      readonly content: string;
+    }
+  | HistoryChatMessage;
 
 /**
  * The messages for a prompt: in a conversation, every earlier turn (its system prompt when it
  * changed, the user's prompt, the model's reply), then this prompt's system prompt and text.
  */
 export function buildMessages(prompt: Prompt, conversation: Conversation | undefined): ChatMessage[] {
-  const messages: ChatMessage[] = [];
-  let currentSystem: string | undefined;
+  // A conversation restored from a Python llm 0.32 thread starts with its structured history.
+  const history = conversation?.history ?? [];
+  const messages: ChatMessage[] = historyChatMessages(history);
+  let currentSystem: string | undefined = lastSystemPrompt(history);
   for (const earlier of conversation?.responses ?? []) {
     const system = earlier.prompt.system;
     if (system && system !== currentSystem) {

@@ -4,6 +4,8 @@ import type { SqliteDatabase } from './engines/types.js';
 import { selectEngine } from './engines/select.js';
 import { readLog } from './log-file.js';
 import { logPath } from './paths.js';
+import { newestConversationId } from './queries.js';
+import { continueThread, readThread, type LoggedThread } from './threads/thread-turns.js';
 
 /** One logged turn, as `loadConversation` reads it. */
 interface TurnRow {
@@ -40,13 +42,26 @@ export async function loadConversation(request: ConversationRequest, context: Pl
   const engine = await selectEngine(context.env);
   const logged = await readLog(path, engine, (db) => readConversation(db, request.id));
   if (!logged) return undefined;
-  return rebuild(logged, await request.model(logged.model));
+  const model = await request.model(logged.model);
+  if ('history' in logged) {
+    // A Python llm 0.32 thread: its messages go to the model as they are, and the reply joins it.
+    const conversation = new Conversation(model, { id: logged.id, name: logged.name, history: logged.history });
+    continueThread(conversation, logged);
+    return conversation;
+  }
+  return rebuild(logged, model);
 }
 
-/** The newest conversation is the one the newest response belongs to. */
-export function readConversation(db: SqliteDatabase, id: string | undefined): LoggedConversation | undefined {
-  const conversationId = id ?? db.get<{ conversation_id: string | null }>('SELECT conversation_id FROM responses ORDER BY id DESC LIMIT 1')?.conversation_id;
+/**
+ * The newest conversation is the one the newest response belongs to, of either generation: a
+ * Python llm 0.32 thread is read as one (its messages), the same id in `responses` only if it has
+ * no thread.
+ */
+export function readConversation(db: SqliteDatabase, id: string | undefined): LoggedConversation | LoggedThread | undefined {
+  const conversationId = id ?? newestConversationId(db);
   if (!conversationId) return undefined;
+  const thread = readThread(db, conversationId);
+  if (thread) return thread;
   const row = db.get<{ name: string | null; model: string | null }>('SELECT name, model FROM conversations WHERE id = ?', [conversationId]);
   // rowid order is the order the turns were logged in (ids sort the same way, to the millisecond).
   const turns = db.all<TurnRow>(

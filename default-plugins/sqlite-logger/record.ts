@@ -2,6 +2,7 @@ import type { Response } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { Statement } from './log-worker.js';
 import { schemaId } from './schema-id.js';
+import { threadTurnRecord, threadTurnStatements, type ThreadTurnRecord } from './threads/thread-turns.js';
 
 /** Everything the log stores about one response, gathered before the database is opened. */
 export interface ResponseRecord {
@@ -9,6 +10,8 @@ export interface ResponseRecord {
   readonly schema: { readonly id: string; readonly json: string } | undefined;
   /** Values of the `responses` columns, by name. */
   readonly row: Readonly<Record<(typeof RESPONSE_COLUMNS)[number], SqlValue>>;
+  /** Set when the response continues a Python llm 0.32 thread: it is written there instead. */
+  readonly thread?: ThreadTurnRecord | undefined;
 }
 
 /** The `responses` columns this logger writes, in the Python llm's column order. */
@@ -44,6 +47,7 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
   const schema = response.prompt.schema ? schemaId(response.prompt.schema) : undefined;
   const details = usage.details && Object.keys(usage.details).length > 0 ? JSON.stringify(usage.details) : null;
   return {
+    thread: threadTurnRecord(response, text, usage),
     conversation: {
       id: conversation.id,
       name: conversation.name ?? conversationName(response.prompt.prompt || response.prompt.system || ''),
@@ -80,6 +84,7 @@ const INSERT_RESPONSE = `INSERT INTO [responses] (${RESPONSE_COLUMNS.map((c) => 
 
 /** The statements that write a record, in order (see insertRecord). */
 export function recordStatements(record: ResponseRecord): Statement[] {
+  if (record.thread) return threadTurnStatements(record.thread);
   const { conversation, schema, row } = record;
   const statements: Statement[] = [['INSERT OR IGNORE INTO [conversations] ([id], [name], [model]) VALUES (?, ?, ?)', [conversation.id, conversation.name, conversation.model]]];
   if (schema) statements.push(['INSERT OR IGNORE INTO [schemas] ([id], [content]) VALUES (?, ?)', [schema.id, schema.json]]);
