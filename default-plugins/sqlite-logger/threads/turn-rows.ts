@@ -19,24 +19,12 @@ export interface TurnQuery {
   readonly threadId?: string | undefined;
 }
 
-interface TurnRow {
-  id: string;
-  model: string | null;
-  resolved_model: string | null;
-  options_json: string | null;
-  conversation_id: string | null;
-  duration_ms: number | null;
-  datetime_utc: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  token_details: string | null;
-  parent_message_hash: string | null;
-  tip_message_hash: string | null;
-  conversation_name: string | null;
-  conversation_model: string | null;
-  schema_json: string | null;
-  _rank?: number;
-}
+/** A `turns` row with its thread's name and schema: the LogRow columns the turn itself has. */
+type TurnRow = Pick<
+  LogRow,
+  | 'id' | 'model' | 'resolved_model' | 'options_json' | 'conversation_id' | 'duration_ms' | 'datetime_utc' | 'input_tokens' | 'output_tokens'
+  | 'token_details' | 'conversation_name' | 'conversation_model' | 'schema_json'
+> & { parent_message_hash: string | null; tip_message_hash: string | null; _rank?: number };
 
 /**
  * The turns of the Python llm 0.32's message store, newest first (or best match first when
