@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LlmError, type HistoryMessage, type MessageAttachment, type MessagePart } from 'llm-host';
+import { historyText, LlmError, type HistoryMessage, type MessageAttachment } from 'llm-host';
 
 /** A Chat Completions message built from structured history (tool calls, results, attachments). */
 export type HistoryChatMessage =
@@ -22,7 +22,7 @@ interface ToolCallEntry {
 export function historyChatMessages(history: readonly HistoryMessage[]): HistoryChatMessage[] {
   const out: HistoryChatMessage[] = [];
   for (const message of history) {
-    const text = textOf(message.parts);
+    const text = historyText(message);
     switch (message.role) {
       case 'system':
         out.push({ role: 'system', content: text });
@@ -63,11 +63,7 @@ export function historyChatMessages(history: readonly HistoryMessage[]): History
 /** The system prompt the history ends with, if any. */
 export function lastSystemPrompt(history: readonly HistoryMessage[]): string | undefined {
   const system = history.findLast((message) => message.role === 'system');
-  return system ? textOf(system.parts) : undefined;
-}
-
-function textOf(parts: readonly MessagePart[]): string {
-  return parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  return system ? historyText(system) : undefined;
 }
 
 /** A user content part for an attachment: an image (by URL or inline), audio, or a file. */

@@ -5,7 +5,7 @@ import { selectEngine } from './engines/select.js';
 import { readLog } from './log-file.js';
 import { logPath } from './paths.js';
 import { newestConversationId } from './queries.js';
-import { continueThread, readThread, type LoggedThread } from './threads/thread-turns.js';
+import { continueThread, readThread, type LoggedThread } from './threads/thread-read.js';
 
 /** One logged turn, as `loadConversation` reads it. */
 interface TurnRow {

@@ -3,6 +3,7 @@ import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { LogInfo } from './log-file.js';
 import type { LogExtras } from './log-extras.js';
 import { ftsQuery, likePattern, searchTerms } from './search.js';
+import { hasMessageStore } from './threads/message-store.js';
 import { listTurns, mergeGenerations, newestOfGenerations } from './threads/turn-rows.js';
 
 /** One logged response as `llm logs` shows it: the Python llm's LOGS_COLUMNS. */
@@ -99,6 +100,8 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
     where.push('responses.conversation_id = ?');
     params.push(conversationId);
   }
+  // A response the Python llm 0.32 also logged as a turn (its dual-write era) is listed as the turn.
+  if (hasMessageStore(db)) where.push('responses.id NOT IN (SELECT id FROM turns)');
   const sql = `SELECT ${COLUMNS}${rank} FROM ${FROM}${join}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`;
   // The Python llm 0.32's turns, merged in (newest or best first, as the legacy rows).
   const turns = listTurns(db, { count, model: query.model, terms, fullTextSearch: info.fullTextSearch, threadId: conversationId });

@@ -2,7 +2,8 @@ import type { Response } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { Statement } from './log-worker.js';
 import { schemaId } from './schema-id.js';
-import { threadTurnRecord, threadTurnStatements, type ThreadTurnRecord } from './threads/thread-turns.js';
+import { threadPosition } from './threads/thread-positions.js';
+import { threadTurnStatements, type ThreadTurnRecord } from './threads/turn-statements.js';
 
 /** Everything the log stores about one response, gathered before the database is opened. */
 export interface ResponseRecord {
@@ -46,8 +47,10 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
   const conversation = response.conversation ?? response.model.conversation();
   const schema = response.prompt.schema ? schemaId(response.prompt.schema) : undefined;
   const details = usage.details && Object.keys(usage.details).length > 0 ? JSON.stringify(usage.details) : null;
+  // A continued Python llm 0.32 thread: the writer (and its hashing) loads only then.
+  const thread = threadPosition(response.conversation) ? (await import('./threads/thread-turns.js')).threadTurnRecord(response, text, usage) : undefined;
   return {
-    thread: threadTurnRecord(response, text, usage),
+    thread,
     conversation: {
       id: conversation.id,
       name: conversation.name ?? conversationName(response.prompt.prompt || response.prompt.system || ''),
