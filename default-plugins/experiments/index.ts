@@ -31,6 +31,7 @@ export default definePlugin({
       register('experiments show', () => import('./commands/show.js'));
       register('experiments compare', () => import('./commands/compare.js'));
       register('experiments metrics', () => import('./commands/metrics.js'));
+      register('experiments plan', () => import('./commands/plan.js'));
     });
   },
 });

@@ -224,11 +224,13 @@ describe('llm experiments list, show and compare', () => {
     expect(compare.code).toBe(0);
     expect(compare.stdout).toContain(`A: pitch (${older!.id}), `);
     expect(compare.stdout).toContain(`B: pitch (${newest!.id}), `);
-    expect(compare.stdout).toMatch(/ {2}metric +n A +mean A +n B +mean B +B - A +95% CI +verdict\n/);
-    // Every pitch now shouts: a significant drop of 100 points, worse since higher is better.
-    expect(compare.stdout).toMatch(/ {2}no-exclamation +12 +100\.0% +12 +0\.0% +-100\.0 pts +\[-\d+\.\d, -\d+\.\d\] pts +\* +worse \(higher is better\)\n/);
-    expect(compare.stdout).toMatch(/ {2}names-product +12 +100\.0% +12 +0\.0% +-100\.0 pts .* \* +worse/);
-    expect(compare.stdout).toContain('* significant at 95%: the interval excludes 0');
+    // The same three products, four runs each: compared input by input.
+    expect(compare.stdout).toContain("Paired by input: both ran the same 3 inputs; each input's runs are averaged, then B - A is tested over inputs.");
+    expect(compare.stdout).toMatch(/ {2}metric +n +mean A +mean B +B - A +95% CI +p +p \(Holm\) +verdict +method\n/);
+    // Every pitch now shouts: a significant drop of 100 points on every input, worse since higher is better.
+    expect(compare.stdout).toMatch(/ {2}no-exclamation +3 inputs \(12\/12 runs\) +100\.0% +0\.0% +-100\.0 pts +\[-100\.0, -100\.0\] pts +<1e-6 +<1e-6 +\* +worse \(higher is better\) +paired t\n/);
+    expect(compare.stdout).toMatch(/ {2}names-product +3 inputs \(12\/12 runs\) +100\.0% +0\.0% +-100\.0 pts .* \* +worse/);
+    expect(compare.stdout).toContain("* significant at 5% after Holm's correction across the 4 metrics");
     // The judge is recorded like a bot, so a changed judge model is named too.
     expect(compare.stderr).toBe(
       "Warning: the experiments differ in: bot 'judge:persuasive' model: gpt-4o-mini in A, gpt-4o in B; bot 'writer' model: gpt-4o-mini in A, gpt-4o in B\n",
@@ -239,7 +241,7 @@ describe('llm experiments list, show and compare', () => {
 
     const regression = await run(['experiments', 'compare', 'pitch~1', 'pitch', '--fail-on-regression', 'no-exclamation']);
     expect(regression.code).toBe(1);
-    expect(regression.stderr).toMatch(/^Warning: .*\nError: Regression: no-exclamation got significantly worse \(higher is better\): 100\.0% -> 0\.0%, difference -100\.0 pts, 95% CI \[-\d+\.\d, -\d+\.\d\] pts\n$/);
+    expect(regression.stderr).toMatch(/^Warning: .*\nError: Regression: no-exclamation got significantly worse \(higher is better\): 100\.0% -> 0\.0%, difference -100\.0 pts, 95% CI \[-100\.0, -100\.0\] pts, p <1e-6 \(Holm\)\n$/);
     // Lower being better turns the same change into an improvement.
     expect((await run(['experiments', 'compare', 'pitch~1', 'pitch', '--fail-on-regression', 'no-exclamation:lower'])).code).toBe(0);
     expect(await run(['experiments', 'compare', 'pitch~1', 'pitch', '--fail-on-regression', 'nope'])).toMatchObject({

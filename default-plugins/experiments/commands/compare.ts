@@ -1,20 +1,31 @@
 import { Args, Command, Flags } from 'llm-host/command';
+import type { Correction } from '../lib/multiple-testing.js';
 import { checkRegression, compareExperiments, failOnRegressions } from '../services/compare.js';
+import { parseDelta, parsePower } from '../services/plan.js';
 import { findExperiment, loadExperiment } from '../services/queries.js';
 import { formatComparison, formatDifferences } from '../services/report.js';
 import { readExperiments } from '../services/read-log.js';
 
 export default class ExperimentsCompare extends Command {
-  static override summary = 'Compare two logged experiments metric by metric: B - A with its 95% confidence interval.';
+  static override summary = 'Compare two logged experiments metric by metric: B - A, its 95% confidence interval and p-values.';
 
-  static override description = `A and B are experiment ids, names (the newest of that name) or NAME~N. For each metric both
-have: each mean, the difference B - A and its 95% confidence interval (Welch's for means, Newcombe's
-for rates), marked * when the interval excludes 0. A warning lists what differs between the two:
-prompt template versions, models, system prompts, options.
+  static override description = `A and B are experiment ids, names (the newest of that name) or NAME~N.
 
---fail-on-regression METRIC exits 1 when that metric got significantly worse in B, for CI. Higher is
-better unless the metric declares otherwise (better: 'lower'); METRIC:lower or METRIC:higher says it
-here.`;
+When both ran the same inputs (the same JSON, whatever the key order), they are compared input by
+input: each input's runs are averaged first (repeats of one input are not independent samples),
+then Student's t interval over the per-input differences; a true/false metric with one run per
+input gets McNemar's exact test and the Agresti-Min interval. Otherwise each side is a sample:
+Welch's interval for means, Newcombe's for rates (Fisher's exact p). The output says which, and n.
+
+p-values are corrected across the metrics with Holm's method (--correction none: each metric on its
+own); * marks a metric significant at 5% after the correction. A difference not shown gets the
+number of inputs that would show it (at 80% power: --power), planned for the observed difference
+or for --detect DELTA. A warning lists what differs between the two setups: prompt template
+versions, models, system prompts, options.
+
+--fail-on-regression METRIC exits 1 when that metric got significantly worse in B (after the
+correction), for CI. Higher is better unless the metric declares otherwise (better: 'lower');
+METRIC:lower or METRIC:higher says it here.`;
 
   static override examples = [
     '<%= config.bin %> experiments compare pitch~1 pitch         # the newest run against the one before',
@@ -30,6 +41,9 @@ here.`;
   static override flags = {
     json: Flags.boolean({ summary: 'Output the comparison as JSON.' }),
     'fail-on-regression': Flags.string({ summary: 'Exit 1 if this metric got significantly worse (repeatable; METRIC:lower if lower is better).', multiple: true, helpValue: 'METRIC' }),
+    correction: Flags.string({ summary: "Correct the p-values for testing many metrics: holm (Holm's method) or none.", options: ['holm', 'none'], default: 'holm' }),
+    power: Flags.string({ summary: 'The power the sample-size plans aim for, between 0 and 1.', default: '0.8', helpValue: 'P' }),
+    detect: Flags.string({ summary: 'Plan for this difference (in the metric\'s units; a rate as a fraction) instead of the observed one.', helpValue: 'DELTA' }),
     database: Flags.string({ char: 'd', summary: 'Read this SQLite file instead of logs.db in the user directory.', helpValue: 'FILE' }),
   };
 
@@ -37,7 +51,11 @@ here.`;
     const { args, flags } = await this.parse(ExperimentsCompare);
     const llm = await this.llm();
     const comparison = (await readExperiments(llm, flags.database, (db) =>
-      compareExperiments(loadExperiment(db, findExperiment(db, args.a)), loadExperiment(db, findExperiment(db, args.b))),
+      compareExperiments(loadExperiment(db, findExperiment(db, args.a)), loadExperiment(db, findExperiment(db, args.b)), {
+        correction: flags.correction as Correction,
+        power: parsePower(flags.power),
+        detect: flags.detect === undefined ? undefined : parseDelta(flags.detect),
+      }),
     ))!;
     const regressions = (flags['fail-on-regression'] ?? []).map((spec) => checkRegression(comparison, spec)).filter((m): m is string => m !== undefined);
     const warning = formatDifferences(comparison);

@@ -1,58 +1,95 @@
 import { LlmError, UsageError, type MetricDirection } from 'llm-host';
-import { compareSamples, type MetricDifference, type MetricKind } from '../library.js';
-import { formatDifference, formatDifferenceInterval, formatValue } from './format.js';
-import type { BotUsage, ExperimentDetails, ExperimentRow } from './queries.js';
+import { compareMetric, correct, pairable, planFor, type MetricComparisonStats, type RunValue } from '../lib/comparison.js';
+import type { Correction } from '../lib/multiple-testing.js';
+import type { Plan } from '../lib/planning.js';
+import type { MetricKind } from '../library.js';
+import { setupDifferences } from './differences.js';
+import { formatDifference, formatDifferenceInterval, formatPValue, formatValue } from './format.js';
+import type { ExperimentDetails, ExperimentRow } from './queries.js';
 
 /** One metric in both experiments. */
-export interface MetricComparison extends MetricDifference {
+export interface MetricComparison extends MetricComparisonStats {
   readonly name: string;
   readonly better: MetricDirection;
   readonly kind: MetricKind;
-  /** What a significant difference means given the metric's direction. */
+  /** What the comparison says, given the metric's direction. */
   readonly verdict: 'better' | 'worse' | 'no significant difference' | 'not enough runs';
+  /**
+   * For a difference not shown: the plan to detect the observed difference (or `--detect`) at the
+   * chosen power; null when none can be made (no variance, or no difference to detect).
+   */
+  readonly plan: Plan | null;
 }
 
 /** Experiment B compared with experiment A. */
 export interface Comparison {
   readonly a: ExperimentRow;
   readonly b: ExperimentRow;
+  /** Whether the metrics were compared input by input (both ran the same inputs). */
+  readonly paired: boolean;
+  /** The correction across the metrics. */
+  readonly correction: Correction;
   readonly metrics: readonly MetricComparison[];
   /** What differs between the two setups: prompt template versions, models, system prompts, options, metrics. */
   readonly differences: readonly string[];
 }
 
+/** How to compare. */
+export interface ComparisonOptions {
+  readonly correction?: Correction;
+  /** The power the planner aims for (0.8). */
+  readonly power?: number;
+  /** The difference to plan for, instead of the observed one. */
+  readonly detect?: number;
+}
+
 /**
- * Compares B with A, metric by metric (Welch's interval for a difference of means, Newcombe's
- * for a difference of proportions, 95 %), and lists what differs in their setups.
+ * Compares B with A, metric by metric: paired by input when both ran the same inputs (Student's t
+ * over per-input differences, McNemar for single-run rates), else Welch's interval for means and
+ * Newcombe's for rates (with Fisher's exact p); p-values corrected with Holm's method across the
+ * metrics; and for every difference not shown, how many inputs would show it.
  */
-export function compareExperiments(a: ExperimentDetails, b: ExperimentDetails): Comparison {
+export function compareExperiments(a: ExperimentDetails, b: ExperimentDetails, options: ComparisonOptions = {}): Comparison {
   if (a.experiment.id === b.experiment.id) {
     throw new UsageError(`Both references name the same experiment (${a.experiment.id}): compare two different ones, e.g. '${a.experiment.name}~1 ${a.experiment.name}'.`);
   }
-  const metrics: MetricComparison[] = [];
+  const correction = options.correction ?? 'holm';
   const differences: string[] = [];
+  const paired = pairable(runValues(a, undefined), runValues(b, undefined));
+  const raw: (Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> & { name: string; better: MetricDirection; kind: MetricKind })[] = [];
   for (const metric of a.metrics) {
     const other = b.metrics.find((m) => m.name === metric.name);
     if (!other) {
       differences.push(`metric '${metric.name}' is only in A`);
       continue;
     }
-    const valuesA = values(a, metric.name);
-    const valuesB = values(b, metric.name);
-    const kind = metricKind(metric.kind, other.kind, [...valuesA, ...valuesB]);
+    const valuesA = runValues(a, metric.name);
+    const valuesB = runValues(b, metric.name);
+    const kind = metricKind(metric.kind, other.kind, [...valuesA, ...valuesB].flatMap((run) => (typeof run.value === 'number' ? [run.value] : [])));
     const better = metric.better === other.better ? metric.better : 'higher';
     if (metric.better !== other.better) differences.push(`metric '${metric.name}' is marked ${metric.better} is better in A but ${other.better} is better in B (higher is assumed)`);
-    const difference = compareSamples(valuesA, valuesB, kind);
-    metrics.push({ ...difference, name: metric.name, better, kind, verdict: verdictOf(difference, better) });
+    raw.push({ ...compareMetric(valuesA, valuesB, kind, paired), name: metric.name, better, kind });
   }
   for (const metric of b.metrics) if (!a.metrics.some((m) => m.name === metric.name)) differences.push(`metric '${metric.name}' is only in B`);
-  differences.push(...promptDifferences(a, b), ...botDifferences(a.bots, b.bots));
-  return { a: a.experiment, b: b.experiment, metrics, differences };
+  differences.push(...setupDifferences(a, b));
+  const metrics = correct(raw, { correction }).map((m) => {
+    const delta = options.detect ?? (m.difference !== null ? Math.abs(m.difference) : 0);
+    const plan = m.significant || !(delta > 0) ? null : planFor(m, delta, options.power ?? 0.8);
+    return { ...m, verdict: verdictOf(m, plan), plan };
+  });
+  return { a: a.experiment, b: b.experiment, paired, correction, metrics, differences };
+}
+
+/** The plan's row for the executions per input the experiments used. */
+export function currentRow(metric: MetricComparison): { inputs: number | null; executionsPerInput: number; runs: number | null } | undefined {
+  if (!metric.plan) return undefined;
+  const r = Math.max(1, Math.round(metric.plan.components.executionsPerInput));
+  return metric.plan.rows.find((row) => row.executionsPerInput === r);
 }
 
 /**
- * Fails (exit 1) when a metric got significantly worse. `spec` is a metric name, optionally with
- * `:higher` or `:lower` to say which way is better (else the metric's own direction).
+ * Fails (exit 1) when a metric got significantly worse (after the correction). `spec` is a metric
+ * name, optionally with `:higher` or `:lower` to say which way is better (else the metric's own).
  */
 export function checkRegression(comparison: Comparison, spec: string): string | undefined {
   const match = /^(.*):(higher|lower)$/.exec(spec);
@@ -68,7 +105,8 @@ export function checkRegression(comparison: Comparison, spec: string): string | 
   if (!worse) return undefined;
   return (
     `${name} got significantly worse (${better} is better): ${formatValue(metric.a.mean, metric.kind)} -> ${formatValue(metric.b.mean, metric.kind)}, ` +
-    `difference ${formatDifference(metric.difference, metric.kind)}, 95% CI ${formatDifferenceInterval(metric.ci, metric.kind)}`
+    `difference ${formatDifference(metric.difference, metric.kind)}, 95% CI ${formatDifferenceInterval(metric.ci, metric.kind)}, ` +
+    `p ${formatPValue(metric.pAdjusted)}${comparison.correction === 'holm' ? ' (Holm)' : ''}`
   );
 }
 
@@ -77,13 +115,9 @@ export function failOnRegressions(messages: readonly string[]): void {
   if (messages.length > 0) throw new LlmError(`Regression: ${messages.join('; ')}`);
 }
 
-function values(details: ExperimentDetails, metric: string): number[] {
-  const list: number[] = [];
-  for (const run of details.runs) {
-    const value = run.metrics[metric];
-    if (value !== null && value !== undefined) list.push(value);
-  }
-  return list;
+/** Every run's input and value of `metric` (runs that failed have none). */
+function runValues(details: ExperimentDetails, metric: string | undefined): RunValue[] {
+  return details.runs.map((run) => ({ input: run.input, value: metric === undefined ? undefined : run.metrics[metric] }));
 }
 
 function metricKind(a: MetricKind | null, b: MetricKind | null, all: readonly number[]): MetricKind {
@@ -93,70 +127,14 @@ function metricKind(a: MetricKind | null, b: MetricKind | null, all: readonly nu
   return all.every(Number.isInteger) ? 'integer' : 'number';
 }
 
-function verdictOf(difference: MetricDifference, better: MetricDirection): MetricComparison['verdict'] {
-  if (difference.ci === null || difference.difference === null) return 'not enough runs';
-  if (!difference.significant) return 'no significant difference';
-  return (difference.difference > 0) === (better === 'higher') ? 'better' : 'worse';
-}
-
-function promptDifferences(a: ExperimentDetails, b: ExperimentDetails): string[] {
-  const hashes = (details: ExperimentDetails) => {
-    const map = new Map<string, Set<string>>();
-    for (const prompt of details.prompts) {
-      if (!map.has(prompt.name)) map.set(prompt.name, new Set());
-      map.get(prompt.name)!.add(prompt.hash.slice(0, 8));
-    }
-    return map;
-  };
-  const inA = hashes(a);
-  const inB = hashes(b);
-  const out: string[] = [];
-  for (const name of [...new Set([...inA.keys(), ...inB.keys()])].sort()) {
-    const ha = inA.get(name);
-    const hb = inB.get(name);
-    if (!ha) out.push(`prompt '${name}' is only used in B`);
-    else if (!hb) out.push(`prompt '${name}' is only used in A`);
-    else if (!sameSet(ha, hb)) out.push(`prompt '${name}' template: ${[...ha].join(', ')} in A, ${[...hb].join(', ')} in B`);
+function verdictOf(metric: MetricComparisonStats & { better: MetricDirection }, plan: Plan | null): MetricComparison['verdict'] {
+  if (metric.ci === null || metric.difference === null || metric.pValue === null) return 'not enough runs';
+  if (metric.significant) return (metric.difference > 0) === (metric.better === 'higher') ? 'better' : 'worse';
+  if (plan) {
+    const r = Math.max(1, Math.round(plan.components.executionsPerInput));
+    const needed = plan.rows.find((row) => row.executionsPerInput === r)?.inputs;
+    const have = metric.inputs ?? Math.min(metric.executionsA, metric.executionsB) / r;
+    if (needed === null || (needed !== undefined && needed > have)) return 'not enough runs';
   }
-  return out;
-}
-
-function botDifferences(a: readonly BotUsage[], b: readonly BotUsage[]): string[] {
-  const out: string[] = [];
-  const names = [...new Set([...a.map((bot) => bot.name), ...b.map((bot) => bot.name)])].sort();
-  for (const name of names) {
-    const ba = a.filter((bot) => bot.name === name);
-    const bb = b.filter((bot) => bot.name === name);
-    if (ba.length === 0) {
-      out.push(`bot '${name}' is only used in B`);
-      continue;
-    }
-    if (bb.length === 0) {
-      out.push(`bot '${name}' is only used in A`);
-      continue;
-    }
-    const modelsA = new Set(ba.map((bot) => bot.model));
-    const modelsB = new Set(bb.map((bot) => bot.model));
-    if (!sameSet(modelsA, modelsB)) out.push(`bot '${name}' model: ${[...modelsA].join(', ')} in A, ${[...modelsB].join(', ')} in B`);
-    const systemsA = new Set(ba.map((bot) => bot.system ?? ''));
-    const systemsB = new Set(bb.map((bot) => bot.system ?? ''));
-    if (!sameSet(systemsA, systemsB)) out.push(`bot '${name}' system prompt differs`);
-    const optionsA = ba.map((bot) => bot.options);
-    const optionsB = bb.map((bot) => bot.options);
-    const keys = [...new Set([...optionsA, ...optionsB].flatMap((o) => Object.keys(o)))].sort();
-    for (const key of keys) {
-      const va = new Set(optionsA.map((o) => JSON.stringify(o[key] ?? null)));
-      const vb = new Set(optionsB.map((o) => JSON.stringify(o[key] ?? null)));
-      if (!sameSet(va, vb)) out.push(`bot '${name}' option ${key}: ${[...va].map(unset).join(', ')} in A, ${[...vb].map(unset).join(', ')} in B`);
-    }
-  }
-  return out;
-}
-
-function unset(json: string): string {
-  return json === 'null' ? '(unset)' : json;
-}
-
-function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
-  return a.size === b.size && [...a].every((v) => b.has(v));
+  return 'no significant difference';
 }

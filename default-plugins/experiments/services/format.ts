@@ -106,3 +106,11 @@ export function metricsTable(metrics: readonly MetricResult[]): string {
     '_rrrrr_r',
   );
 }
+
+/** A p-value: 0.032, 0.0004, <1e-6; - when there is none. */
+export function formatPValue(p: number | null | undefined): string {
+  if (p === null || p === undefined || Number.isNaN(p)) return '-';
+  if (p < 1e-6) return '<1e-6';
+  if (p >= 0.001) return p >= 0.995 ? '1' : p.toFixed(p < 0.01 ? 4 : 3).replace(/0+$/, '').replace(/\.$/, '');
+  return p.toPrecision(1);
+}

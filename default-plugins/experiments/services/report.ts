@@ -1,9 +1,10 @@
 import { summarize, type ExperimentResult, type MetricKind, type MetricResult } from '../library.js';
-import type { Comparison } from './compare.js';
+import { currentRow, type Comparison, type MetricComparison } from './compare.js';
 import {
   formatDifference,
   formatDifferenceInterval,
   formatDuration,
+  formatPValue,
   formatRunValue,
   formatTime,
   formatValue,
@@ -115,34 +116,74 @@ export function detailsJson(details: ExperimentDetails): object {
   };
 }
 
-/** `llm experiments compare`: both means, the difference, its interval and significance; then what differs. */
+/** `llm experiments compare`: both means, the difference, its interval, p-values and verdict; then the plans. */
 export function formatComparison(comparison: Comparison): string {
-  const { a, b } = comparison;
+  const { a, b, metrics } = comparison;
+  const holm = comparison.correction === 'holm';
+  const first = metrics.find((m) => m.inputs !== null);
   const lines = [
     `A: ${a.name} (${a.id}), ${formatTime(a.started_at)}`,
     `B: ${b.name} (${b.id}), ${formatTime(b.started_at)}`,
+    comparison.paired
+      ? `Paired by input: both ran the same ${first?.inputs ?? ''} inputs; each input's runs are averaged, then B - A is tested over inputs.`.replace('same  inputs', 'same inputs')
+      : "Unpaired: the experiments' inputs differ (or they have none): Welch's interval for means, Newcombe's for rates.",
     '',
-    comparison.metrics.length === 0
+    metrics.length === 0
       ? '  (no metric in both experiments)'
       : table(
-          ['metric', 'n A', 'mean A', 'n B', 'mean B', 'B - A', '95% CI', '', 'verdict'],
-          comparison.metrics.map((m) => [
+          ['metric', 'n', 'mean A', 'mean B', 'B - A', '95% CI', 'p', ...(holm ? ['p (Holm)'] : []), '', 'verdict', 'method'],
+          metrics.map((m) => [
             m.name,
-            String(m.a.n),
+            m.inputs !== null ? `${m.inputs} inputs (${m.executionsA}/${m.executionsB} runs)` : `${m.executionsA}/${m.executionsB} runs`,
             formatValue(m.a.mean, m.kind),
-            String(m.b.n),
             formatValue(m.b.mean, m.kind),
             formatDifference(m.difference, m.kind),
             formatDifferenceInterval(m.ci, m.kind),
+            formatPValue(m.pValue),
+            ...(holm ? [formatPValue(m.pAdjusted)] : []),
             m.significant ? '*' : '',
             m.verdict === 'better' || m.verdict === 'worse' ? `${m.verdict} (${m.better} is better)` : m.verdict,
+            METHODS[m.method],
           ]),
-          '_rrrrrr__',
+          holm ? '_rrrrrrr___' : '_rrrrrr___',
         ),
     '',
-    '* significant at 95%: the interval excludes 0 (Welch for means, Newcombe for rates; each metric tested on its own).',
+    holm
+      ? `* significant at 5% after Holm's correction across the ${metrics.filter((m) => m.pValue !== null).length} metrics (p (Holm)); each interval is 95% for its metric alone.`
+      : '* significant at 5% (p), each metric tested on its own: with many metrics, expect an occasional false alarm.',
   ];
+  const plans = metrics.filter((m) => m.plan !== null || m.verdict === 'not enough runs');
+  if (plans.length > 0) {
+    lines.push('', 'To detect a difference (80% power unless --power, 5% two-sided):');
+    for (const m of plans) lines.push(`  ${m.name}: ${planSentence(m)}`);
+  }
   return lines.join('\n') + '\n';
+}
+
+const METHODS: Record<MetricComparison['method'], string> = {
+  'paired-t': 'paired t',
+  mcnemar: 'McNemar exact',
+  welch: 'Welch',
+  newcombe: 'Newcombe, Fisher exact p',
+};
+
+/** One sentence about what it takes to detect a metric's difference. */
+function planSentence(m: MetricComparison): string {
+  if (!m.plan) {
+    if (m.ci === null) return `not enough runs: at least 2 ${m.inputs !== null ? 'inputs' : 'runs'} with values on each side are needed to estimate a difference.`;
+    return 'no plan: the values do not vary, or there is no difference to detect (give one with --detect).';
+  }
+  const row = currentRow(m);
+  const unit = m.plan.design === 'paired' ? 'inputs' : 'inputs per experiment';
+  const delta = formatDifference(m.plan.delta, m.kind).replace(/^[+±]/, '');
+  const best = m.plan.rows.filter((r) => r.inputs !== null).sort((x, y) => x.runs! - y.runs!)[0];
+  if (!row || row.inputs === null) return `a difference of ${delta} needs more than 10 million ${unit}.`;
+  const have = m.inputs ?? Math.round(Math.min(m.executionsA, m.executionsB) / row.executionsPerInput);
+  return (
+    `${m.verdict === 'not enough runs' ? 'not enough runs: ' : ''}a difference of ${delta} needs ${row.inputs} ${unit} at ${row.executionsPerInput} execution${row.executionsPerInput === 1 ? '' : 's'} each (${row.runs} runs; there are ${have})` +
+    (best && best.executionsPerInput !== row.executionsPerInput ? `, or ${best.inputs} at ${best.executionsPerInput} each (${best.runs} runs)` : '') +
+    '; llm experiments plan shows more.'
+  );
 }
 
 /** The warning about what differs between two experiments' setups, or nothing. */

@@ -1,0 +1,149 @@
+import { fisherExact } from './exact-tests.js';
+import { adjustPValues, type Correction } from './multiple-testing.js';
+import { comparePaired, groupByInput, pairInputs, sameInputs, type InputPair } from './paired.js';
+import { pairedComponents, planFromComponents, varianceComponents, type Plan, type VarianceComponents } from './planning.js';
+import { compareSamples, type Interval, type MetricKind, type MetricSummary } from './statistics.js';
+
+/**
+ * One comparison of two experiments' metrics, the way `llm experiments compare` makes it: paired
+ * by input when both ran the same inputs, else unpaired; p-values corrected across the metrics
+ * (Holm by default); and, for a difference not shown, how many inputs would show it.
+ */
+
+/** A run as the comparison needs it: its input and one metric's value (null: missing). */
+export interface RunValue {
+  readonly input: unknown;
+  readonly value: number | null | undefined;
+}
+
+/** How B was compared with A for one metric. */
+export type ComparisonMethod = 'paired-t' | 'mcnemar' | 'welch' | 'newcombe';
+
+/** One metric, B compared with A. */
+export interface MetricComparisonStats {
+  readonly a: MetricSummary;
+  readonly b: MetricSummary;
+  readonly method: ComparisonMethod;
+  /** Paired: inputs with values on both sides; unpaired: null. */
+  readonly inputs: number | null;
+  /** Values used on each side (executions). */
+  readonly executionsA: number;
+  readonly executionsB: number;
+  /** B - A: the mean per-input difference when paired, else the difference of the means. */
+  readonly difference: number | null;
+  /** Its 95 % interval. */
+  readonly ci: Interval | null;
+  /** The two-sided p-value (paired t, McNemar exact, Welch, or Fisher's exact for rates). */
+  readonly pValue: number | null;
+  /** The p-value after the correction across the comparison's metrics. */
+  readonly pAdjusted: number | null;
+  /** pAdjusted below 0.05. */
+  readonly significant: boolean;
+  /** Paired: each input's B - A (input as canonical JSON). */
+  readonly perInput: readonly { readonly input: string; readonly difference: number }[];
+  /** The variance the planner uses (paired components when paired), or null with too few values. */
+  readonly components: VarianceComponents | null;
+}
+
+/** Options of a comparison. */
+export interface CompareOptions {
+  readonly correction?: Correction;
+  /** The significance level (0.05). */
+  readonly alpha?: number;
+}
+
+/** Whether two experiments can be compared input by input. */
+export function pairable(a: readonly RunValue[], b: readonly RunValue[]): boolean {
+  return sameInputs(
+    a.map((run) => run.input),
+    b.map((run) => run.input),
+  );
+}
+
+/** Compares one metric; `paired` says whether the two ran the same inputs (see `pairable`). */
+export function compareMetric(a: readonly RunValue[], b: readonly RunValue[], kind: MetricKind, paired: boolean): Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> {
+  const valuesA = present(a);
+  const valuesB = present(b);
+  const unpaired = compareSamples(valuesA, valuesB, kind);
+  if (paired) {
+    const pairs = pairInputs(groupByInput(a), groupByInput(b));
+    const result = comparePaired(pairs, kind === 'boolean');
+    return {
+      a: unpaired.a,
+      b: unpaired.b,
+      method: result.method,
+      inputs: result.inputs,
+      executionsA: result.executionsA,
+      executionsB: result.executionsB,
+      difference: result.inputs > 0 ? result.difference : null,
+      ci: result.ci,
+      pValue: result.pValue,
+      perInput: pairs.map((pair, i) => ({ input: pair.input, difference: result.differences[i]! })),
+      components: pairedComponents(pairs),
+    };
+  }
+  let pValue = unpaired.pValue ?? null;
+  if (kind === 'boolean' && unpaired.a.n > 0 && unpaired.b.n > 0) {
+    const successesA = Math.round(unpaired.a.mean! * unpaired.a.n);
+    const successesB = Math.round(unpaired.b.mean! * unpaired.b.n);
+    pValue = fisherExact(successesA, unpaired.a.n - successesA, successesB, unpaired.b.n - successesB);
+  }
+  return {
+    a: unpaired.a,
+    b: unpaired.b,
+    method: unpaired.method,
+    inputs: null,
+    executionsA: valuesA.length,
+    executionsB: valuesB.length,
+    difference: unpaired.difference,
+    ci: unpaired.ci,
+    pValue,
+    perInput: [],
+    components: unpairedComponents(a, b),
+  };
+}
+
+/** Adds the corrected p-values and significance to a comparison's metrics. */
+export function correct<T extends { pValue: number | null }>(metrics: readonly T[], options: CompareOptions = {}): (T & { pAdjusted: number | null; significant: boolean })[] {
+  const adjusted = adjustPValues(
+    metrics.map((m) => m.pValue),
+    options.correction ?? 'holm',
+  );
+  const alpha = options.alpha ?? 0.05;
+  return metrics.map((m, i) => ({ ...m, pAdjusted: adjusted[i]!, significant: adjusted[i] !== null && adjusted[i]! < alpha }));
+}
+
+/** The plan to detect `delta` from a metric's comparison (null without enough values to estimate a variance). */
+export function planFor(stats: Pick<MetricComparisonStats, 'components' | 'inputs'>, delta: number, power = 0.8, alpha = 0.05): Plan | null {
+  if (!stats.components) return null;
+  return planFromComponents(stats.inputs === null ? 'two-sample' : 'paired', stats.components, delta, power, alpha);
+}
+
+/**
+ * Unpaired variance for the planner: each side's components by input when it has inputs (else
+ * every run its own input), averaged over both sides.
+ */
+function unpairedComponents(a: readonly RunValue[], b: readonly RunValue[]): VarianceComponents | null {
+  const side = (runs: readonly RunValue[]) => {
+    const hasInputs = runs.length > 0 && runs.every((run) => run.input !== undefined);
+    const groups = hasInputs ? [...groupByInput(runs).values()] : present(runs).map((value) => [value]);
+    return varianceComponents(groups);
+  };
+  const ca = side(a);
+  const cb = side(b);
+  if (!ca || !cb) return ca ?? cb;
+  return {
+    between: (ca.between + cb.between) / 2,
+    within: (ca.within + cb.within) / 2,
+    executionsPerInput: (ca.executionsPerInput + cb.executionsPerInput) / 2,
+    inputs: Math.min(ca.inputs, cb.inputs),
+  };
+}
+
+function present(runs: readonly RunValue[]): number[] {
+  const values: number[] = [];
+  for (const run of runs) if (run.value !== null && run.value !== undefined) values.push(run.value);
+  return values;
+}
+
+export type { InputPair };
