@@ -37,6 +37,21 @@ export class UnknownModelError extends LlmError {
   }
 }
 
+/** An embedding model id or alias that no plugin registered, or no default embedding model. */
+export class UnknownEmbeddingModelError extends LlmError {
+  constructor(
+    readonly requested: string | undefined,
+    readonly suggestions: readonly string[] = [],
+  ) {
+    const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
+    super(
+      requested === undefined
+        ? "No embedding model given and no default is set: pass -m MODEL, or set a default with 'llm embed-models default MODEL' (see 'llm embed-models')."
+        : `Unknown embedding model '${requested}'.${hint} Run 'llm embed-models' to list the embedding models.`,
+    );
+  }
+}
+
 /** A model needs an API key and none was found. */
 export class MissingKeyError extends LlmError {
   constructor(modelId: string, keyName: string, envVar?: string) {

@@ -1,4 +1,6 @@
 import { AsyncSeriesBailHook, AsyncSeriesHook, SyncHook } from 'tapable';
+import type { Collection, CollectionRequest } from './embeddings/collection.js';
+import type { EmbeddingModel } from './embeddings/embedding-model.js';
 import type { CommandEntry } from './host/commands-registry.js';
 import type { LogMigration, LogStore, LogStoreRequest } from './log-store.js';
 import type { Metric } from './metrics.js';
@@ -9,6 +11,9 @@ import type { TraceRecord } from './strategy/trace-record.js';
 
 /** Registers a model, with extra aliases beside the model's own. */
 export type RegisterModel = (model: Model, options?: { aliases?: readonly string[] }) => void;
+
+/** Registers an embedding model, with extra aliases beside the model's own. */
+export type RegisterEmbeddingModel = (model: EmbeddingModel, options?: { aliases?: readonly string[] }) => void;
 
 /**
  * Registers a CLI command under a space-separated id (`'logs list'`): either an oclif command class
@@ -70,6 +75,12 @@ export interface Hooks {
   readonly registerModels: AsyncSeriesHook<[RegisterModel]>;
 
   /**
+   * Plugins add embedding models by calling `register(model, { aliases })`, as `registerModels`.
+   * Runs the first time an embedding model is looked up (`llm embed`, `llm embed-models`).
+   */
+  readonly registerEmbeddingModels: AsyncSeriesHook<[RegisterEmbeddingModel]>;
+
+  /**
    * Plugins add CLI commands by calling `register(id, commandOrLoader)`. Synchronous: a tap only
    * names its commands; a loader function defers importing the command until it runs. Called only
    * by the CLI, never when `llm` is used as a library.
@@ -117,6 +128,13 @@ export interface Hooks {
    * others return undefined.
    */
   readonly openLogStore: AsyncSeriesBailHook<[LogStoreRequest], LogStore | undefined>;
+
+  /**
+   * Opens a collection of embeddings (`Llm.collection()`, `llm embed`, `llm similar`). Taps run in
+   * series until one returns a `Collection`: the plugin that keeps embeddings.db (embeddings)
+   * answers; others return undefined.
+   */
+  readonly openCollection: AsyncSeriesBailHook<[CollectionRequest], Collection | undefined>;
 }
 
 /** The names of all hooks, in declaration order. */
@@ -129,6 +147,8 @@ export const hookNames = [
   'logTrace',
   'resolveConversation',
   'openLogStore',
+  'registerEmbeddingModels',
+  'openCollection',
 ] as const;
 
 /** The name of one hook. */
@@ -145,5 +165,7 @@ export function createHooks(): Hooks {
     logTrace: new AsyncSeriesHook<[TraceRecord, TraceLogContext]>(['trace', 'context']),
     resolveConversation: new AsyncSeriesBailHook<[ConversationRequest], Conversation | undefined>(['request']),
     openLogStore: new AsyncSeriesBailHook<[LogStoreRequest], LogStore | undefined>(['request']),
+    registerEmbeddingModels: new AsyncSeriesHook<[RegisterEmbeddingModel]>(['register']),
+    openCollection: new AsyncSeriesBailHook<[CollectionRequest], Collection | undefined>(['request']),
   });
 }

@@ -3,14 +3,17 @@
  * hooks. Plugin commands import `Command` from `llm-host/command` instead, so this entry never loads
  * the CLI framework.
  */
-export { getModel, getModels } from './library.js';
+export { getEmbeddingModel, getEmbeddingModels, getModel, getModels, openCollection } from './library.js';
+export { EmbeddingModel, type EmbedContext, type EmbedItem, type EmbedOptions } from './embeddings/embedding-model.js';
+export type { Collection, CollectionEmbedOptions, CollectionItem, CollectionRequest, Entry, Metadata, SimilarOptions } from './embeddings/collection.js';
+export { cosineSimilarity, decodeVector, encodeVector, float32View } from './embeddings/vector.js';
 export { createLlm, Llm, type LlmOptions, type LoadedPlugin } from './host/llm.js';
 export { Model, type ExecuteContext, type PromptOptions } from './models/model.js';
 export { Prompt, type PromptInit } from './models/prompt.js';
 export { Response, type ResponseInit, type RestoredResponse, type Usage } from './models/response.js';
 export { Conversation } from './models/conversation.js';
 export { historyText, type HistoryMessage, type MessageAttachment, type MessagePart } from './models/message.js';
-export type { ModelEntry } from './models/registry.js';
+export type { ModelEntry, NamedModel } from './models/registry.js';
 export { NO_OPTIONS } from './models/options.js';
 export {
   createHooks,
@@ -21,6 +24,7 @@ export {
   type LogContext,
   type TraceLogContext,
   type RegisterCommand,
+  type RegisterEmbeddingModel,
   type RegisterLogMigration,
   type RegisterMetric,
   type RegisterModel,
@@ -80,6 +84,7 @@ export {
   PluginConflictError,
   PluginError,
   TemplateError,
+  UnknownEmbeddingModelError,
   UnknownModelError,
   UsageError,
 } from './errors.js';

@@ -24,6 +24,12 @@ export interface SqlDatabase {
   all<T extends object = SqlRow>(sql: string, params?: readonly SqlValue[]): T[];
   /** The first row a query returns, if any. */
   get<T extends object = SqlRow>(sql: string, params?: readonly SqlValue[]): T | undefined;
+  /**
+   * The rows a query returns, one at a time, so that a scan of a big table (every vector of an
+   * embeddings collection) never holds all of them. Finish or break the loop before the next
+   * statement on this database.
+   */
+  iterate<T extends object = SqlRow>(sql: string, params?: readonly SqlValue[]): IterableIterator<T>;
 }
 
 /**
@@ -67,4 +73,16 @@ export interface LogStoreRequest {
   readonly database?: string | undefined;
   /** Every migration plugins registered with `registerLogMigrations`, in order. */
   readonly migrations: readonly LogMigration[];
+  /**
+   * Another database than the log (`embeddings.db`), opened on the same engines with the same
+   * locking and atomic writes. Only `migrations` are applied to it (not the log's own), recorded as
+   * `migrationSet` says. `database` is ignored.
+   */
+  readonly file?: string | undefined;
+  /**
+   * With `file`: record migrations as sqlite-migrate does, in `_sqlite_migrations(migration_set,
+   * name, applied_at)` under this set name (the Python llm's `llm.embeddings`), instead of
+   * `_llm_migrations`.
+   */
+  readonly migrationSet?: string | undefined;
 }

@@ -4,7 +4,7 @@ import { LlmError } from 'llm-host';
 import { removeLeftoverTemps, writeFileAtomicSync } from './atomic-write.js';
 import type { FileEngine, ImageEngine, SqliteDatabase, SqliteEngine } from './engines/types.js';
 import { acquireFileLock, LockTimeoutError } from './file-lock.js';
-import { hasTable, migrate, pendingMigrations, type Migration } from './migrations.js';
+import { hasTable, migrate, pendingMigrations, type Migration, type MigrationSet } from './migrations.js';
 import { codeOf, messageOf } from './util.js';
 
 /** Why a log file could not be used. */
@@ -40,6 +40,8 @@ export interface LogFileOptions {
   readonly lockTimeoutMs?: number;
   /** Other plugins' migrations (`registerLogMigrations`), applied after the log's own. */
   readonly migrations?: readonly Migration[];
+  /** Another database than the log: only `migrations` apply, recorded under this set. */
+  readonly migrationSet?: MigrationSet | undefined;
 }
 
 /**
@@ -71,10 +73,10 @@ export async function readLog<T>(path: string, engine: SqliteEngine, work: (db: 
     throw classify(path, error);
   }
   try {
-    if (pendingMigrations(db, engine.hasFts5, options.migrations).length > 0) {
-      transaction(db, engine.kind === 'file' ? 'BEGIN IMMEDIATE' : 'BEGIN', () => migrate(db, engine.hasFts5, options.migrations));
+    if (pendingMigrations(db, engine.hasFts5, options.migrations, options.migrationSet).length > 0) {
+      transaction(db, engine.kind === 'file' ? 'BEGIN IMMEDIATE' : 'BEGIN', () => migrate(db, engine.hasFts5, options.migrations, options.migrationSet));
     }
-    return work(db, { engine, fullTextSearch: engine.hasFts5 && hasTable(db, 'responses_fts') });
+    return work(db, { engine, fullTextSearch: !options.migrationSet && engine.hasFts5 && hasTable(db, 'responses_fts') });
   } catch (error) {
     // The caller's own errors (an empty search, no conversations) pass through as they are.
     throw error instanceof LlmError ? error : classify(path, error);
@@ -94,7 +96,7 @@ function writeInPlace<T>(path: string, engine: FileEngine, work: (db: SqliteData
     // IMMEDIATE takes the write lock up front, so migrations are checked and applied by one
     // process at a time and a reader never has to upgrade to a writer (which could deadlock).
     return transaction(db, 'BEGIN IMMEDIATE', () => {
-      migrate(db, engine.hasFts5, options.migrations);
+      migrate(db, engine.hasFts5, options.migrations, options.migrationSet);
       return work(db);
     });
   } catch (error) {
@@ -128,7 +130,7 @@ async function writeWhole<T>(path: string, engine: ImageEngine, work: (db: Sqlit
       let result: T;
       try {
         result = transaction(db, 'BEGIN', () => {
-          migrate(db, engine.hasFts5, options.migrations);
+          migrate(db, engine.hasFts5, options.migrations, options.migrationSet);
           return work(db);
         });
       } catch (error) {

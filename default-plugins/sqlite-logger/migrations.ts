@@ -100,29 +100,53 @@ CREATE INDEX IF NOT EXISTS [idx_responses_model_id] ON [responses] ([model], [id
 /** Creates `_llm_migrations` as the Python llm does (sqlite-utils: name is the primary key). */
 const MIGRATIONS_TABLE = 'CREATE TABLE IF NOT EXISTS [_llm_migrations] (\n   [name] TEXT PRIMARY KEY,\n   [applied_at] TEXT\n);';
 
-/** Names of the migrations already applied to `db`. */
-export function appliedMigrations(db: SqlDatabase): Set<string> {
+/**
+ * Another database than the log, with migrations of its own recorded as sqlite-migrate does
+ * (`_sqlite_migrations(migration_set, name, applied_at)`, name the primary key): the Python llm's
+ * embeddings.db keeps its migrations so, under the set `llm.embeddings`.
+ */
+export interface MigrationSet {
+  readonly set: string;
+}
+
+/** Creates `_sqlite_migrations` as sqlite-migrate does. */
+const SET_MIGRATIONS_TABLE = 'CREATE TABLE IF NOT EXISTS [_sqlite_migrations] (\n   [migration_set] TEXT,\n   [name] TEXT PRIMARY KEY,\n   [applied_at] TEXT\n);';
+
+/** Names of the migrations already applied to `db` (of `set`, when given; else the log's). */
+export function appliedMigrations(db: SqlDatabase, set?: MigrationSet): Set<string> {
+  if (set) {
+    if (!hasTable(db, '_sqlite_migrations')) return new Set();
+    return new Set(db.all<{ name: string }>('SELECT name FROM [_sqlite_migrations] WHERE migration_set = ?', [set.set]).map((row) => row.name));
+  }
   if (!hasTable(db, '_llm_migrations')) return new Set();
   return new Set(db.all<{ name: string }>('SELECT name FROM [_llm_migrations]').map((row) => row.name));
 }
 
-/** The migrations `db` still needs on an engine with (or without) FTS5: the log's own, then `extra`. */
-export function pendingMigrations(db: SqlDatabase, hasFts5: boolean, extra: readonly Migration[] = []): Migration[] {
-  const applied = appliedMigrations(db);
-  return [...MIGRATIONS, ...extra].filter((m) => !applied.has(m.name) && (hasFts5 || !m.needsFts5));
+/**
+ * The migrations `db` still needs on an engine with (or without) FTS5: the log's own, then `extra`;
+ * for another database (`set`), only `extra`.
+ */
+export function pendingMigrations(db: SqlDatabase, hasFts5: boolean, extra: readonly Migration[] = [], set?: MigrationSet): Migration[] {
+  const applied = appliedMigrations(db, set);
+  return [...(set ? [] : MIGRATIONS), ...extra].filter((m) => !applied.has(m.name) && (hasFts5 || !m.needsFts5));
 }
 
 /**
  * Applies the pending migrations and records each one. Call it inside a write transaction, so two
  * processes never both apply one (the second sees it recorded once the first commits).
  */
-export function migrate(db: SqlDatabase, hasFts5: boolean, extra: readonly Migration[] = []): string[] {
-  const pending = pendingMigrations(db, hasFts5, extra);
+export function migrate(db: SqlDatabase, hasFts5: boolean, extra: readonly Migration[] = [], set?: MigrationSet): string[] {
+  const pending = pendingMigrations(db, hasFts5, extra, set);
   if (pending.length === 0) return [];
-  db.exec(MIGRATIONS_TABLE);
+  db.exec(set ? SET_MIGRATIONS_TABLE : MIGRATIONS_TABLE);
   for (const migration of pending) {
     migration.apply(db);
-    db.run('INSERT OR REPLACE INTO [_llm_migrations] (name, applied_at) VALUES (?, ?)', [migration.name, appliedAt()]);
+    if (set) {
+      // sqlite-migrate writes `str(datetime.utcnow())`: no zone, microseconds.
+      db.run('INSERT OR REPLACE INTO [_sqlite_migrations] (migration_set, name, applied_at) VALUES (?, ?, ?)', [set.set, migration.name, appliedAt().replace('+00:00', '')]);
+    } else {
+      db.run('INSERT OR REPLACE INTO [_llm_migrations] (name, applied_at) VALUES (?, ?)', [migration.name, appliedAt()]);
+    }
   }
   return pending.map((m) => m.name);
 }

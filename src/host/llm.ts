@@ -5,7 +5,10 @@ import { AliasStore } from '../user/aliases.js';
 import { CommandRegistry } from './commands-registry.js';
 import { loadConfig, type LlmConfig } from './config.js';
 import { DefaultModelStore } from '../user/default-model.js';
-import { LlmError, PluginConflictError, PluginError, UnknownModelError, messageOf } from '../errors.js';
+import { LlmError, PluginConflictError, PluginError, UnknownEmbeddingModelError, UnknownModelError, messageOf } from '../errors.js';
+import type { Collection } from '../embeddings/collection.js';
+import { bindEmbeddingHost, type EmbeddingModel } from '../embeddings/embedding-model.js';
+import { DefaultEmbeddingModelStore } from '../user/default-embedding-model.js';
 import { createHooks, hookNames, type HookName, type Hooks, type LogContext } from '../hooks.js';
 import { installedPluginSources, pluginsDir } from './installed-plugins.js';
 import { KeyStore } from '../user/keys.js';
@@ -74,10 +77,12 @@ export class Llm implements ModelHost {
   readonly keys: KeyStore;
   readonly aliases: AliasStore;
   readonly defaultModel: DefaultModelStore;
+  readonly defaultEmbeddingModel: DefaultEmbeddingModelStore;
 
   private applying: LoadedPlugin | undefined;
   private readonly tapOwners = new Map<HookName, string>();
   private modelRegistry: Promise<ModelRegistry> | undefined;
+  private embeddingRegistry: Promise<ModelRegistry<EmbeddingModel>> | undefined;
   private commandRegistry: CommandRegistry | undefined;
   private metricList: Metric[] | undefined;
   private logMigrationList: LogMigration[] | undefined;
@@ -93,6 +98,7 @@ export class Llm implements ModelHost {
     this.keys = new KeyStore(userDir);
     this.aliases = new AliasStore(userDir);
     this.defaultModel = new DefaultModelStore(userDir);
+    this.defaultEmbeddingModel = new DefaultEmbeddingModelStore(userDir);
     for (const name of hookNames) {
       this.hooks[name].intercept({ register: (tap) => this.attribute(name, tap as FullTap) });
     }
@@ -140,6 +146,71 @@ export class Llm implements ModelHost {
       bindModelHost(entry.model, this);
     });
     return registry;
+  }
+
+  // -- Embedding models and collections ----------------------------------------------------------
+
+  /** Every registered embedding model with its aliases and plugin. */
+  async getEmbeddingModels(): Promise<ModelEntry<EmbeddingModel>[]> {
+    return (await this.embeddingModels()).list();
+  }
+
+  /**
+   * An embedding model by id or alias; none means the default (`llm embed-models default`). The
+   * user's aliases (aliases.json) come first, as for chat models.
+   */
+  async getEmbeddingModel(idOrAlias?: string): Promise<EmbeddingModel> {
+    const registry = await this.embeddingModels();
+    const name = idOrAlias ?? (await this.defaultEmbeddingModel.get());
+    if (name === undefined) throw new UnknownEmbeddingModelError(undefined);
+    const userAliases = await this.aliases.read();
+    const entry = registry.find(Object.hasOwn(userAliases, name) ? userAliases[name]! : name);
+    if (!entry) throw new UnknownEmbeddingModelError(name, registry.suggest(name));
+    return entry.model;
+  }
+
+  /** The embedding model registry, built by running `registerEmbeddingModels` the first time it is needed. */
+  embeddingModels(): Promise<ModelRegistry<EmbeddingModel>> {
+    this.embeddingRegistry ??= this.buildEmbeddingRegistry();
+    return this.embeddingRegistry;
+  }
+
+  private async buildEmbeddingRegistry(): Promise<ModelRegistry<EmbeddingModel>> {
+    const registry = new ModelRegistry<EmbeddingModel>({ methods: ['embedBatch', 'embed', 'embedMulti'], base: 'EmbeddingModel', noun: 'an embedding model' });
+    await this.hooks.registerEmbeddingModels.promise((model, options) => {
+      const entry = registry.register(model, options?.aliases ?? [], this.tapOwners.get('registerEmbeddingModels') ?? 'unknown');
+      bindEmbeddingHost(entry.model, { resolveKey: (needs, explicit) => this.keys.resolve(needs, explicit, this.env) });
+    });
+    return registry;
+  }
+
+  /**
+   * A collection of embeddings by name, in embeddings.db in the user directory (or `database`).
+   * A missing collection is created with `model` (an id, an alias or a model; default: the default
+   * embedding model) unless `create` is false, which makes it an error.
+   */
+  async collection(name: string, options: { database?: string | undefined; model?: string | EmbeddingModel | undefined; create?: boolean } = {}): Promise<Collection> {
+    const create = options.create ?? true;
+    let model: EmbeddingModel | undefined;
+    if (typeof options.model === 'object') model = options.model;
+    else if (options.model !== undefined) model = await this.getEmbeddingModel(options.model);
+    // No model named: the default, if one is set, for a collection that may need creating.
+    else if (create && (await this.defaultEmbeddingModel.get()) !== undefined) model = await this.getEmbeddingModel();
+    const request = { name, database: options.database, create, model, getModel: (id: string) => this.getEmbeddingModel(id) };
+    const collection = await this.hooks.openCollection.promise(request);
+    if (!collection) throw new LlmError('No plugin keeps embeddings: the embeddings plugin is switched off or missing (see llm plugins --all).');
+    return collection;
+  }
+
+  /**
+   * Another SQLite database than the log (`embeddings.db`), opened by the plugin that keeps the
+   * log, with the same engines and guarantees; `migrations` are applied to it and recorded under
+   * `migrationSet` as sqlite-migrate does.
+   */
+  async databaseStore(file: string, migrations: readonly LogMigration[], migrationSet: string): Promise<LogStore> {
+    const store = await this.hooks.openLogStore.promise({ file, migrations, migrationSet });
+    if (!store) throw new LlmError('No plugin opens SQLite databases: the sqlite-logger plugin is switched off or missing (see llm plugins --all).');
+    return store;
   }
 
   // -- Commands and metrics -----------------------------------------------------------------------

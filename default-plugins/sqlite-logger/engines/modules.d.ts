@@ -6,6 +6,7 @@ declare module 'better-sqlite3' {
     run(...params: unknown[]): { changes: number };
     all(...params: unknown[]): unknown[];
     get(...params: unknown[]): unknown;
+    iterate(...params: unknown[]): IterableIterator<unknown>;
   }
   export interface Database {
     prepare(sql: string): Statement;

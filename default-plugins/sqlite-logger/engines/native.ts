@@ -6,6 +6,8 @@ export interface NativeStatement {
   run(...params: unknown[]): { changes: number | bigint };
   all(...params: unknown[]): unknown[];
   get(...params: unknown[]): unknown;
+  /** Missing on node:sqlite before 22.13. */
+  iterate?(...params: unknown[]): IterableIterator<unknown>;
 }
 
 /** A connection, as both native engines have them. */
@@ -41,6 +43,11 @@ export function wrapNative(db: NativeDatabase): SqliteDatabase {
     run: (sql, params = []) => Number(prepare(sql).run(...params).changes),
     all: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => prepare(sql).all(...params) as T[],
     get: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => prepare(sql).get(...params) as T | undefined,
+    // Not the cached statement: a statement being iterated cannot run again until the loop ends.
+    iterate: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => {
+      const statement = db.prepare(sql);
+      return (statement.iterate ? statement.iterate(...params) : statement.all(...params)[Symbol.iterator]()) as IterableIterator<T>;
+    },
     close: () => db.close(),
   };
   wrapped.exec('PRAGMA foreign_keys = ON');

@@ -33,6 +33,7 @@ export async function loadSqlJs(): Promise<ImageEngine> {
         },
         all: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => rows(db, sql, params) as T[],
         get: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => first(db, sql, params) as T | undefined,
+        iterate: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => each(db, sql, params) as IterableIterator<T>,
         export: () => db.export(),
         close: () => db.close(),
       };
@@ -49,6 +50,16 @@ function rows(db: SqlJsDatabase, sql: string, params: readonly SqlValue[]): Row[
     const result: Row[] = [];
     while (statement.step()) result.push(statement.getAsObject() as Row);
     return result;
+  } finally {
+    statement.free();
+  }
+}
+
+function* each(db: SqlJsDatabase, sql: string, params: readonly SqlValue[]): IterableIterator<Row> {
+  const statement = db.prepare(sql);
+  try {
+    statement.bind([...params]);
+    while (statement.step()) yield statement.getAsObject() as Row;
   } finally {
     statement.free();
   }
