@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 const SEPARATOR = '\u0000';
 
 /** A key and value to show in the error for each flag (default: a model option). */
-const EXAMPLES: Readonly<Record<string, string>> = { '-p': 'voice GlaDOS', '--param': 'voice GlaDOS' };
+const EXAMPLES: Readonly<Record<string, string>> = { '-p': 'voice GlaDOS', '--param': 'voice GlaDOS', '--files': "docs '**/*.md'", '--attach': 'blog blog.db' };
 
 /**
  * oclif flags take one value, but `-o KEY VALUE` (the Python llm's form) takes two: this joins
@@ -31,6 +31,15 @@ export function pairKeyValueArgs(argv: readonly string[], flags: readonly string
     i += 2;
   }
   return result;
+}
+
+/** Splits paired flag values into `[first, second]` pairs, in order, repeats kept (`--files DIR GLOB`). */
+export function parsePairs(values: readonly string[] | undefined): [string, string][] {
+  return (values ?? []).map((value) => {
+    const at = value.indexOf(SEPARATOR);
+    if (at === -1) throw new UsageError(`expected two values, got '${value}'`);
+    return [value.slice(0, at), value.slice(at + 1)];
+  });
 }
 
 /** Splits paired `KEY VALUE` flag values into an object (a repeated key: the last wins). */
