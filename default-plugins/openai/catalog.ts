@@ -34,6 +34,10 @@ export interface ChatModelSpec {
   readonly keyEnvVar?: string | undefined;
   /** Extra HTTP headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** An embedding model (`embedding_model: true` in extra-openai-models.yaml), not a chat model. */
+  readonly embeddingModel?: boolean | undefined;
+  /** Embedding models: the `dimensions` sent (text-embedding-3 models can shorten their vectors). */
+  readonly dimensions?: number | undefined;
 }
 
 /** The built-in models: OpenAI's current chat models, all using the `openai` key. */
@@ -55,3 +59,16 @@ export const OPENAI_MODELS: readonly ChatModelSpec[] = [
 
 /** The public API, used when neither OPENAI_BASE_URL nor a model's `api_base` says otherwise. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * OpenAI's embedding models, with the Python llm's ids and aliases: the `-512`, `-256` and `-1024`
+ * variants ask text-embedding-3 for shorter vectors (`dimensions`).
+ */
+export const OPENAI_EMBEDDING_MODELS: readonly ChatModelSpec[] = [
+  { id: 'text-embedding-ada-002', aliases: ['ada', 'ada-002'] },
+  { id: 'text-embedding-3-small', aliases: ['3-small'] },
+  { id: 'text-embedding-3-large', aliases: ['3-large'] },
+  { id: 'text-embedding-3-small-512', modelName: 'text-embedding-3-small', dimensions: 512, aliases: ['3-small-512'] },
+  { id: 'text-embedding-3-large-256', modelName: 'text-embedding-3-large', dimensions: 256, aliases: ['3-large-256'] },
+  { id: 'text-embedding-3-large-1024', modelName: 'text-embedding-3-large', dimensions: 1024, aliases: ['3-large-1024'] },
+].map((spec) => ({ ...spec, embeddingModel: true, keyName: 'openai', keyEnvVar: 'OPENAI_API_KEY' }));

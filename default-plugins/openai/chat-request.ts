@@ -51,8 +51,8 @@ export async function* runChat(model: OpenAIChatModel, prompt: Prompt, context: 
   yield* withRetries(target, settings, context.signal, attempt);
 }
 
-/** How to fix a key the server rejected. */
-function keyFix(model: OpenAIChatModel): string {
+/** How to fix a key the server rejected (chat and embedding models alike). */
+export function keyFix(model: Pick<OpenAIChatModel, 'id' | 'needsKey' | 'keyEnvVar'> & { readonly runtime: { readonly extraModelsPath: string } }): string {
   if (model.needsKey) {
     const env = model.keyEnvVar ? ` or the ${model.keyEnvVar} environment variable` : '';
     return `Set a valid key with 'llm keys set ${model.needsKey}'${env}, or pass --key.`;
@@ -189,12 +189,13 @@ function withoutNulls(value: unknown): unknown {
   return result;
 }
 
-function parseJson(text: string, target: Target): unknown {
+/** The reply as JSON, or an error that shows its start (never the key). */
+export function parseJson(text: string, target: Target, what = 'Chat Completions'): unknown {
   try {
     return JSON.parse(text);
   } catch {
     const sample = redact(text.slice(0, 80), target.key).replace(/\s+/g, ' ');
-    throw new OpenAIApiError(`${displayUrl(target.url)} sent something that is not JSON: ${JSON.stringify(sample)}`, 'Is it an OpenAI-compatible Chat Completions API?');
+    throw new OpenAIApiError(`${displayUrl(target.url)} sent something that is not JSON: ${JSON.stringify(sample)}`, `Is it an OpenAI-compatible ${what} API?`);
   }
 }
 

@@ -7,7 +7,7 @@ import { checkBaseUrl } from './chat-model.js';
 export const EXTRA_MODELS_FILE = 'extra-openai-models.yaml';
 
 /** Keys of an entry that `llm` reads. */
-const KNOWN_KEYS = new Set(['model_id', 'model_name', 'api_base', 'api_key_name', 'headers', 'aliases', 'can_stream', 'supports_schema', 'reasoning']);
+const KNOWN_KEYS = new Set(['model_id', 'model_name', 'api_base', 'api_key_name', 'headers', 'aliases', 'can_stream', 'supports_schema', 'reasoning', 'embedding_model', 'dimensions']);
 /** Keys the Python llm reads that do not apply here (attachments, tools, Azure settings). */
 const IGNORED_KEYS = new Set(['api_type', 'api_version', 'api_engine', 'vision', 'audio', 'supports_tools']);
 /** `reasoning: true` gives a model the reasoning options, with the Python llm's effort levels. */
@@ -16,7 +16,8 @@ const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'];
 /**
  * Reads `extra-openai-models.yaml`: a YAML list of models, each `model_id` plus optional
  * `model_name`, `api_base`, `api_key_name`, `headers`, `aliases`, `can_stream`, `supports_schema`,
- * `reasoning`. No file: no extra models (and YAML is never loaded). A model with an `api_base` and
+ * `reasoning`; `embedding_model: true` (with optional `dimensions`) makes it an embedding model
+ * served at `/embeddings`. No file: no extra models (and YAML is never loaded). A model with an `api_base` and
  * no `api_key_name` needs no key. A file that cannot be read is an error naming it.
  */
 export async function readExtraModels(path: string, warn: (message: string) => void): Promise<ChatModelSpec[]> {
@@ -77,6 +78,8 @@ function toSpec(entry: unknown, where: string, warn: (message: string) => void):
     canStream: booleanField(record, 'can_stream', bad) ?? true,
     supportsSchema: booleanField(record, 'supports_schema', bad) ?? false,
     reasoningEfforts: booleanField(record, 'reasoning', bad) ? REASONING_EFFORTS : undefined,
+    embeddingModel: booleanField(record, 'embedding_model', bad) ?? false,
+    dimensions: dimensionsField(record, bad),
   };
 }
 
@@ -104,6 +107,14 @@ function booleanField(record: Record<string, unknown>, key: string, bad: Bad): b
   if (typeof value === 'string' && /^(?:true|yes|on)$/i.test(value)) return true;
   if (typeof value === 'string' && /^(?:false|no|off)$/i.test(value)) return false;
   throw bad(`${key} must be true or false`);
+}
+
+function dimensionsField(record: Record<string, unknown>, bad: Bad): number | undefined {
+  const value = record.dimensions;
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isInteger(number) || number < 1) throw bad('dimensions must be a whole number of at least 1');
+  return number;
 }
 
 function headersField(record: Record<string, unknown>, bad: Bad): Record<string, string> | undefined {

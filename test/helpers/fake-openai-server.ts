@@ -177,6 +177,7 @@ export class FakeOpenAIServer {
   models: object[] = [...DEFAULT_MODEL_LIST];
   private readonly queue: FakeReply[] = [];
   private handler: FakeHandler = (request) => textReply(`You said: ${lastUserMessage(request)}`);
+  private embeddingHandler: FakeHandler = (request) => embeddingsReply(request);
 
   private constructor(
     private readonly server: Server,
@@ -215,6 +216,17 @@ export class FakeOpenAIServer {
   handle(handler: FakeHandler): this {
     this.handler = handler;
     return this;
+  }
+
+  /** Answers every `/embeddings` request that finds the queue empty (default: embeddingsReply). */
+  handleEmbeddings(handler: FakeHandler): this {
+    this.embeddingHandler = handler;
+    return this;
+  }
+
+  /** The embeddings requests' bodies, in order. */
+  get embeddingBodies(): any[] {
+    return this.requests.filter((r) => r.path.endsWith('/embeddings')).map((r) => r.body);
   }
 
   /** The chat requests' bodies, in order. */
@@ -256,11 +268,18 @@ export class FakeOpenAIServer {
     const path = request.path.split('?')[0]!;
     if (request.method === 'GET' && path.endsWith('/models')) return { kind: 'json', body: { object: 'list', data: this.models } };
     if (request.method === 'POST' && path.endsWith('/chat/completions')) return this.handler(request);
+    if (request.method === 'POST' && path.endsWith('/embeddings')) return this.embeddingHandler(request);
     return errorReply(404, `Unknown request: ${request.method} ${path}`, { code: 'unknown_url' });
   }
 
-  /** A 400 for a chat request that breaks the schema (recorded as a problem), else undefined. */
+  /** A 400 for a chat or embeddings request that breaks the schema (recorded as a problem), else undefined. */
   private checkRequest(request: FakeRequest): ErrorReply | undefined {
+    if (this.validate && request.method === 'POST' && request.path.endsWith('/embeddings')) {
+      const errors = checkEmbeddingsRequest(request.body);
+      if (errors.length === 0) return undefined;
+      this.problems.push(`request ${this.requests.length}: ${errors.join('; ')}`);
+      return errorReply(400, `Invalid request: ${errors.join('; ')}`);
+    }
     if (!this.validate || request.method !== 'POST' || !request.path.endsWith('/chat/completions')) return undefined;
     const errors: string[] = [];
     if (!String(request.headers['content-type']).startsWith('application/json')) errors.push(`content-type is ${request.headers['content-type']}`);
@@ -291,7 +310,7 @@ export class FakeOpenAIServer {
       case 'json': {
         const status = reply.status ?? 200;
         if (status === 200 && request.path.endsWith('/models')) this.checkReply('model list', 'ListModelsResponse', reply.body);
-        else if (status === 200) this.checkReply('completion', 'CreateChatCompletionResponse', reply.body);
+        else if (status === 200 && !request.path.endsWith('/embeddings')) this.checkReply('completion', 'CreateChatCompletionResponse', reply.body);
         res.writeHead(status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body));
         return;
       }
@@ -353,6 +372,49 @@ export class FakeOpenAIServer {
     request.timeline.endedAt = performance.now();
     res.end();
   }
+}
+
+/**
+ * The vector the fake server gives a text: `dimensions` (default 8) float32 values from a hash of
+ * the text, so the same text always gets the same vector and every value is exactly a float32
+ * (what the client stores must read back bit-exact).
+ */
+export function fakeVector(text: string, dimensions = 8): number[] {
+  let seed = 2166136261;
+  for (let i = 0; i < text.length; i++) seed = Math.imul(seed ^ text.charCodeAt(i), 16777619) >>> 0;
+  const vector: number[] = [];
+  for (let i = 0; i < dimensions; i++) {
+    seed = Math.imul(seed ^ (seed >>> 15), 2246822507) >>> 0;
+    seed = Math.imul(seed ^ (seed >>> 13), 3266489909) >>> 0;
+    vector.push(Math.fround(((seed >>> 0) / 0xffffffff) * 2 - 1));
+  }
+  return vector;
+}
+
+/** An OpenAI `/embeddings` answer for the request: one fakeVector per input, of its `dimensions`. */
+export function embeddingsReply(request: FakeRequest): JsonReply {
+  const body = request.body ?? {};
+  const inputs: string[] = typeof body.input === 'string' ? [body.input] : body.input;
+  const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: fakeVector(text, body.dimensions ?? 8) }));
+  const tokens = inputs.reduce((sum, text) => sum + (text.match(/\S+/g)?.length ?? 0), 0);
+  return { kind: 'json', body: { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+}
+
+/** What is wrong with an `/embeddings` request body, by OpenAI's API reference (CreateEmbeddingRequest). */
+function checkEmbeddingsRequest(body: any): string[] {
+  const errors: string[] = [];
+  if (typeof body !== 'object' || body === null) return ['the body is not a JSON object'];
+  const known = new Set(['input', 'model', 'dimensions', 'encoding_format', 'user']);
+  for (const key of Object.keys(body)) if (!known.has(key)) errors.push(`unknown request field '${key}'`);
+  if (typeof body.model !== 'string') errors.push('/model must be a string');
+  const input = body.input;
+  const inputs = typeof input === 'string' ? [input] : input;
+  if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 2048 || !inputs.every((x) => typeof x === 'string' && x !== '')) {
+    errors.push('/input must be a non-empty string or an array of 1-2048 non-empty strings');
+  }
+  if (body.dimensions !== undefined && !(Number.isInteger(body.dimensions) && body.dimensions >= 1)) errors.push('/dimensions must be an integer of at least 1');
+  if (body.encoding_format !== undefined && !['float', 'base64'].includes(body.encoding_format)) errors.push("/encoding_format must be 'float' or 'base64'");
+  return errors;
 }
 
 /** The text of the request's last user message. */
