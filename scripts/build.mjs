@@ -36,11 +36,12 @@ const externalPackages = {
 /**
  * oclif requires tinyglobby at start-up but uses it only to find command files when there is no
  * manifest; the build always writes one, so the bundle gets a stub that says so if ever called.
+ * Only oclif's import is stubbed: `llm embed-multi --files` loads the real package when it runs.
  */
 const stubGlob = {
   name: 'stub-tinyglobby',
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^tinyglobby$/ }, () => ({ path: 'tinyglobby', namespace: 'llm-stub' }));
+    esbuild.onResolve({ filter: /^tinyglobby$/ }, (args) => (/[\\/]@oclif[\\/]/.test(args.importer) ? { path: 'tinyglobby', namespace: 'llm-stub' } : undefined));
     esbuild.onLoad({ filter: /^tinyglobby$/, namespace: 'llm-stub' }, () => ({
       contents:
         "export function glob() { throw new Error('llm: command discovery by glob is not in this build; oclif.manifest.json lists the commands'); }\n" +

@@ -5,7 +5,8 @@ const DIMENSIONS = 512;
 
 /**
  * An offline embedding model for newcomers and tests, needing no key and no download: feature
- * hashing of words, word pairs and character trigrams (with spaces marking word edges), each
+ * hashing of words (common English ones left out), word pairs and character trigrams (with spaces
+ * marking word edges), each
  * hashed (FNV-1a) into one of 512 dimensions with a hashed sign, then L2-normalised. Texts sharing
  * words and word pieces point the same way, so `llm similar` finds neighbours by wording (not by
  * meaning, as a trained model does).
@@ -22,10 +23,15 @@ export class HashingEmbeddingModel extends EmbeddingModel {
   }
 }
 
+/** Words too common to tell texts apart (English), left out so they do not make unrelated texts alike. */
+const STOP_WORDS = new Set(
+  'a an and are as at be but by for from has have he her his i if in into is it its of on or our she so that the their them they this to was we were what when which who will with you your'.split(' '),
+);
+
 /** The normalised hashed n-gram vector of a text. */
 export function hashedVector(text: string): Float32Array {
   const vector = new Float32Array(DIMENSIONS);
-  const words = text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !STOP_WORDS.has(word));
   const add = (feature: string, weight: number) => {
     const hash = fnv1a(feature);
     vector[hash % DIMENSIONS]! += (hash & 0x80000000 ? -1 : 1) * weight;

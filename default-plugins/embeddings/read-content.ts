@@ -36,3 +36,17 @@ export function parseMetadata(text: string | undefined): Record<string, unknown>
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('--metadata must be a JSON object, e.g. --metadata \'{"source": "notes"}\'');
   return value as Record<string, unknown>;
 }
+
+/** oclif reads a lone `-` as an argument, not as `-i`'s value: joins `-i -` into `--input=-`. */
+export function joinStdinDash(argv: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if ((argv[i] === '-i' || argv[i] === '--input') && argv[i + 1] === '-') {
+      result.push('--input=-');
+      i++;
+    } else {
+      result.push(argv[i]!);
+    }
+  }
+  return result;
+}

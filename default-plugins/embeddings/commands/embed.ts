@@ -1,7 +1,7 @@
 import { encodeVector, UsageError } from 'llm-host';
 import { Args, Command, Flags } from 'llm-host/command';
 import { databaseFlag, embeddingModelFlag, keyFlag } from '../flags.js';
-import { parseMetadata, readContent } from '../read-content.js';
+import { joinStdinDash, parseMetadata, readContent } from '../read-content.js';
 
 export default class Embed extends Command {
   static override summary = 'Embed text and print the vector, or store it in a collection.';
@@ -35,7 +35,7 @@ if new; an existing collection keeps its model) and prints nothing unless --form
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Embed);
+    const { args, flags } = await this.parse(Embed, joinStdinDash(this.argv));
     if (args.collection && !args.id) throw new UsageError('Give both a collection and an ID: llm embed COLLECTION ID -c TEXT');
     if (flags.store && !args.collection) throw new UsageError('--store needs a collection to store into: llm embed COLLECTION ID --store');
     if (flags.metadata && !args.collection) throw new UsageError('--metadata needs a collection to store into: llm embed COLLECTION ID --metadata JSON');

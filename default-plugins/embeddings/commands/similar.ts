@@ -1,7 +1,7 @@
 import { UsageError, type Entry } from 'llm-host';
 import { Args, Command, Flags } from 'llm-host/command';
 import { databaseFlag, keyFlag } from '../flags.js';
-import { readContent } from '../read-content.js';
+import { joinStdinDash, readContent } from '../read-content.js';
 
 export default class Similar extends Command {
   static override summary = 'Show the items of a collection most similar to some content or to a stored item (cosine similarity).';
@@ -31,7 +31,7 @@ export default class Similar extends Command {
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Similar);
+    const { args, flags } = await this.parse(Similar, joinStdinDash(this.argv));
     if (!args.id && !flags.content && !flags.input && process.stdin.isTTY) {
       throw new UsageError('Give content (-c TEXT, -i FILE) or the ID of a stored item to compare with.');
     }
