@@ -22,7 +22,7 @@ export async function openCollection(request: CollectionRequest, hooks: Hooks, c
   let row = await store.read(find);
   if (!row) {
     if (!request.create) throw new LlmError(`Collection '${request.name}' does not exist in ${store.path}; 'llm collections' lists the collections there.`);
-    const model = request.model;
+    const model = request.model ?? request.defaultModel;
     if (!model) {
       throw new LlmError(`Collection '${request.name}' does not exist yet: name the embedding model to create it with (-m MODEL), or set a default with 'llm embed-models default MODEL'.`);
     }
@@ -36,5 +36,5 @@ export async function openCollection(request: CollectionRequest, hooks: Hooks, c
       `Collection '${request.name}' holds vectors of model '${row.model}', not '${request.model.id}': leave out -m to use its model, or embed into another collection.`,
     );
   }
-  return new SqliteCollection(store, { id: Number(row.id), name: row.name, model: row.model }, request.getModel, request.model);
+  return new SqliteCollection(store, { id: Number(row.id), name: row.name, model: row.model }, request.getModel, [request.model, request.defaultModel].find((m) => m?.id === row.model));
 }

@@ -79,9 +79,11 @@ export interface CollectionRequest {
   readonly name: string;
   /** An embeddings database other than the default (`-d/--database`). */
   readonly database?: string | undefined;
-  /** The model for a new collection (an existing one keeps its own). */
+  /** The model the caller named: creates a new collection; an existing one of another model is an error. */
   readonly model?: EmbeddingModel | undefined;
-  /** Create the collection when it does not exist (needs `model`); else that is an error. */
+  /** The default embedding model, for a new collection when no model was named. */
+  readonly defaultModel?: EmbeddingModel | undefined;
+  /** Create the collection when it does not exist (needs `model` or `defaultModel`); else that is an error. */
   readonly create: boolean;
   /** An embedding model by id or alias, for a collection's stored model id. */
   getModel(id: string): Promise<EmbeddingModel>;

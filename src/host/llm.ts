@@ -187,7 +187,8 @@ export class Llm implements ModelHost {
   /**
    * A collection of embeddings by name, in embeddings.db in the user directory (or `database`).
    * A missing collection is created with `model` (an id, an alias or a model; default: the default
-   * embedding model) unless `create` is false, which makes it an error.
+   * embedding model) unless `create` is false, which makes it an error. An existing collection keeps
+   * its model: naming another one is an error.
    */
   async collection(name: string, options: { database?: string | undefined; model?: string | EmbeddingModel | undefined; create?: boolean } = {}): Promise<Collection> {
     const create = options.create ?? true;
@@ -195,8 +196,8 @@ export class Llm implements ModelHost {
     if (typeof options.model === 'object') model = options.model;
     else if (options.model !== undefined) model = await this.getEmbeddingModel(options.model);
     // No model named: the default, if one is set, for a collection that may need creating.
-    else if (create && (await this.defaultEmbeddingModel.get()) !== undefined) model = await this.getEmbeddingModel();
-    const request = { name, database: options.database, create, model, getModel: (id: string) => this.getEmbeddingModel(id) };
+    const defaultModel = !model && create && (await this.defaultEmbeddingModel.get()) !== undefined ? await this.getEmbeddingModel() : undefined;
+    const request = { name, database: options.database, create, model, defaultModel, getModel: (id: string) => this.getEmbeddingModel(id) };
     const collection = await this.hooks.openCollection.promise(request);
     if (!collection) throw new LlmError('No plugin keeps embeddings: the embeddings plugin is switched off or missing (see llm plugins --all).');
     return collection;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { float32View } from '../../src/embeddings/vector.js';
-import { errorReply, FakeOpenAIServer, fakeVector } from '../helpers/fake-openai-server.js';
+import { embeddingsReply, errorReply, FakeOpenAIServer, fakeVector } from '../helpers/fake-openai-server.js';
 import { TEST_KEY } from '../helpers/openai-host.js';
 import { runCli, type RunOptions } from '../helpers/run-cli.js';
 import { availableEngineNames, availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
@@ -179,6 +179,11 @@ describe('offline embeddings (no key)', () => {
     expect(await run(['embed-models', 'default', 'offline'])).toMatchObject({ code: 0 });
     expect((await run(['embed-models', 'default'])).stdout).toBe('hash-ngrams\n');
     expect((await run(['embed', 'notes', 'a', '-c', 'first note'])).code).toBe(0);
+    // Another default later: the collection keeps its own model (no request to OpenAI).
+    expect(await run(['embed-models', 'default', '3-small'])).toMatchObject({ code: 0 });
+    expect(await run(['embed', 'notes', 'b', '-c', 'second note'])).toMatchObject({ code: 0, stderr: '' });
+    expect(server.embeddingBodies).toEqual([]);
+    expect(stored().map((r) => r.id)).toEqual(['a', 'b']);
     expect((await run(['collections', 'path'])).stdout).toBe(`${join(dir.path, 'embeddings.db')}\n`);
     expect((await run(['collections', 'delete', 'notes'])).code).toBe(0);
     expect(stored()).toEqual([]);
@@ -251,6 +256,21 @@ describe('OpenAI embedding models against the fake server', () => {
     const similar = await run(['similar', 'docs', '-c', 'text number 2', '-n', '1']);
     expect(JSON.parse(similar.stdout)).toMatchObject({ id: 'item-2', score: expect.closeTo(1, 6) });
     expect(server.embeddingBodies.at(-1)).toEqual({ input: ['text number 2'], model: 'text-embedding-3-small', encoding_format: 'float' });
+  });
+
+  it('shows progress on stderr, one line per batch, once a run passes its first second', async () => {
+    // Each request takes 400 ms, so batches after the first second report (count, rate, ETA).
+    server.handleEmbeddings(async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return embeddingsReply(request);
+    });
+    const input = file('five.csv', `id,text\n${[1, 2, 3, 4, 5].map((i) => `${i},item ${i}`).join('\n')}\n`);
+    const result = await run(['embed-multi', 'slow', input, '-m', '3-small', '--batch-size', '1']);
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatch(/^Embedding: [2-5]\/5 items, \d+\.\d\/s, ETA \d+s$/);
+    expect(lines.at(-1)).toMatch(/^Embedding: 5\/5 items/);
   });
 
   it('sends dimensions for the shortened variants, retries a 429, and never shows the key', async () => {
