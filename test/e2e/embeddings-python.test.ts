@@ -50,7 +50,11 @@ interface PythonRead {
 }
 
 const py = (db: string, action: 'migrate' | 'fixture' | 'read') => execFileSync(python!, [SCRIPT, migrationsPy, db, action], { encoding: 'utf8' });
-const run = (args: string[]) => runCli(args, dir.path);
+/** Runs the CLI; stderr without embed-multi's progress lines (shown once a run passes a second). */
+const run = async (args: string[]) => {
+  const result = await runCli(args, dir.path);
+  return { ...result, stderr: result.stderr.replace(/^Embedding: \d+(\/\d+)? items.*\n/gm, '') };
+};
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 describeWithPython('embeddings.db shared with the Python llm', () => {
