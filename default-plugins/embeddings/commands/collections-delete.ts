@@ -7,7 +7,7 @@ export default class CollectionsDelete extends Command {
   static override examples = ['<%= config.bin %> collections delete my-collection'];
 
   static override args = {
-    collection: Args.string({ description: 'Collection to delete.', required: true }),
+    collection: Args.string({ description: 'Collection to delete.', required: true, ignoreStdin: true }),
   };
 
   static override flags = { database: databaseFlag };

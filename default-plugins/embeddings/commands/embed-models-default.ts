@@ -8,7 +8,7 @@ export default class EmbedModelsDefault extends Command {
   static override examples = ['<%= config.bin %> embed-models default', '<%= config.bin %> embed-models default 3-small', '<%= config.bin %> embed-models default --remove-default'];
 
   static override args = {
-    model: Args.string({ description: 'Embedding model id or alias to make the default.' }),
+    model: Args.string({ description: 'Embedding model id or alias to make the default.', ignoreStdin: true }),
   };
 
   static override flags = {

@@ -25,8 +25,8 @@ Content already stored under the same ID (same md5) is not embedded again.
   ];
 
   static override args = {
-    collection: Args.string({ description: 'Collection to embed into (created if new).', required: true }),
-    input: Args.string({ description: 'CSV, TSV, JSON or JSON lines file to read, or - for stdin.' }),
+    collection: Args.string({ description: 'Collection to embed into (created if new).', required: true, ignoreStdin: true }),
+    input: Args.string({ description: 'CSV, TSV, JSON or JSON lines file to read, or - for stdin.', ignoreStdin: true }),
   };
 
   static override flags = {

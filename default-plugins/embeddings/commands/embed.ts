@@ -17,9 +17,11 @@ if new; an existing collection keeps its model) and prints nothing unless --form
     'cat notes.txt | <%= config.bin %> embed notes notes.txt --metadata \'{"kind": "notes"}\'',
   ];
 
+  // ignoreStdin on every argument: piped stdin is the content to embed, never an argument (oclif
+  // would otherwise read it into the first missing one).
   static override args = {
-    collection: Args.string({ description: 'Collection to store the vector in.' }),
-    id: Args.string({ description: 'ID of the item in the collection.' }),
+    collection: Args.string({ description: 'Collection to store the vector in.', ignoreStdin: true }),
+    id: Args.string({ description: 'ID of the item in the collection.', ignoreStdin: true }),
   };
 
   static override flags = {

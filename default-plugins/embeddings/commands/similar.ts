@@ -15,8 +15,8 @@ export default class Similar extends Command {
   ];
 
   static override args = {
-    collection: Args.string({ description: 'Collection to search.', required: true }),
-    id: Args.string({ description: 'Find items similar to the stored item with this ID.' }),
+    collection: Args.string({ description: 'Collection to search.', required: true, ignoreStdin: true }),
+    id: Args.string({ description: 'Find items similar to the stored item with this ID.', ignoreStdin: true }),
   };
 
   static override flags = {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { EmbedProgress } from '../../../default-plugins/embeddings/progress.js';
 
 /** A stream that records what is written, a terminal or not. */
