@@ -76,7 +76,8 @@ export function bot(settings: BotOptions = {}): Bot {
       const messages = toMessages(inputs);
       const folded = foldMessages(messages, settings.system);
       const model = await resolveModel(settings.model, run);
-      const name = run?.recordBot({ name: settings.name ?? model.id, model: model.id, system: settings.system, options: settings.options ?? {}, kind: 'bot' });
+      // The system prompt as sent: the bot's own joined with any system messages (prompt functions).
+      const name = run?.recordBot({ name: settings.name ?? model.id, model: model.id, system: folded.system, options: settings.options ?? {}, kind: 'bot' });
       const conversation = folded.history.length > 0 ? restoredConversation(model, folded.system, folded.history) : undefined;
       const response = model.prompt(folded.prompt, {
         system: folded.system,

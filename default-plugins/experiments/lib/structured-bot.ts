@@ -65,7 +65,8 @@ export function structuredBot(settings: StructuredBotOptions<object>): Structure
         ...(run ? { signal: run.signal, log: run.log } : {}),
       });
     if (!run) return ask();
-    const name = run.recordBot({ name: settings.name ?? model.id, model: model.id, system: settings.system, options: settings.options ?? {}, kind: 'structured', schema });
+    // The system prompt as sent: the bot's own joined with any system messages (prompt functions).
+    const name = run.recordBot({ name: settings.name ?? model.id, model: model.id, system: folded.system, options: settings.options ?? {}, kind: 'structured', schema });
     // Every attempt's response is logged within this phase, so the run links each one to this bot,
     // failed attempts included (they are not returned when the last one fails too).
     const result = await withRunContext(run.withSource(name), ask);

@@ -99,6 +99,23 @@ describe('bots against the fake OpenAI server', () => {
     expect(() => void structuredBot({ schema: 'nope' as never })).toThrow('structuredBot: schema must be a JSON Schema object');
   });
 
+  it('in a run, a bot records the system prompt it sent, system messages from prompt functions included', async () => {
+    const { llm } = await openaiHost(server, dir.path);
+    const run = new RunContext({ id: 'r2', index: 0, signal: new AbortController().signal, log: { batch: true }, getModel: (name) => llm.getModel(name) });
+    const rules = prompt('system', 'Judge {{ what }} strictly.', { name: 'rules' });
+    const judge = structuredBot({ name: 'judge', model: 'gpt-4o-mini', schema: verdictSchema });
+    const writer = bot({ name: 'writer', model: 'gpt-4o-mini', system: 'Be terse.' });
+    server.handle((request) => (request.body.response_format ? textReply('{"verdict":"pass","reasons":[]}') : textReply('Draft.')));
+    await withRunContext(run, async () => {
+      await judge(rules({ what: 'pitches' }), 'Judge this');
+      await writer({ role: 'system', content: 'No emoji.' }, 'Write').text();
+    });
+    expect(run.bots.map((b) => [b.name, b.system])).toEqual([
+      ['judge', 'Judge pitches strictly.'],
+      ['writer', 'Be terse.\n\nNo emoji.'],
+    ]);
+  });
+
   it('in a run, bots resolve model names through the run, pass its signal and record themselves and every attempt', async () => {
     const { llm } = await openaiHost(server, dir.path);
     const controller = new AbortController();
