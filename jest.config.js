@@ -19,5 +19,6 @@ export default {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.test.json' }],
   },
-  testTimeout: 60_000,
+  // A guard against hangs, not a measure of speed: a loaded 2-core machine runs some e2e tests slowly.
+  testTimeout: 120_000,
 };

@@ -25,7 +25,7 @@ export class LogFileError extends LlmError {
 /** What a reader learns about the open log besides the database itself. */
 export interface LogInfo {
   readonly engine: SqliteEngine;
-  /** Whether `-q` can use the `responses_fts` FTS5 index (else it searches with LIKE). */
+  /** Whether `-q` can use the `responses_fts` FTS5 index (else it finds and ranks the same rows in JavaScript). */
   readonly fullTextSearch: boolean;
 }
 

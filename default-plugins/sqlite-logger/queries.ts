@@ -2,7 +2,8 @@ import { LlmError } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { LogInfo } from './log-file.js';
 import type { LogExtras } from './log-extras.js';
-import { ftsQuery, likePattern, searchTerms } from './search.js';
+import { ftsQuery, searchTerms } from './search.js';
+import { searchWithoutFts } from './search-without-fts.js';
 import { hasMessageStore } from './threads/message-store.js';
 import { listTurns, mergeGenerations, newestOfGenerations } from './threads/turn-rows.js';
 
@@ -45,7 +46,7 @@ export interface LogQuery {
   readonly count?: number | undefined;
   /** Only this model's responses (its id: resolve aliases first). */
   readonly model?: string | undefined;
-  /** Full-text search (FTS5 when the log has the index, else LIKE). */
+  /** Full-text search (FTS5 when the log has the index, else the same matching and ranking in JavaScript). */
   readonly search?: string | undefined;
   /** Only this conversation. */
   readonly conversationId?: string | undefined;
@@ -85,11 +86,6 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
       params.push(ftsQuery(terms));
       order = 'responses_fts.rank, responses.id DESC';
       rank = ', responses_fts.rank AS _rank';
-    } else {
-      for (const term of terms) {
-        where.push("(responses.prompt LIKE ? ESCAPE '\\' OR responses.response LIKE ? ESCAPE '\\')");
-        params.push(likePattern(term), likePattern(term));
-      }
     }
   }
   if (query.model) {
@@ -102,9 +98,21 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
   }
   // A response the Python llm 0.32 also logged as a turn (its dual-write era) is listed as the turn.
   if (hasMessageStore(db)) where.push('responses.id NOT IN (SELECT id FROM turns)');
-  const sql = `SELECT ${COLUMNS}${rank} FROM ${FROM}${join}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`;
+  const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   // The Python llm 0.32's turns, merged in (newest or best first, as the legacy rows).
   const turns = listTurns(db, { count, model: query.model, terms, fullTextSearch: info.fullTextSearch, threadId: conversationId });
+  if (terms && !info.fullTextSearch) {
+    // No FTS5 index here (sql.js): the same rows, ranked the same way, found in JavaScript.
+    const ranked = searchWithoutFts(db, terms, filter, params, count);
+    if (ranked.length === 0) return mergeGenerations([], turns, count).reverse();
+    const byRowid = new Map(db.all<LogRow & { r: number }>(`SELECT responses.rowid AS r, ${COLUMNS} FROM ${FROM} WHERE responses.rowid IN (${ranked.map((m) => m.rowid).join(', ')})`).map((row) => [Number(row.r), row]));
+    const rows = ranked.map(({ rowid, rank: _rank }) => {
+      const { r: _r, ...row } = byRowid.get(rowid)!;
+      return { ...row, _rank };
+    });
+    return mergeGenerations(rows, turns, count).reverse();
+  }
+  const sql = `SELECT ${COLUMNS}${rank} FROM ${FROM}${join}${filter} ORDER BY ${order}${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`;
   return mergeGenerations(db.all<LogRow & { _rank?: number }>(sql, params), turns, count).reverse();
 }
 

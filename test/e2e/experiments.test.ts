@@ -160,11 +160,19 @@ export default experiment('rough', ({ index }) => {
   });
 
   it('Ctrl-C stops starting runs, lets running ones finish, keeps them, and exits 130', async () => {
+    // Runs 0-2 finish at once; from run 3 on, each waits for a file the test creates once the
+    // CLI has taken the Ctrl-C: runs 3 and 4 are running then, and no other may start.
+    const release = join(dir.path, 'release');
     const path = file(
       'slow.mjs',
-      `import { bot, experiment } from 'llm-host/experiments';
-const echo = bot({ model: 'echo', options: { delay: 60 } });
-export default experiment('slow', ({ index }) => echo('run ' + index).text(), { executions: 200, concurrency: 2 });
+      `import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bot, experiment } from 'llm-host/experiments';
+const echo = bot({ model: 'echo' });
+export default experiment('slow', async ({ index }) => {
+  while (index >= 3 && !existsSync(${JSON.stringify(release)})) await sleep(10);
+  return echo('run ' + index).text();
+}, { executions: 200, concurrency: 2 });
 `,
     );
     const child = startCli(['experiments', 'run', path], dir.path, { env: env() });
@@ -173,12 +181,16 @@ export default experiment('slow', ({ index }) => echo('run ' + index).text(), { 
       printed += (chunk.toString().match(/^\[/gm) ?? []).length;
       if (printed >= 3 && !child.killed) child.kill('SIGINT');
     });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer | string) => {
+      stderr += chunk.toString();
+      if (stderr.includes('Stopping:')) writeFileSync(release, '');
+    });
     const result = await collect(child);
     expect(result.code).toBe(130);
     expect(result.stderr).toContain('Stopping: no new runs start; running ones get 5 s to finish (Ctrl-C again cancels them).');
     const finished = result.stdout.split('\n').filter((line) => line.startsWith('['));
-    expect(finished.length).toBeGreaterThanOrEqual(3);
-    expect(finished.length).toBeLessThan(20);
+    expect(finished).toHaveLength(5);
     expect(result.stderr).toContain(`Interrupted: ${finished.length} finished runs logged.`);
     expect(result.stdout).toMatch(/slow \([0-9a-z]{26}\): interrupted, \d+ of 200 runs/);
     expect(query<{ status: string }>('SELECT status FROM experiments')[0]!.status).toBe('interrupted');

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectEngine } from '../../default-plugins/sqlite-logger/engines/select.js';
@@ -40,7 +41,34 @@ export function openDatabase(engine: SqliteEngine, path: string): SqliteDatabase
 /** The SQL of a logs.db as the Python llm 0.31 leaves it, with a few rows. */
 export const PYTHON_LLM_031_SQL = readFileSync(join(repoRoot, 'test', 'fixtures', 'python-llm-0.31', 'logs.sql'), 'utf8');
 
+/**
+ * Writes PYTHON_LLM_031_SQL to a new file at `path` with Python's own sqlite3 module, as the
+ * Python llm would: a real SQLite with FTS5, whatever engines load in this process (sql.js alone
+ * has no FTS5), so the tests that read a Python log run on every engine.
+ */
+export function writePythonLog(path: string): string {
+  const script = 'import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\ndb.executescript(sys.stdin.read())\ndb.commit()\ndb.close()';
+  const result = spawnSync('python3', ['-c', script, path], { input: PYTHON_LLM_031_SQL, encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new Error(`python3 could not write the Python llm fixture (${result.error?.message ?? result.stderr.trim()}): install python3 (apt-get install python3), which .ci/run does`);
+  }
+  return path;
+}
+
 /** Column names of a table, in order. */
 export function columnsOf(db: SqliteDatabase, table: string): string[] {
   return db.all<{ name: string }>(`PRAGMA table_info([${table}])`).map((c) => c.name);
+}
+
+/**
+ * `describe.each` over some engines, named `title` with `%s` for each engine's name. Jest aborts a
+ * whole file on `describe.each([])`; a list that is empty here (no native engine on a machine
+ * without a C++ compiler and on Node < 22.13) shows as one skipped block instead.
+ */
+export function describeEachEngine<E extends SqliteEngine>(engines: readonly E[], title: string, body: (name: EngineName, engine: E) => void): void {
+  if (engines.length === 0) {
+    describe.skip(title.replace('%s', 'no such engine here'), () => it('has nothing to run', () => undefined));
+    return;
+  }
+  describe.each(engines.map((engine) => [engine.name, engine] as const))(title, (name, engine) => body(name, engine));
 }

@@ -56,6 +56,6 @@ export async function selectEngine(env: Readonly<Record<string, string | undefin
 
 /** A one-line description: `better-sqlite3 (SQLite 3.53.2, full-text search with FTS5)`. */
 export function describeEngine(engine: SqliteEngine): string {
-  const search = engine.hasFts5 ? 'full-text search with FTS5' : 'no FTS5: search with LIKE';
+  const search = engine.hasFts5 ? 'full-text search with FTS5' : 'no FTS5: -q matches and ranks the same way in JavaScript';
   return `${engine.name} (SQLite ${engine.sqliteVersion}, ${search})`;
 }

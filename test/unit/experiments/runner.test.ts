@@ -228,12 +228,11 @@ describe.each(engines)('experiments logged to logs.db on %s', (engine) => {
       },
       { executions: 100, concurrency: 4 },
     );
-    const started = Date.now();
     const result = await exp.run({ llm, signal: stop.signal, graceMs: 200 });
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(result.status).toBe('interrupted');
+    // The four running when it stopped finish; none of the 96 others (the 10-second ones) starts.
     expect(result.finished).toBe(4);
-    expect(result.notStarted).toBeGreaterThan(90);
+    expect(result.notStarted).toBe(96);
     expect(query<{ status: string }>('SELECT status FROM experiments')[0]!.status).toBe('interrupted');
     expect(query<{ run_index: number }>('SELECT run_index FROM experiment_runs ORDER BY run_index').map((r) => r.run_index)).toEqual([0, 1, 2, 3]);
   });

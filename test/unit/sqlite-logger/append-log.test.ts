@@ -6,7 +6,7 @@ import type { FileEngine, SqliteEngine } from '../../../default-plugins/sqlite-l
 import { LogFileError, readLog, writeLog } from '../../../default-plugins/sqlite-logger/log-file.js';
 import type { Migration } from '../../../default-plugins/sqlite-logger/migrations.js';
 import type { Statement } from '../../../default-plugins/sqlite-logger/log-worker.js';
-import { availableEngines } from '../../helpers/sqlite-engines.js';
+import { availableEngines, describeEachEngine } from '../../helpers/sqlite-engines.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 /** A table of our own, as the experiments plugin adds. */
@@ -50,7 +50,7 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('appendLo
   });
 });
 
-describe.each(native.map((engine) => [engine.name, engine] as const))('the log-writer thread for %s', (_name, engine) => {
+describeEachEngine(native, 'the log-writer thread for %s', (_name, engine) => {
   let dir: ReturnType<typeof tempDir>;
   beforeEach(() => (dir = tempDir()));
   afterEach(() => dir.remove());

@@ -142,6 +142,9 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('the sqli
     await first.prompt('one', { system: 'Be brief', options: { level: 3 } }).done();
     await first.prompt('two').done();
     await model.prompt('another conversation').done();
+    // -c picks the conversation of the newest response, not the first one logged.
+    const other = rows().find((r) => r.prompt === 'another conversation')!.conversation_id;
+    expect((await resolvePromptTarget(llm, { continueLast: true })).conversation!.id).toBe(other);
 
     const byId = await resolvePromptTarget(llm, { conversationId: first.id });
     expect(byId.model).toBe(model);
