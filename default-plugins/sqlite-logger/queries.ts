@@ -106,7 +106,7 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
     const ranked = searchWithoutFts(db, terms, filter, params, count);
     if (ranked.length === 0) return mergeGenerations([], turns, count).reverse();
     const byRowid = new Map(db.all<LogRow & { r: number }>(`SELECT responses.rowid AS r, ${COLUMNS} FROM ${FROM} WHERE responses.rowid IN (${ranked.map((m) => m.rowid).join(', ')})`).map((row) => [Number(row.r), row]));
-    const rows = ranked.map(({ rowid, rank: _rank }) => {
+    const rows = ranked.map(({ rowid, rank: _rank }): LogRow & { _rank?: number } => {
       const { r: _r, ...row } = byRowid.get(rowid)!;
       return { ...row, _rank };
     });
