@@ -59,6 +59,14 @@ export function newestConversationId(db: SqliteDatabase): string | undefined {
   return newestOfGenerations(db, db.get<{ id: string; conversation_id: string | null }>('SELECT id, conversation_id FROM responses ORDER BY id DESC LIMIT 1'));
 }
 
+/** Whether the log has a conversation with this id (a row in conversations, or responses in it). */
+export function conversationExists(db: SqliteDatabase, id: string): boolean {
+  return (
+    db.get('SELECT 1 AS found FROM conversations WHERE id = ?', [id]) !== undefined ||
+    db.get('SELECT 1 AS found FROM responses WHERE conversation_id = ? LIMIT 1', [id]) !== undefined
+  );
+}
+
 /**
  * Responses in display order: oldest of the selection first, so the newest ends up next to the
  * prompt. The selection is the newest N (ordered by id: ULIDs sort by time, and the primary key
@@ -66,6 +74,9 @@ export function newestConversationId(db: SqliteDatabase): string | undefined {
  */
 export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery): (LogRow & LogExtras)[] {
   let conversationId = query.conversationId;
+  if (conversationId !== undefined && !conversationExists(db, conversationId)) {
+    throw new LlmError(`No conversation found with id '${conversationId}' in the log. Run 'llm logs list' to see conversation ids.`);
+  }
   if (query.current && !conversationId) {
     conversationId = newestConversationId(db);
     if (!conversationId) throw new LlmError('No conversations found: the log is empty.');

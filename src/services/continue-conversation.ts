@@ -1,4 +1,4 @@
-import { LlmError, UnknownModelError } from '../errors.js';
+import { LlmError, UnknownModelError, UsageError } from '../errors.js';
 import type { Llm } from '../host/llm.js';
 import type { Conversation } from '../models/conversation.js';
 import type { Model } from '../models/model.js';
@@ -31,6 +31,9 @@ export interface PromptTarget {
  */
 export async function resolvePromptTarget(llm: Llm, options: PromptTargetOptions): Promise<PromptTarget> {
   const explicit = options.model;
+  if (options.continueLast === true && options.conversationId !== undefined) {
+    throw new UsageError('-c/--continue and --cid cannot be used together: -c continues the newest conversation, --cid the one you name. Give one of them.');
+  }
   const wanted = options.conversationId !== undefined || options.continueLast === true;
   if (!wanted) return { model: await llm.getModel(explicit ?? options.defaultModel), conversation: undefined };
 

@@ -151,6 +151,33 @@ describe('continue mode', () => {
     expect(badModel.code).toBe(1);
     expect(badModel.stderr).toMatch(/^Error: Unknown model 'nope'\./);
   });
+
+  it('makes llm logs --cid with an unknown id an error, and refuses -c with --cid', async () => {
+    const nothingYet = await run(['logs', '--cid', 'nosuch']);
+    expect(nothingYet).toMatchObject({ code: 1, stdout: '' });
+    expect(nothingYet.stderr).toBe(`Error: No conversation found with id 'nosuch': nothing is logged yet (the log will be ${logFile()}).\n`);
+    await run(['-m', 'echo', 'one']);
+    const [first] = responses();
+    for (const args of [['logs', '--cid', 'nosuch'], ['logs', '--cid', 'nosuch', '--json'], ['logs', '-r', '--cid', 'nosuch']]) {
+      expect(await run(args)).toEqual({
+        code: 1,
+        signal: null,
+        stdout: '',
+        stderr: "Error: No conversation found with id 'nosuch' in the log. Run 'llm logs list' to see conversation ids.\n",
+      });
+    }
+    // A known conversation with no response matching the other filters is an empty list, not an error.
+    expect(await run(['logs', '--cid', first!.conversation_id, '-m', 'gpt-4o-mini', '--json'])).toMatchObject({ code: 0, stdout: '[]\n' });
+
+    const refusal = '-c continues the newest conversation, --cid the one you name. Give one of them.\n';
+    const prompt = await run(['-c', '--cid', first!.conversation_id, 'two']);
+    expect(prompt).toMatchObject({ code: 2, stdout: '', stderr: `Error: -c/--continue and --cid cannot be used together: ${refusal}` });
+    const chat = await run(['chat', '-c', '--cid', first!.conversation_id], { input: 'two\n' });
+    expect(chat).toMatchObject({ code: 2, stdout: '', stderr: `Error: -c/--continue and --cid cannot be used together: ${refusal}` });
+    const logs = await run(['logs', '-c', '--cid', first!.conversation_id]);
+    expect(logs).toMatchObject({ code: 2, stdout: '', stderr: `Error: -c/--current and --cid cannot be used together: -c shows the newest conversation, --cid the one you name. Give one of them.\n` });
+    expect(responses().map((r) => r.prompt)).toEqual(['one']);
+  });
 });
 
 describe('failure policy', () => {

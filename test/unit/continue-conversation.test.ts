@@ -88,6 +88,13 @@ describe('resolvePromptTarget and the resolveConversation hook', () => {
     expect((await resolvePromptTarget(llm, { conversationId: 'c1', model: 'beta' })).model).toBe(beta);
   });
 
+  it('refuses -c together with --cid, before asking any plugin', async () => {
+    await expect(resolvePromptTarget(llm, { continueLast: true, conversationId: 'c1' })).rejects.toThrow(
+      '-c/--continue and --cid cannot be used together: -c continues the newest conversation, --cid the one you name. Give one of them.',
+    );
+    expect(requests).toEqual([]);
+  });
+
   it('starts a new conversation, with a warning, when -c finds nothing to continue', async () => {
     const empty = await createLlm({ userDir: dir.path, env: {}, defaultPlugins: false, loadInstalled: false, warn: (m) => warnings.push(m), plugins: [
       { name: 'models', apply: (hooks) => hooks.registerModels.tap('models', (register) => register(alpha)) },

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { LlmError, UsageError } from 'llm-host';
 import { Command, Flags } from 'llm-host/command';
 import { selectEngine } from '../engines/select.js';
 import { formatJson, formatMarkdown, formatShort } from '../format.js';
@@ -47,7 +48,13 @@ words, "quoted phrases" as phrases, and the best matches come last.`;
         () => model,
       );
     }
+    if (flags.current && flags.cid !== undefined) {
+      throw new UsageError('-c/--current and --cid cannot be used together: -c shows the newest conversation, --cid the one you name. Give one of them.');
+    }
     const current = flags.current || (flags.response && !flags.cid);
+    if (!flags.database && !existsSync(path) && flags.cid !== undefined) {
+      throw new LlmError(`No conversation found with id '${flags.cid}': nothing is logged yet (the log will be ${path}).`);
+    }
     if (!flags.database && !existsSync(path)) {
       // Nothing logged yet (a fresh install): an empty log, not an error. A -d file must exist.
       if (flags.json) process.stdout.write('[]\n');
