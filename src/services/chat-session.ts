@@ -58,13 +58,15 @@ export async function runChat(settings: ChatSettings): Promise<Conversation> {
       }
       if (text.trim() === '') continue;
       const turn = settings.turnSignal();
+      const written = { printed: false };
       try {
         const options: PromptOptions = { system, options: settings.options, key: settings.key, stream: settings.stream, signal: turn.signal, log: settings.log };
-        await writeResponse(conversation.prompt(settings.transform ? settings.transform(text) : text, options), output);
+        await writeResponse(conversation.prompt(settings.transform ? settings.transform(text) : text, options), output, written);
         system = undefined;
       } catch (error) {
         if (!turn.signal.aborted) throw error;
-        output.write('\n');
+        // writeResponse ended a partial answer's line; Ctrl-C before any text still needs one.
+        if (!written.printed) output.write('\n');
       } finally {
         turn.done();
       }

@@ -1,15 +1,31 @@
 import { once } from 'node:events';
 import type { Response, Usage } from '../models/response.js';
 
+/** What `writeResponse` has printed so far (for a caller that handles its errors). */
+export interface WrittenText {
+  /** Whether any of the response's text was written. */
+  printed: boolean;
+}
+
 /**
  * Writes a response to `out` chunk by chunk as the model produces them (no buffering), then a
- * final newline if the text did not end with one; returns once the response is also logged.
+ * final newline if the text did not end with one; returns once the response is also logged. When
+ * the response fails part way (a cut stream, Ctrl-C), the partial text is ended with a newline
+ * too before the error goes on, so the error message starts a line of its own at a terminal and a
+ * piped answer still ends its last line.
  */
-export async function writeResponse(response: Response, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function writeResponse(response: Response, out: NodeJS.WritableStream = process.stdout, written: WrittenText = { printed: false }): Promise<void> {
   let last = '';
-  for await (const chunk of response) {
-    last = chunk;
-    if (!out.write(chunk)) await once(out, 'drain');
+  try {
+    for await (const chunk of response) {
+      if (chunk === '') continue;
+      last = chunk;
+      written.printed = true;
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+  } catch (error) {
+    if (written.printed && !last.endsWith('\n')) out.write('\n');
+    throw error;
   }
   if (!last.endsWith('\n')) out.write('\n');
   await response.done();

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorReply, FakeOpenAIServer, textReply } from '../helpers/fake-openai-server.js';
 import { TEST_KEY } from '../helpers/openai-host.js';
-import { collect, runCli, startCli, type RunOptions } from '../helpers/run-cli.js';
+import { cliEnv, cliPath, collect, runCli, startCli, type RunOptions } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // The built CLI (npm test builds first) against the fake OpenAI server, through OPENAI_BASE_URL.
@@ -105,7 +106,7 @@ describe('llm prompt with OpenAI models', () => {
     child.stdout!.once('data', () => child.kill('SIGINT'));
     const result = await collect(child);
     expect(result).toMatchObject({ code: 130, stderr: 'Error: Aborted.\n' });
-    expect(result.stdout).toContain('first');
+    expect(result.stdout).toMatch(/^first [a-z ]*\n$/); // the partial answer ends its line
     expect(result.stdout).not.toContain('fourth');
     expect(server.requests).toHaveLength(1);
   });
@@ -123,6 +124,34 @@ describe('errors: one line, with the fix (every message is checked exactly in te
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
     expectOneLine(result.stderr);
+  });
+
+  describe('a cut stream: the partial answer ends its line before the error', () => {
+    const cut = () => textReply(['partial ', 'reply ', 'lost'], { cutAfter: 3 });
+    const error = /^Error: .* closed before the reply was complete after 14 characters\. Try again\.$/;
+
+    it('in a pipe, for llm prompt and llm chat', async () => {
+      server.reply(cut());
+      const prompt = await run(['hi']);
+      expect(prompt).toMatchObject({ code: 1, stdout: 'partial reply \n' });
+      expect(prompt.stderr.trimEnd()).toMatch(error);
+      server.reply(cut());
+      const chat = await run(['chat'], { input: 'hi\n' });
+      expect(chat.code).toBe(1);
+      expect(chat.stdout.endsWith('> partial reply \n')).toBe(true);
+      expect(chat.stderr.trimEnd()).toMatch(error);
+    });
+
+    it('at a terminal, where stdout and stderr share the screen', async () => {
+      server.reply(cut());
+      // script(1) gives the CLI a real pseudo-terminal (which turns \n into \r\n).
+      const child = spawn('script', ['-qec', `${process.execPath} ${cliPath} hi`, '/dev/null'], { env: cliEnv(dir.path, env()), stdio: ['pipe', 'pipe', 'pipe'] });
+      const result = await collect(child);
+      const lines = result.stdout.split('\r\n');
+      expect(lines[0]).toBe('partial reply ');
+      expect(lines[1]).toMatch(error);
+      expect(lines.slice(2).join('')).toBe('');
+    });
   });
 
   it('a refused connection names the URL', async () => {
