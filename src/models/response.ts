@@ -1,6 +1,7 @@
 import { LlmError, MissingKeyError, messageOf } from '../errors.js';
 import type { LogContext } from '../hooks.js';
 import { compileSchema, describeSchemaError, parseJsonReply } from '../json-schema.js';
+import { cleanKey } from '../util/clean-key.js';
 import { newId, utcNow } from '../util/ids.js';
 import type { Conversation } from './conversation.js';
 import type { Model } from './model.js';
@@ -240,9 +241,10 @@ export class Response implements AsyncIterable<string> {
 }
 
 async function resolveKeyWithoutHost(model: Model, explicit: string | undefined): Promise<string | undefined> {
-  if (explicit) return explicit;
+  const typed = cleanKey(explicit);
+  if (typed) return typed;
   if (!model.needsKey) return undefined;
-  const fromEnv = model.keyEnvVar ? process.env[model.keyEnvVar] : undefined;
+  const fromEnv = model.keyEnvVar ? cleanKey(process.env[model.keyEnvVar]) : undefined;
   if (fromEnv) return fromEnv;
   throw new MissingKeyError(model.id, model.needsKey, model.keyEnvVar);
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { MissingKeyError } from '../errors.js';
+import { cleanKey } from '../util/clean-key.js';
 import { JsonStore } from './json-store.js';
 
 /** The note the Python llm writes at the top of keys.json; kept so the files look the same. */
@@ -33,15 +34,16 @@ export class KeyStore {
       .sort();
   }
 
-  /** The stored value of one key, if any. */
+  /** The stored value of one key, if any, without surrounding whitespace (see `cleanKey`). */
   async get(name: string): Promise<string | undefined> {
     const keys = await this.store.read();
-    return name === KEYS_NOTE_NAME ? undefined : keys[name];
+    return name === KEYS_NOTE_NAME ? undefined : cleanKey(keys[name]);
   }
 
-  /** Stores a key, atomically, keeping the file private to the user. */
+  /** Stores a key (without surrounding whitespace), atomically, keeping the file private to the user. */
   async set(name: string, value: string): Promise<void> {
-    await this.store.update((keys) => ({ [KEYS_NOTE_NAME]: KEYS_NOTE, ...keys, [name]: value }));
+    const key = cleanKey(value);
+    await this.store.update((keys) => ({ [KEYS_NOTE_NAME]: KEYS_NOTE, ...keys, [name]: key ?? '' }));
   }
 
   /**
@@ -50,12 +52,14 @@ export class KeyStore {
    * Throws MissingKeyError when the model needs a key and none is found.
    */
   async resolve(model: KeyNeeds, explicit: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
-    if (explicit) return (await this.get(explicit)) ?? explicit;
+    const typed = cleanKey(explicit);
+    if (typed) return (await this.get(typed)) ?? typed;
     if (!model.needsKey) return undefined;
     const stored = await this.get(model.needsKey);
     if (stored) return stored;
-    const fromEnv = model.keyEnvVar ? env[model.keyEnvVar] : undefined;
+    const fromEnv = model.keyEnvVar ? cleanKey(env[model.keyEnvVar]) : undefined;
     if (fromEnv) return fromEnv;
     throw new MissingKeyError(model.id, model.needsKey, model.keyEnvVar);
   }
 }
+

@@ -177,6 +177,14 @@ describe('configuration', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('sends a key without the newline around it, from the environment, keys.json or --key', async () => {
+    expect(await run(['hi'], { env: { OPENAI_API_KEY: `${TEST_KEY}\n` } })).toMatchObject({ code: 0, stdout: 'You said: hi\n', stderr: '' });
+    writeFileSync(join(dir.path, 'keys.json'), JSON.stringify({ openai: ` ${TEST_KEY}\r\n` }));
+    expect(await run(['hi'], { env: { OPENAI_API_KEY: undefined } })).toMatchObject({ code: 0, stderr: '' });
+    expect(await run(['--key', `${TEST_KEY}\n`, 'hi'], { env: { OPENAI_API_KEY: undefined } })).toMatchObject({ code: 0, stderr: '' });
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(Array(3).fill(`Bearer ${TEST_KEY}`));
+  });
+
   it('adds compatible models from extra-openai-models.yaml, with no key needed', async () => {
     writeFileSync(
       join(dir.path, 'extra-openai-models.yaml'),

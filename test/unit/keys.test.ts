@@ -36,6 +36,21 @@ describe('KeyStore', () => {
     expect(await keys.resolve(needs, 'sk-literal', env)).toBe('sk-literal');
   });
 
+  it('drops the whitespace around a key, wherever it comes from', async () => {
+    const keys = new KeyStore(dir.path);
+    expect(await keys.resolve(needs, undefined, { OPENAI_API_KEY: 'sk-env\n' })).toBe('sk-env');
+    expect(await keys.resolve(needs, ' sk-typed\r\n', {})).toBe('sk-typed');
+    await expect(keys.resolve(needs, undefined, { OPENAI_API_KEY: ' \n' })).rejects.toBeInstanceOf(MissingKeyError);
+    // A keys.json edited by hand (or by another tool) with a newline in a value.
+    const file = join(dir.path, 'keys.json');
+    writeFileSync(file, JSON.stringify({ openai: '\tsk-file\n', work: 'sk-work\n' }));
+    expect(await keys.resolve(needs, undefined, {})).toBe('sk-file');
+    expect(await keys.resolve(needs, 'work\n', {})).toBe('sk-work');
+    expect(await keys.get('openai')).toBe('sk-file');
+    await keys.set('pasted', '  sk-pasted \n');
+    expect(JSON.parse(readFileSync(file, 'utf8')).pasted).toBe('sk-pasted');
+  });
+
   it('says how to set a key when none is found', async () => {
     const keys = new KeyStore(dir.path);
     const error = await keys.resolve(needs, undefined, {}).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../../cli/command.js';
+import { UsageError } from '../../errors.js';
 import { KeyStore } from '../../user/keys.js';
 import { readSecret } from '../../services/read-secret.js';
 
@@ -8,7 +9,8 @@ export default class KeysSet extends Command {
   static override summary = 'Store an API key in keys.json.';
 
   static override description = `Type the key at the prompt (it is not shown) or pipe it in. keys.json is written
-atomically and readable only by you (mode 0600).`;
+atomically and readable only by you (mode 0600). Whitespace around the key (a key file's final
+newline) is dropped.`;
 
   static override examples = ['<%= config.bin %> keys set openai', 'cat key.txt | <%= config.bin %> keys set openai'];
 
@@ -23,6 +25,7 @@ atomically and readable only by you (mode 0600).`;
     const keys = new KeyStore(this.userDir());
     await keys.names(); // Refuse early if keys.json is corrupt, before asking for a value.
     const value = flags.value ?? (await readSecret('Enter key: '));
+    if (value.trim() === '') throw new UsageError('The key is empty: type it at the prompt, pipe it in, or pass --value.');
     await keys.set(args.name, value);
   }
 }
