@@ -73,7 +73,9 @@ function toSpec(entry: unknown, where: string, warn: (message: string) => void):
     apiBase: apiBase || undefined,
     // As in the Python llm: a model on another server sends no OpenAI key unless it names one.
     keyName: keyName || (apiBase ? undefined : 'openai'),
-    keyEnvVar: keyName || apiBase ? undefined : 'OPENAI_API_KEY',
+    // The OpenAI key, stored or from OPENAI_API_KEY, whether named or implied. Another key name is
+    // looked up in keys.json only: OPENAI_API_KEY is not sent to a server that asked for another key.
+    keyEnvVar: (keyName || (apiBase ? '' : 'openai')) === 'openai' ? 'OPENAI_API_KEY' : undefined,
     headers: headersField(record, bad),
     canStream: booleanField(record, 'can_stream', bad) ?? true,
     supportsSchema: booleanField(record, 'supports_schema', bad) ?? false,

@@ -278,6 +278,31 @@ describe('extra-openai-models.yaml', () => {
     expect(server.chatBodies[1]).toMatchObject({ model: 'gpt-9-preview', reasoning_effort: 'low' });
   });
 
+  it('gives a model whose api_key_name is openai the OPENAI_API_KEY variable too, as the Python llm does', async () => {
+    // hostWithExtra's environment has OPENAI_API_KEY=TEST_KEY and no stored keys.
+    const { llm } = await hostWithExtra(`
+- model_id: proxied
+  api_base: ${server.baseUrl}
+  api_key_name: openai
+- model_id: named-openai
+  api_key_name: openai
+- model_id: elsewhere
+  api_base: ${server.baseUrl}
+  api_key_name: router
+`);
+    for (const id of ['proxied', 'named-openai']) {
+      const model = await llm.getModel(id);
+      expect(model).toMatchObject({ needsKey: 'openai', keyEnvVar: 'OPENAI_API_KEY' });
+      await model.prompt('a').text();
+      expect(server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
+    }
+    // Another key name: keys.json only; the OpenAI key never goes to a server that asked for another.
+    const elsewhere = await llm.getModel('elsewhere');
+    expect(elsewhere).toMatchObject({ needsKey: 'router', keyEnvVar: undefined });
+    await expect(elsewhere.prompt('b').text()).rejects.toThrow("No key found for model 'elsewhere': add one with 'llm keys set router', or pass --key.");
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("lets the user's file replace a built-in model or take its alias", async () => {
     const { llm } = await hostWithExtra(`
 - model_id: gpt-4o
