@@ -6,19 +6,18 @@
 //   export OPENAI_BASE_URL=http://127.0.0.1:PORT/v1 OPENAI_API_KEY=sk-test
 //   llm experiments run examples/experiments/pitch.ts
 //
-// Needs a clone with its dev dependencies (esbuild compiles the server). Its answers are canned:
-// a pitch built from the prompt, a judge's score, a tagline; Ctrl-C stops it.
-import { mkdirSync } from 'node:fs';
+// Needs a clone with its dependencies installed (npm ci). The TypeScript helpers are compiled by
+// jiti in this process, cached in the system's temp folder like the experiment files llm loads:
+// nothing is written into the clone. Its answers are canned: a pitch built from the prompt, a
+// judge's score, a tagline; Ctrl-C stops it.
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'node_modules', '.cache', 'llm-examples');
-mkdirSync(outdir, { recursive: true });
-const outfile = join(outdir, 'example-openai.mjs');
-await build({ entryPoints: [join(root, 'test/helpers/example-openai.ts')], outfile, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
-const { FakeOpenAIServer, exampleReply } = await import(pathToFileURL(outfile).href);
+const jiti = createJiti(import.meta.url, { fsCache: join(tmpdir(), 'llm-host-jiti'), moduleCache: false });
+const { FakeOpenAIServer, exampleReply } = await jiti.import(join(root, 'test/helpers/example-openai.ts'));
 
 // validate: false: the OpenAI schema the tests check requests against is not needed here.
 const server = await FakeOpenAIServer.start({ record: false, validate: false });

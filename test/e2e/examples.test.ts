@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleReplies } from '../fixtures/strategy/example-replies.js';
 import { FakeOpenAIServer } from '../helpers/fake-openai-server.js';
@@ -98,5 +99,34 @@ describe('examples, offline', () => {
     expect(calls.filter((n) => n === 'probabilityForImprovement')).toHaveLength(2);
     expect(calls.filter((n) => n === 'summarizeOptimizationInfo')).toHaveLength(1); // once 4 runs exceed keepRecent (3)
     expect(calls.filter((n) => n === 'reflectOnTaskRun')).toHaveLength(4);
+  });
+});
+
+describe('node examples/fake-openai.mjs', () => {
+  it('serves the canned answers and writes nothing into the clone, only into the temp folder', async () => {
+    const cache = join(repoRoot, 'node_modules', '.cache', 'llm-examples');
+    const before = existsSync(cache) ? readdirSync(cache).map((name) => [name, statSync(join(cache, name)).mtimeMs]) : [];
+    const tmp = join(dir.path, 'tmp');
+    mkdirSync(tmp);
+    const child = spawn(process.execPath, [join(repoRoot, 'examples', 'fake-openai.mjs')], { cwd: repoRoot, env: cliEnv(dir.path, { TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = collect(child);
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out);
+      });
+      child.on('close', () => reject(new Error(`fake-openai.mjs ended early: ${out}`)));
+    });
+    const [, baseUrl] = /^export OPENAI_BASE_URL=(http:\/\/127\.0\.0\.1:\d+\/v1) OPENAI_API_KEY=sk-test\n$/.exec(line) ?? [];
+    expect(baseUrl).toBeDefined();
+    const answer = await runCli(['-m', '4o-mini', 'hello there'], dir.path, { env: { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'sk-test' } });
+    expect(answer).toMatchObject({ code: 0, stdout: 'You said: hello there\n', stderr: '' });
+    child.kill('SIGINT');
+    expect(await exited).toMatchObject({ code: 0, stderr: '' });
+
+    // The compiled helpers are cached in the temp folder; the clone's node_modules is left as it was.
+    expect(existsSync(cache) ? readdirSync(cache).map((name) => [name, statSync(join(cache, name)).mtimeMs]) : []).toEqual(before);
+    expect(readdirSync(join(tmp, 'llm-host-jiti')).length).toBeGreaterThan(0);
   });
 });
