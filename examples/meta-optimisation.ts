@@ -288,6 +288,8 @@ export const optimizeHyperparameters = trackHyperparameters(
     return best;
   },
   { maxRounds: 3, stopBelow: 0.5, keepRecent: 3, runsPerRound: 2 },
+  // The name scopes use; explicit because the build renames functions (bundlers do).
+  { name: 'optimizeHyperparameters' },
 );
 
 async function main(): Promise<void> {

@@ -50,6 +50,7 @@ export {
   trackHyperparameters,
   withHyperparameters,
   type HyperparameterScope,
+  type HyperparameterScopeOptions,
   type HyperparameterSet,
   type HyperparameterValues,
   type TrackedFunction,

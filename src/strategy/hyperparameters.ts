@@ -30,13 +30,32 @@ interface ScopeState {
 let storage: AsyncLocalStorage<ScopeState> | undefined;
 const scopes = () => (storage ??= new AsyncLocalStorage<ScopeState>());
 
+/** The names of every tracked function made in this process (scopes set values by these names). */
+const trackedNames = new Set<string>();
+/** Scope names already warned about: each is warned about once per process. */
+const warnedNames = new Set<string>();
+
+/** How `withHyperparameters` reports a problem that does not stop it. */
+export interface HyperparameterScopeOptions {
+  /** Shows a warning (default: one line on stderr). */
+  readonly warn?: ((message: string) => void) | undefined;
+}
+
 /**
  * Runs `fn` with these hyperparameters (by function name) overriding the defaults of tracked
  * functions, including `llmFunction`s and the members of `llmStrategy` classes, for every call
  * made inside it, however deep and across `await`s. Scopes nest: an inner scope's values win over
  * an outer one's, name by name. Values passed explicitly at a call win over every scope.
+ *
+ * A name that no tracked function has would be ignored without a word (a bundler renames
+ * `function summarize` to `summarize2`, and `fn.name` with it): when the scope ends, such a name
+ * is warned about, once per process, with the names that do exist.
  */
-export async function withHyperparameters<T>(values: HyperparameterSet, fn: (scope: HyperparameterScope) => T | Promise<T>): Promise<T> {
+export async function withHyperparameters<T>(
+  values: HyperparameterSet,
+  fn: (scope: HyperparameterScope) => T | Promise<T>,
+  options: HyperparameterScopeOptions = {},
+): Promise<T> {
   const own = jsonCopy(values, 'withHyperparameters values') as Record<string, Record<string, unknown>>;
   if (own === null || typeof own !== 'object' || Array.isArray(own)) throw new LlmError('withHyperparameters takes an object of hyperparameters by function name, e.g. { summarize: { maxWords: 50 } }');
   for (const [name, set] of Object.entries(own)) {
@@ -49,12 +68,33 @@ export async function withHyperparameters<T>(values: HyperparameterSet, fn: (sco
   for (const [name, set] of Object.entries(own)) merged[name] = { ...merged[name], ...set };
   const state: ScopeState = { values: merged, used: {}, parent };
   const scope: HyperparameterScope = { values: merged, used: state.used };
-  return scopes().run(state, () => fn(scope));
+  try {
+    return await scopes().run(state, () => fn(scope));
+  } finally {
+    warnUnknownNames(Object.keys(own), options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)));
+  }
+}
+
+/** Warns, once per name, about scope names that no tracked function has. */
+function warnUnknownNames(names: readonly string[], warn: (message: string) => void): void {
+  for (const name of names) {
+    if (trackedNames.has(name) || warnedNames.has(name)) continue;
+    warnedNames.add(name);
+    const known = [...trackedNames].sort();
+    const listed = known.length === 0 ? 'none yet' : known.length > 20 ? `${known.slice(0, 20).join(', ')} and ${known.length - 20} more` : known.join(', ');
+    warn(
+      `withHyperparameters: no tracked function is named '${name}', so its values were not used (tracked functions: ${listed}). ` +
+        `Name the function explicitly, trackHyperparameters(fn, defaults, { name: '${name}' }): a bundler may rename a function.`,
+    );
+  }
 }
 
 /** How a tracked function is named, checked and traced. */
 export interface TrackOptions {
-  /** The name scopes set its values under and traces show (default: the function's own name). */
+  /**
+   * The name scopes set its values under and traces show. Give it: the default, the function's
+   * own `fn.name`, changes when a bundler renames the function (`summarize` becomes `summarize2`).
+   */
   readonly name?: string;
   /** JSON Schema for its hyperparameters (default: one inferred from the types of the defaults). */
   readonly schema?: JsonSchema;
@@ -90,6 +130,7 @@ export function trackHyperparameters<H extends HyperparameterValues, A extends u
 ): TrackedFunction<H, A, R> {
   const name = options.name ?? fn.name;
   if (!name) throw new LlmError('trackHyperparameters needs a name: pass a named function or { name }');
+  trackedNames.add(name);
   const frozenDefaults = Object.freeze(jsonCopy(defaults, `the defaults of ${name}`) as H);
   const schema = options.schema ?? inferSchema(frozenDefaults);
   const traceArguments = options.traceArguments ?? ((args: readonly unknown[]) => args);

@@ -1,7 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { build } from 'esbuild';
 import { LlmError } from '../../../src/errors.js';
 import { inferSchema, trackHyperparameters, withHyperparameters, type HyperparameterScope } from '../../../src/strategy/hyperparameters.js';
 import { runTraced } from '../../../src/strategy/trace.js';
+import { repoRoot } from '../../helpers/run-cli.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 // Hyperparameters without any model: the values a tracked function sees, scope by scope.
 
@@ -21,6 +27,8 @@ describe('trackHyperparameters and withHyperparameters', () => {
 
   it('lets a scope override them by function name, inner scopes over outer ones, name by name', async () => {
     const seen: string[] = [];
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
     await withHyperparameters({ summarize: { maxWords: 10, style: 'terse' }, other: { x: 1 } }, async (outer) => {
       seen.push(await summarize('1'));
       await withHyperparameters({ summarize: { maxWords: 5 } }, async (inner) => {
@@ -29,9 +37,55 @@ describe('trackHyperparameters and withHyperparameters', () => {
       });
       seen.push(await summarize('3'));
       expect(outer.values.summarize).toEqual({ maxWords: 10, style: 'terse' });
-    });
+      expect(warnings).toEqual([]); // not before the scope ends
+    }, { warn });
     seen.push(await summarize('4'));
     expect(seen).toEqual(['terse:10:a:1', 'terse:5:a:2', 'terse:10:a:3', 'plain:50:a:4']);
+    // 'other' is no tracked function's name: its values were ignored, which the scope's end says.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^withHyperparameters: no tracked function is named 'other', so its values were not used \(tracked functions: [^)]*\bsummarize\b[^)]*\)\. Name the function explicitly, trackHyperparameters\(fn, defaults, \{ name: 'other' \}\): a bundler may rename a function\.$/);
+    // Once per name and process, however many scopes name it.
+    await withHyperparameters({ other: { x: 2 } }, () => withHyperparameters({ other: { x: 3 } }, () => 1, { warn }), { warn });
+    expect(warnings).toHaveLength(1);
+  });
+
+  describe('after bundling, where esbuild renames a function (summarize becomes summarize2)', () => {
+    let dir: ReturnType<typeof tempDir>;
+    beforeAll(() => (dir = tempDir('llm-hyperparameters-')));
+    afterAll(() => dir.remove());
+
+    /** Bundles `code` (importing the library as '#hp') with esbuild, runs it with node, returns what it printed. */
+    async function bundleAndRun(name: string, code: string) {
+      const entry = join(dir.path, `${name}.ts`);
+      writeFileSync(entry, code);
+      const outfile = join(dir.path, `${name}.mjs`);
+      await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', logLevel: 'silent', alias: { '#hp': join(repoRoot, 'src/strategy/hyperparameters.ts') } });
+      const run = spawnSync(process.execPath, [outfile], { encoding: 'utf8' });
+      return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+    }
+
+    const program = (track: string) => `import { trackHyperparameters, withHyperparameters } from '#hp';
+const summarize = trackHyperparameters(${track});
+const words = await withHyperparameters({ summarize: { maxWords: 20 } }, () => summarize('text'));
+console.log(summarize.name, words);
+await withHyperparameters({ summarize: { maxWords: 'twenty' } }, () => summarize('text')).then(console.log, (error) => console.log(error.message));
+`;
+
+    it('warns that a scope named no tracked function, listing the names there are', async () => {
+      const result = await bundleAndRun('implicit', program(`async function summarize(hp: { maxWords: number }, text: string) { return hp.maxWords; }, { maxWords: 50 }`));
+      // The scope's values never reached the function, and the invalid one was not checked either.
+      expect(result).toEqual({
+        code: 0,
+        stdout: 'summarize2 50\n50\n',
+        stderr:
+          "Warning: withHyperparameters: no tracked function is named 'summarize', so its values were not used (tracked functions: summarize2). Name the function explicitly, trackHyperparameters(fn, defaults, { name: 'summarize' }): a bundler may rename a function.\n",
+      });
+    });
+
+    it('works with the name given explicitly, as the README does', async () => {
+      const result = await bundleAndRun('explicit', program(`async function summarize(hp: { maxWords: number }, text: string) { return hp.maxWords; }, { maxWords: 50 }, { name: 'summarize' }`));
+      expect(result).toEqual({ code: 0, stdout: 'summarize 20\nThe hyperparameters of summarize are not valid: /maxWords must be number (got "twenty")\n', stderr: '' });
+    });
   });
 
   it('lets explicit values win over every scope', async () => {
