@@ -42,6 +42,8 @@ export interface LogFileOptions {
   readonly migrations?: readonly Migration[];
   /** Another database than the log: only `migrations` apply, recorded under this set. */
   readonly migrationSet?: MigrationSet | undefined;
+  /** sql.js: told when a write replaced a file that had other hard links (they keep the old log). */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -136,11 +138,13 @@ async function writeWhole<T>(path: string, engine: ImageEngine, work: (db: Sqlit
       } catch (error) {
         throw error instanceof LlmError ? error : classify(path, error);
       }
+      const links = bytes === undefined ? 1 : hardLinks(file);
       try {
         writeFileAtomicSync(file, db.export());
       } catch (error) {
         throw classify(path, error);
       }
+      if (links > 1) options.warn?.(hardLinkWarning(file, links));
       return result;
     } finally {
       db.close();
@@ -148,6 +152,27 @@ async function writeWhole<T>(path: string, engine: ImageEngine, work: (db: Sqlit
   } finally {
     lock.release();
   }
+}
+
+/** How many names the file has (1 when it cannot be told). */
+export function hardLinks(path: string): number {
+  try {
+    return statSync(path).nlink;
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * What a sql.js write did to a file with other hard links: it replaced the file (a new inode), so
+ * those links keep the log as it was and receive no more rows. Native engines write in place.
+ */
+export function hardLinkWarning(path: string, links: number): string {
+  return (
+    `${path} had ${links - 1} other hard link${links > 2 ? 's' : ''}; the sql.js engine writes the log by replacing the file, so ${links > 2 ? 'they keep' : 'it keeps'} ` +
+    'the log as it was and will not receive this response or later ones. Use a symbolic link instead (ln -s), or a native engine, which writes in place: ' +
+    'Node.js 22.13 or later (node:sqlite), or better-sqlite3.'
+  );
 }
 
 function transaction<T>(db: SqliteDatabase, begin: string, work: () => T): T {

@@ -72,9 +72,14 @@ async function writeRecords(
     if (background) {
       await appendLog(path, engine, records.flatMap(recordStatements));
     } else {
-      await writeLog(path, engine, (db) => {
-        for (const record of records) insertRecord(db, record);
-      });
+      await writeLog(
+        path,
+        engine,
+        (db) => {
+          for (const record of records) insertRecord(db, record);
+        },
+        { warn: context.warn },
+      );
     }
   } catch (error) {
     const problem = error instanceof LogFileError ? error : codeOf(error) ? classify(path, error) : undefined;

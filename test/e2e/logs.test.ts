@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
@@ -23,6 +23,9 @@ const responses = (path = logFile()) => {
     db.close();
   }
 };
+
+/** What llm logs status says about hard links on sql.js, as a regular expression. */
+const SQLJS_LINK_NOTE = 'Note: sql\\.js writes the log by replacing the file, which breaks hard links to it \\(symbolic links are fine\\)\\.\\n';
 
 describe('logging and llm logs', () => {
   it('logs each prompt and lists the newest as Markdown, JSON or just the response', async () => {
@@ -80,7 +83,7 @@ describe('logging and llm logs', () => {
     const status = await run(['logs', 'status']);
     expect(status.stdout).toMatch(
       new RegExp(
-        `^Logging is ON for all prompts\\nSQLite engine:\\t+${engine!.name.replace('.', '\\.')} \\(SQLite [\\d.]+, [^)]+\\)\\nFound log database at ${logFile()}\\nNumber of conversations logged:\\t1\\nNumber of responses logged:\\t1\\nDatabase file size: \\t\\t[\\d.]+KB\\n$`,
+        `^Logging is ON for all prompts\\nSQLite engine:\\t+${engine!.name.replace('.', '\\.')} \\(SQLite [\\d.]+, [^)]+\\)\\nFound log database at ${logFile()}\\nNumber of conversations logged:\\t1\\nNumber of responses logged:\\t1\\nDatabase file size: \\t\\t[\\d.]+KB\\n${engine!.name === 'sql.js' ? SQLJS_LINK_NOTE : ''}$`,
       ),
     );
     expect((await run(['logs', 'path'])).stdout).toBe(`${logFile()}\n`);
@@ -109,6 +112,40 @@ describe('logging and llm logs', () => {
     const logsHelp = await run(['logs', '--help']);
     expect(logsHelp.stdout).toContain('-q, --query=TEXT');
     expect(logsHelp.stdout).toContain('$ llm logs -q "pelican names" -t');
+  });
+});
+
+describe('hard links', () => {
+  it('on sql.js, says in llm logs status and when it happens that a write breaks a hard link to the log', async () => {
+    const sqljs = { env: { LLM_SQLITE_ENGINE: 'sql.js' } };
+    await run(['-m', 'echo', 'one'], sqljs);
+    expect((await run(['logs', 'status'], sqljs)).stdout).toMatch(new RegExp(`KB\\n${SQLJS_LINK_NOTE}$`));
+    const linked = join(dir.path, 'linked.db');
+    linkSync(logFile(), linked);
+    const status = await run(['logs', 'status'], sqljs);
+    expect(status.stdout).toMatch(
+      /KB\nNote: this log has 1 other hard link\. sql\.js writes the log by replacing the file, so the next response logged here breaks it: it keeps the log as it was\. Use a symbolic link instead, or a native engine \(Node\.js 22\.13\+, or better-sqlite3\)\.\n$/,
+    );
+    const second = await run(['-m', 'echo', 'two'], sqljs);
+    expect(second).toMatchObject({ code: 0, stdout: 'Turn 1\nPrompt: two\n' });
+    expect(second.stderr).toBe(
+      `Warning: ${logFile()} had 1 other hard link; the sql.js engine writes the log by replacing the file, so it keeps the log as it was and will not receive this response or later ones. Use a symbolic link instead (ln -s), or a native engine, which writes in place: Node.js 22.13 or later (node:sqlite), or better-sqlite3.\n`,
+    );
+    expect(statSync(logFile()).nlink).toBe(1);
+    expect(responses(linked).map((r) => r.prompt)).toEqual(['one']);
+    expect(responses().map((r) => r.prompt)).toEqual(['one', 'two']);
+    // Said once: the link is broken now, and the next write replaces a file with one name.
+    expect((await run(['-m', 'echo', 'three'], sqljs)).stderr).toBe('');
+  });
+
+  it('on a native engine, keeps writing through a hard link (in place)', async () => {
+    if (engine!.name === 'sql.js') return; // no native engine here: the test above covers sql.js
+    await run(['-m', 'echo', 'one']);
+    const linked = join(dir.path, 'linked.db');
+    linkSync(logFile(), linked);
+    expect(await run(['-m', 'echo', 'two'])).toMatchObject({ code: 0, stderr: '' });
+    expect(responses(linked).map((r) => r.prompt)).toEqual(['one', 'two']);
+    expect((await run(['logs', 'status'])).stdout).not.toContain('Note:');
   });
 });
 
