@@ -45,6 +45,7 @@ export {
 } from './structured/prompt-for-json.js';
 export { multiSchema, schemaDsl } from './services/schema-arg.js';
 export { ContractError, type SchemaDefinitions } from './strategy/contract.js';
+export { currentConversationOrigin, isPersonOrigin, PERSON_ORIGINS, withConversationOrigin, type ConversationOrigin } from './models/origin.js';
 export {
   inferSchema,
   trackHyperparameters,

@@ -53,9 +53,9 @@ export async function loadConversation(request: ConversationRequest, context: Pl
 }
 
 /**
- * The newest conversation is the one the newest response belongs to, of either generation: a
- * Python llm 0.32 thread is read as one (its messages), the same id in `responses` only if it has
- * no thread.
+ * The conversation with this id or, none given, the newest a person had (`newestConversationId`),
+ * of either generation: a Python llm 0.32 thread is read as one (its messages), the same id in
+ * `responses` only if it has no thread.
  */
 export function readConversation(db: SqliteDatabase, id: string | undefined): LoggedConversation | LoggedThread | undefined {
   const conversationId = id ?? newestConversationId(db);

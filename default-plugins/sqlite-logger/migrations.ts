@@ -95,6 +95,26 @@ CREATE INDEX IF NOT EXISTS [idx_responses_conversation_id] ON [responses] ([conv
 CREATE INDEX IF NOT EXISTS [idx_responses_model_id] ON [responses] ([model], [id]);`);
     },
   },
+  {
+    // Where each conversation came from (llm prompt, llm chat, the library, an experiment, a trace),
+    // so `llm -c` can continue the newest one a person had. A table of ours, beside the Python
+    // llm's: it never reads it, and conversations it logs have no row (they count as a person's).
+    // Conversations logged before this by experiments or traces are marked from their tables.
+    name: 'js002_conversation_origins',
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS [conversation_origins] (
+   [conversation_id] TEXT PRIMARY KEY,
+   [origin] TEXT NOT NULL
+);`);
+      for (const [table, origin] of [['experiment_run_responses', 'experiment'], ['trace_node_responses', 'trace']] as const) {
+        if (!hasTable(db, table)) continue;
+        db.exec(`INSERT OR IGNORE INTO [conversation_origins] ([conversation_id], [origin])
+  SELECT DISTINCT [responses].[conversation_id], '${origin}' FROM [responses] JOIN [${table}] ON [${table}].[response_id] = [responses].[id]
+  WHERE [responses].[conversation_id] IS NOT NULL`);
+      }
+    },
+  },
 ];
 
 /** Creates `_llm_migrations` as the Python llm does (sqlite-utils: name is the primary key). */

@@ -1,11 +1,11 @@
-import { LlmError } from 'llm-host';
+import { LlmError, PERSON_ORIGINS } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { LogInfo } from './log-file.js';
 import type { LogExtras } from './log-extras.js';
 import { ftsQuery, searchTerms } from './search.js';
 import { searchWithoutFts } from './search-without-fts.js';
 import { hasMessageStore } from './threads/message-store.js';
-import { listTurns, mergeGenerations, newestOfGenerations } from './threads/turn-rows.js';
+import { listTurns, mergeGenerations, newestOfGenerations, threadExists } from './threads/turn-rows.js';
 
 /** One logged response as `llm logs` shows it: the Python llm's LOGS_COLUMNS. */
 export interface LogRow {
@@ -50,20 +50,35 @@ export interface LogQuery {
   readonly search?: string | undefined;
   /** Only this conversation. */
   readonly conversationId?: string | undefined;
-  /** Only the newest conversation (the one the newest response belongs to). */
+  /** Only the newest conversation a person had (see `newestConversationId`). */
   readonly current?: boolean | undefined;
 }
 
-/** The id of the conversation the newest response belongs to (a Python llm 0.32 thread's, if its turn is newer). */
+/**
+ * The conversation `-c` means (`llm -c`, `llm chat -c`, `llm logs -c`): the conversation of the
+ * newest response a person had, from `llm prompt`, `llm chat` or the library, or logged by the
+ * Python llm (no origin recorded), or a Python llm 0.32 thread if its newest turn is newer. Never
+ * one made inside an experiment, a metric, an LLM function or another traced call (see
+ * `conversation_origins`). The one place that decides it.
+ */
 export function newestConversationId(db: SqliteDatabase): string | undefined {
-  return newestOfGenerations(db, db.get<{ id: string; conversation_id: string | null }>('SELECT id, conversation_id FROM responses ORDER BY id DESC LIMIT 1'));
+  const person = PERSON_ORIGINS.map(() => '?').join(', ');
+  const legacy = db.get<{ id: string; conversation_id: string | null }>(
+    `SELECT responses.id, responses.conversation_id FROM responses
+       LEFT JOIN conversation_origins ON conversation_origins.conversation_id = responses.conversation_id
+      WHERE responses.conversation_id IS NOT NULL AND (conversation_origins.origin IS NULL OR conversation_origins.origin IN (${person}))
+      ORDER BY responses.id DESC LIMIT 1`,
+    [...PERSON_ORIGINS],
+  );
+  return newestOfGenerations(db, legacy);
 }
 
-/** Whether the log has a conversation with this id (a row in conversations, or responses in it). */
+/** Whether the log has a conversation with this id (a row in conversations, responses in it, or a 0.32 thread). */
 export function conversationExists(db: SqliteDatabase, id: string): boolean {
   return (
     db.get('SELECT 1 AS found FROM conversations WHERE id = ?', [id]) !== undefined ||
-    db.get('SELECT 1 AS found FROM responses WHERE conversation_id = ? LIMIT 1', [id]) !== undefined
+    db.get('SELECT 1 AS found FROM responses WHERE conversation_id = ? LIMIT 1', [id]) !== undefined ||
+    threadExists(db, id)
   );
 }
 

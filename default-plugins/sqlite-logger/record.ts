@@ -7,7 +7,7 @@ import { threadTurnStatements, type ThreadTurnRecord } from './threads/turn-stat
 
 /** Everything the log stores about one response, gathered before the database is opened. */
 export interface ResponseRecord {
-  readonly conversation: { readonly id: string; readonly name: string; readonly model: string };
+  readonly conversation: { readonly id: string; readonly name: string; readonly model: string; readonly origin: string };
   readonly schema: { readonly id: string; readonly json: string } | undefined;
   /** Values of the `responses` columns, by name. */
   readonly row: Readonly<Record<(typeof RESPONSE_COLUMNS)[number], SqlValue>>;
@@ -55,6 +55,7 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
       id: conversation.id,
       name: conversation.name ?? conversationName(response.prompt.prompt || response.prompt.system || ''),
       model: conversation.model.id,
+      origin: response.origin,
     },
     schema,
     row: {
@@ -89,7 +90,11 @@ const INSERT_RESPONSE = `INSERT INTO [responses] (${RESPONSE_COLUMNS.map((c) => 
 export function recordStatements(record: ResponseRecord): Statement[] {
   if (record.thread) return threadTurnStatements(record.thread);
   const { conversation, schema, row } = record;
-  const statements: Statement[] = [['INSERT OR IGNORE INTO [conversations] ([id], [name], [model]) VALUES (?, ?, ?)', [conversation.id, conversation.name, conversation.model]]];
+  const statements: Statement[] = [
+    ['INSERT OR IGNORE INTO [conversations] ([id], [name], [model]) VALUES (?, ?, ?)', [conversation.id, conversation.name, conversation.model]],
+    // The first response decides where the conversation came from (see js002_conversation_origins).
+    ['INSERT OR IGNORE INTO [conversation_origins] ([conversation_id], [origin]) VALUES (?, ?)', [conversation.id, conversation.origin]],
+  ];
   if (schema) statements.push(['INSERT OR IGNORE INTO [schemas] ([id], [content]) VALUES (?, ?)', [schema.id, schema.json]]);
   statements.push([INSERT_RESPONSE, RESPONSE_COLUMNS.map((c) => row[c])]);
   return statements;

@@ -37,7 +37,7 @@ export const PAIRED_FLAGS = ['-o', '--option', '-p', '--param'];
 
 /** Flags that continue a logged conversation, shared by `llm prompt` and `llm chat`. */
 export const conversationFlags = {
-  continue: Flags.boolean({ char: 'c', summary: 'Continue the most recent conversation (its model too, unless -m).' }),
+  continue: Flags.boolean({ char: 'c', summary: 'Continue your most recent conversation, not an experiment\'s or an LLM function\'s (its model too, unless -m).' }),
   cid: Flags.string({ summary: 'Continue the conversation with this id (see llm logs).', aliases: ['conversation'], helpValue: 'ID' }),
   database: Flags.string({ char: 'd', summary: 'Log to, and continue from, this SQLite file instead of logs.db.', helpValue: 'FILE' }),
 };

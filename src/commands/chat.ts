@@ -2,6 +2,7 @@ import { Command } from '../cli/command.js';
 import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { InterruptedError } from '../errors.js';
+import { withConversationOrigin } from '../models/origin.js';
 import { runChat } from '../services/chat-session.js';
 import { continuedConversation, modelFromArgv as typedModel } from '../services/continue-conversation.js';
 import { prepareChat } from '../services/prepare-prompt.js';
@@ -44,7 +45,7 @@ With -c or --cid the chat picks up a logged conversation, with its model unless 
     };
     process.on('SIGINT', onSigint);
     try {
-      await runChat({
+      await withConversationOrigin('chat', () => runChat({
         model,
         system,
         options,
@@ -59,7 +60,7 @@ With -c or --cid the chat picks up a logged conversation, with its model unless 
           answering = new AbortController();
           return { signal: answering.signal, done: () => (answering = undefined) };
         },
-      });
+      }));
     } finally {
       process.off('SIGINT', onSigint);
     }

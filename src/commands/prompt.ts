@@ -5,6 +5,7 @@ import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags } from '../c
 import { withInterrupt } from '../cli/interrupt.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
+import { withConversationOrigin } from '../models/origin.js';
 import { continuedConversation, modelFromArgv } from '../services/continue-conversation.js';
 import { preparePrompt } from '../services/prepare-prompt.js';
 import { saveTemplateFromPrompt } from '../services/save-template.js';
@@ -87,7 +88,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     }
     const prepared = await preparePrompt(llm, args);
     await withInterrupt(async (signal) => {
-      const response = prepared.model.prompt(prepared.prompt, {
+      const response = withConversationOrigin('prompt', () => prepared.model.prompt(prepared.prompt, {
         system: prepared.system,
         options: prepared.options,
         schema: prepared.schema,
@@ -96,7 +97,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
         signal,
         conversation: continued?.conversation,
         log: flags['no-log'] ? false : { force: flags.log, database: flags.database },
-      });
+      }));
       await (prepared.extract ? writeExtracted(response, prepared.extract) : writeResponse(response));
       // The reply is on stdout already; now check it against the schema (an error lists what failed).
       if (prepared.schema) await response.json();

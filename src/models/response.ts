@@ -6,6 +6,7 @@ import { newId, utcNow } from '../util/ids.js';
 import type { Conversation } from './conversation.js';
 import type { Model } from './model.js';
 import { modelHostOf } from './model-host.js';
+import { currentConversationOrigin, type ConversationOrigin } from './origin.js';
 import { validateOptions } from './options.js';
 import type { Prompt } from './prompt.js';
 
@@ -70,6 +71,8 @@ export class Response implements AsyncIterable<string> {
   resolvedModel: string | undefined;
   /** Why the response failed, once it has. */
   error: unknown = undefined;
+  /** Where it came from (a person's prompt, an experiment...), captured when it was made; see `withConversationOrigin`. */
+  readonly origin: ConversationOrigin = currentConversationOrigin();
 
   private readonly chunks: string[] = [];
   private tokenUsage: Usage = {};

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LogContext } from '../hooks.js';
 import type { Model } from '../models/model.js';
+import { withConversationOrigin } from '../models/origin.js';
 import { modelHostOf, type ModelHost } from '../models/model-host.js';
 import type { Response, ResponseInit } from '../models/response.js';
 import { newId } from '../util/ids.js';
@@ -120,7 +121,8 @@ export async function runTraced<T>(name: string, fn: () => T | Promise<T>, optio
   parent?.children.push(node);
   let value: T;
   try {
-    value = await nodes().run(node, fn);
+    // Responses made inside a traced call (LLM functions, strategies, metrics) are not a person's.
+    value = await nodes().run(node, () => withConversationOrigin('trace', fn));
   } catch (error) {
     node.error = traceError(error);
     node.endedAt = new Date();

@@ -198,6 +198,35 @@ export default experiment('slow', async ({ index }) => {
   });
 });
 
+describe('continuing a conversation after an experiment', () => {
+  it('llm -c, llm logs -c and llm chat -c pick the newest conversation a person had, never the judge\'s', async () => {
+    expect(await run(['-m', '4o-mini', 'What do pelicans eat?'])).toMatchObject({ code: 0, stdout: 'You said: What do pelicans eat?\n' });
+    // The example's llm-judge metric prompts with its own system prompt, after the person did.
+    expect((await run(['experiments', 'run', EXAMPLE, '--name', 'pitch', '--executions', '2'])).code).toBe(0);
+    const before = server.chatBodies.length;
+    expect(before).toBe(5);
+    expect(server.chatBodies.at(-1).messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('evaluator') });
+
+    expect(await run(['-c', 'and more?'])).toMatchObject({ code: 0, stdout: 'You said: and more?\n' });
+    expect(server.chatBodies[before].messages).toEqual([
+      { role: 'user', content: 'What do pelicans eat?' },
+      { role: 'assistant', content: 'You said: What do pelicans eat?' },
+      { role: 'user', content: 'and more?' },
+    ]);
+    const current = JSON.parse((await run(['logs', '-c', '--json'])).stdout) as { prompt: string }[];
+    expect(current.map((r) => r.prompt)).toEqual(['What do pelicans eat?', 'and more?']);
+    const chat = await runCli(['chat', '-c'], dir.path, { env: env(), input: 'and then?\n' });
+    expect(chat.stdout).toContain('You said: and then?');
+    expect(server.chatBodies.at(-1).messages.map((m: { content: string }) => m.content)).toEqual([
+      'What do pelicans eat?',
+      'You said: What do pelicans eat?',
+      'and more?',
+      'You said: and more?',
+      'and then?',
+    ]);
+  });
+});
+
 describe('llm experiments list, show and compare', () => {
   it('lists, shows and compares runs of an experiment, marking significant changes and what differs', async () => {
     expect((await run(['experiments', 'list'])).stdout).toBe("No experiments logged yet: run one with 'llm experiments run FILE'.\n");

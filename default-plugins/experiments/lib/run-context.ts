@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MessageRole } from './prompt-function.js';
-import type { LogContext, Model, Response } from 'llm-host';
+import { withConversationOrigin, type LogContext, type Model, type Response } from 'llm-host';
 
 /** A prompt function's template, as a run used it. */
 export interface PromptUse {
@@ -166,7 +166,8 @@ export function currentRun(): RunContext | undefined {
 
 /** Runs `work` as part of run `context`. */
 export function withRunContext<T>(context: RunContext, work: () => T): T {
-  return storage().run(context, work);
+  // Its responses (bots', metrics' and judges') are an experiment's, never a person's conversation.
+  return storage().run(context, () => withConversationOrigin('experiment', work));
 }
 
 /**

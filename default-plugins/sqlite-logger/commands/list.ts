@@ -31,7 +31,7 @@ words, "quoted phrases" as phrases, and the best matches come last.`;
     short: Flags.boolean({ char: 's', summary: 'Short YAML output, prompts truncated.', exclusive: ['json', 'response'] }),
     usage: Flags.boolean({ char: 'u', summary: 'Include token usage.' }),
     response: Flags.boolean({ char: 'r', summary: 'Only the text of the last response (of the current conversation, unless --cid).' }),
-    current: Flags.boolean({ char: 'c', summary: 'Only the current conversation (the one the newest response belongs to).' }),
+    current: Flags.boolean({ char: 'c', summary: 'Only the current conversation: the newest a person had (not an experiment\'s or an LLM function\'s).' }),
     cid: Flags.string({ summary: 'Only the conversation with this id.', aliases: ['conversation'], helpValue: 'ID' }),
     json: Flags.boolean({ summary: 'Output the responses as JSON.' }),
   };

@@ -1,8 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sqliteLogger from '../../../default-plugins/sqlite-logger/index.js';
+import { writeLog } from '../../../default-plugins/sqlite-logger/log-file.js';
 import { createLlm, type Llm } from '../../../src/host/llm.js';
+import { withConversationOrigin } from '../../../src/models/origin.js';
 import { resolvePromptTarget } from '../../../src/services/continue-conversation.js';
+import { trace } from '../../../src/strategy/trace.js';
+import { newId } from '../../../src/util/ids.js';
 import { ScriptedModel } from '../../helpers/models.js';
 import { availableEngines, openDatabase } from '../../helpers/sqlite-engines.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -173,6 +177,41 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('the sqli
     await expect(resolvePromptTarget(llm, { conversationId: 'nope' })).rejects.toThrow(
       "No conversation found with id 'nope' in the log. Run 'llm logs list' to see conversation ids.",
     );
+  });
+  it('-c continues the newest conversation a person had: never an LLM function\'s, a trace\'s or an experiment\'s', async () => {
+    const mine = model.conversation();
+    await mine.prompt('mine').done();
+    // Newer, but made inside a traced call (as an LLM function's or a metric's are) and an experiment run.
+    await trace('an llm function', () => model.prompt('traced', { system: 'You are a judge' }).done());
+    await withConversationOrigin('experiment', async () => {
+      await model.prompt('experiment run').done();
+      // A person's origin cannot be claimed from inside an experiment.
+      await withConversationOrigin('prompt', () => model.prompt('still the experiment\'s').done());
+    });
+    const newest = await resolvePromptTarget(llm, { continueLast: true });
+    expect(newest.conversation!.id).toBe(mine.id);
+    expect(newest.conversation!.responses.map((r) => r.prompt.prompt)).toEqual(['mine']);
+
+    const db = openDatabase(engine, logFile());
+    try {
+      const origins = db.all<{ prompt: string; origin: string }>(
+        'SELECT responses.prompt, conversation_origins.origin FROM responses JOIN conversation_origins USING (conversation_id) ORDER BY responses.rowid',
+      );
+      expect(origins).toEqual([
+        { prompt: 'mine', origin: 'library' },
+        { prompt: 'traced', origin: 'trace' },
+        { prompt: 'experiment run', origin: 'experiment' },
+        { prompt: "still the experiment's", origin: 'experiment' },
+      ]);
+    } finally {
+      db.close();
+    }
+    // A newer conversation the Python llm logged (it records no origin) is a person's.
+    await writeLog(logFile(), engine, (log) => {
+      log.run('INSERT INTO conversations (id, name, model) VALUES (?, ?, ?)', ['01pythonconversation000000', 'from python', 'scripted']);
+      log.run('INSERT INTO responses (id, model, prompt, response, conversation_id, datetime_utc) VALUES (?, ?, ?, ?, ?, ?)', [newId(), 'scripted', 'from python', 'ok', '01pythonconversation000000', '2026-01-01T00:00:00']);
+    });
+    expect((await resolvePromptTarget(llm, { continueLast: true })).conversation!.id).toBe('01pythonconversation000000');
   });
 });
 

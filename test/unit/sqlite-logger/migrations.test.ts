@@ -96,7 +96,7 @@ describe('a logs.db written by the Python llm 0.31', () => {
   // Written by Python's sqlite3 (with FTS5), so these run on every engine, sql.js alone included.
   const pythonLog = async () => writePythonLog(join(dir.path, 'logs.db'));
 
-  it('reads here: our migrations see theirs as applied and add only indexes', async () => {
+  it('reads here: our migrations see theirs as applied and add only indexes and the conversation_origins table', async () => {
     const path = await pythonLog();
     for (const engine of engines) {
       const rows = await readLog(path, engine, (db, info) => listResponses(db, info, { count: 0 }));
@@ -117,9 +117,11 @@ describe('a logs.db written by the Python llm 0.31', () => {
     const db = openDatabase(engines[0]!, path);
     try {
       const applied = appliedMigrations(db);
-      // A native engine adds our indexes as it reads; sql.js cannot write a log with an FTS5 index,
-      // so alone it leaves the file as the Python llm wrote it.
-      expect([...applied].filter((n) => !PYTHON_MIGRATIONS.includes(n))).toEqual(native ? ['js001_response_indexes'] : []);
+      // A native engine adds our indexes and the conversation_origins table as it reads; sql.js cannot
+      // write a log with an FTS5 index, so alone it leaves the file as the Python llm wrote it.
+      expect([...applied].filter((n) => !PYTHON_MIGRATIONS.includes(n))).toEqual(native ? ['js001_response_indexes', 'js002_conversation_origins'] : []);
+      // The Python llm's conversations have no origin row: they count as a person's for llm -c.
+      if (native) expect(db.all('SELECT * FROM conversation_origins')).toEqual([]);
       // The Python tables we do not use are untouched.
       expect(columnsOf(db, 'tool_results')).toContain('exception');
     } finally {
