@@ -200,11 +200,12 @@ export default experiment('slow', async ({ index }) => {
 
 describe('continuing a conversation after an experiment', () => {
   it('llm -c, llm logs -c and llm chat -c pick the newest conversation a person had, never the judge\'s', async () => {
+    const start = server.chatBodies.length; // one server for the whole file
     expect(await run(['-m', '4o-mini', 'What do pelicans eat?'])).toMatchObject({ code: 0, stdout: 'You said: What do pelicans eat?\n' });
     // The example's llm-judge metric prompts with its own system prompt, after the person did.
     expect((await run(['experiments', 'run', EXAMPLE, '--name', 'pitch', '--executions', '2'])).code).toBe(0);
     const before = server.chatBodies.length;
-    expect(before).toBe(5);
+    expect(before - start).toBe(5); // the person's prompt, then a pitch and a judgement per run
     expect(server.chatBodies.at(-1).messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('evaluator') });
 
     expect(await run(['-c', 'and more?'])).toMatchObject({ code: 0, stdout: 'You said: and more?\n' });
