@@ -7,6 +7,7 @@ import type { Metric } from './metrics.js';
 import type { Conversation } from './models/conversation.js';
 import type { Model } from './models/model.js';
 import type { Response } from './models/response.js';
+import type { Tool, ToolboxClass } from './models/tool.js';
 import type { TraceRecord } from './strategy/trace-record.js';
 
 /** Registers a model, with extra aliases beside the model's own. */
@@ -20,6 +21,9 @@ export type RegisterEmbeddingModel = (model: EmbeddingModel, options?: { aliases
  * (extend `Command` from `llm-host/command`) or a function that imports it, so it loads only when run.
  */
 export type RegisterCommand = (id: string, command: CommandEntry) => void;
+
+/** Registers a tool (see `defineTool`) or a toolbox class (see `Toolbox`). */
+export type RegisterTool = (tool: Tool<any> | ToolboxClass) => void;
 
 /** Registers a scalar metric for experiments. */
 export type RegisterMetric = (metric: Metric) => void;
@@ -91,6 +95,14 @@ export interface Hooks {
   readonly registerMetrics: SyncHook<[RegisterMetric]>;
 
   /**
+   * Plugins add tools models can call, by calling `register(tool)` with a `defineTool({...})` or a
+   * class extending `Toolbox` (its methods become tools named `Name_method`). Synchronous; runs the
+   * first time tools are looked up (`-T`, `llm tools`). Registering a tool never runs it: a tool
+   * runs only when the user names it.
+   */
+  readonly registerTools: SyncHook<[RegisterTool]>;
+
+  /**
    * Plugins that keep their own records in the log database add their tables by calling
    * `register(migration)`. Runs the first time a plugin opens the log store; the migrations are
    * handed to `openLogStore` and applied after the log's own, once each.
@@ -142,6 +154,7 @@ export const hookNames = [
   'registerModels',
   'registerCommands',
   'registerMetrics',
+  'registerTools',
   'registerLogMigrations',
   'logResponse',
   'logTrace',
@@ -160,6 +173,7 @@ export function createHooks(): Hooks {
     registerModels: new AsyncSeriesHook<[RegisterModel]>(['register']),
     registerCommands: new SyncHook<[RegisterCommand]>(['register']),
     registerMetrics: new SyncHook<[RegisterMetric]>(['register']),
+    registerTools: new SyncHook<[RegisterTool]>(['register']),
     logResponse: new AsyncSeriesHook<[Response, LogContext]>(['response', 'context']),
     registerLogMigrations: new SyncHook<[RegisterLogMigration]>(['register']),
     logTrace: new AsyncSeriesHook<[TraceRecord, TraceLogContext]>(['trace', 'context']),

@@ -14,6 +14,11 @@ export { Response, type ResponseInit, type RestoredResponse, type Usage } from '
 export { Conversation } from './models/conversation.js';
 export { historyText, type HistoryMessage, type MessageAttachment, type MessagePart } from './models/message.js';
 export type { ModelEntry, NamedModel } from './models/registry.js';
+export { ChainLimitError, ChainResponse, DEFAULT_CHAIN_LIMIT, type ChainOptions } from './models/chain.js';
+export { defineTool, Toolbox, type Tool, type ToolboxClass, type ToolCall, type ToolMethod, type ToolResult } from './models/tool.js';
+export { CancelToolCall, executeToolCalls, toTools, type AfterCall, type BeforeCall, type ToolLike } from './models/tool-runner.js';
+export { ToolRegistry, type ToolEntry } from './models/tool-registry.js';
+export { loadFunctions } from './services/load-functions.js';
 export { NO_OPTIONS } from './models/options.js';
 export {
   createHooks,
@@ -27,6 +32,7 @@ export {
   type RegisterEmbeddingModel,
   type RegisterLogMigration,
   type RegisterMetric,
+  type RegisterTool,
   type RegisterModel,
 } from './hooks.js';
 export { importModule, type ImportModuleOptions } from './host/module-loader.js';

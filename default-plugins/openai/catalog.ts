@@ -26,6 +26,8 @@ export interface ChatModelSpec {
   readonly canStream?: boolean | undefined;
   /** Whether the model takes `response_format: json_schema` (default: false). */
   readonly supportsSchema?: boolean | undefined;
+  /** Whether the model can call tools (default: false; all built-in models can). */
+  readonly supportsTools?: boolean | undefined;
   /** Base URL of an OpenAI-compatible API; unset: OPENAI_BASE_URL, else the public API. */
   readonly apiBase?: string | undefined;
   /** Name of the key in keys.json; undefined for a server that needs none. */
@@ -55,7 +57,7 @@ export const OPENAI_MODELS: readonly ChatModelSpec[] = [
   { id: 'gpt-5', reasoningEfforts: GPT5_EFFORT, supportsSchema: true },
   { id: 'gpt-5-mini', reasoningEfforts: GPT5_EFFORT, supportsSchema: true },
   { id: 'gpt-5-nano', reasoningEfforts: GPT5_EFFORT, supportsSchema: true },
-].map((spec) => ({ ...spec, keyName: 'openai', keyEnvVar: 'OPENAI_API_KEY' }));
+].map((spec) => ({ ...spec, supportsTools: true, keyName: 'openai', keyEnvVar: 'OPENAI_API_KEY' }));
 
 /** The public API, used when neither OPENAI_BASE_URL nor a model's `api_base` says otherwise. */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';

@@ -26,6 +26,7 @@ export class OpenAIChatModel extends Model {
   override readonly keyEnvVar: string | undefined;
   override readonly canStream: boolean;
   override readonly supportsSchema: boolean;
+  override readonly supportsTools: boolean;
   override readonly optionsSchema: JsonSchema;
   // Private, so that serializing a model (or a response, which refers to it) never shows the
   // environment, which may hold the key.
@@ -44,6 +45,7 @@ export class OpenAIChatModel extends Model {
     this.keyEnvVar = spec.keyEnvVar;
     this.canStream = spec.canStream ?? true;
     this.supportsSchema = spec.supportsSchema ?? false;
+    this.supportsTools = spec.supportsTools ?? false;
     this.optionsSchema = chatOptionsSchema(spec.reasoningEfforts);
   }
 

@@ -5,6 +5,7 @@ import { loadUndici, send, withRetries, type OkResponse } from './http.js';
 import { httpSettings } from './http-settings.js';
 import { buildRequestBody } from './request-body.js';
 import { SseParser } from './sse.js';
+import { ToolCallAssembler, toToolCall, type ToolCallDelta, type ToolCallJson } from './tool-calls.js';
 
 /** Loads the HTTP client now (see OpenAIChatModel.prepare). */
 export async function prepareChat(): Promise<void> {
@@ -72,12 +73,15 @@ interface StreamSummary {
   refusal?: string;
   finish_reason?: string;
   usage?: Record<string, unknown>;
+  tool_calls?: { id?: string; type: 'function'; function: { name: string; arguments: string } }[];
 }
 
 /** Reads an SSE stream of chat.completion.chunk events up to `[DONE]`, yielding content deltas. */
 async function* readStream(answer: OkResponse, target: Target, model: OpenAIChatModel, response: Response, signal: AbortSignal): AsyncGenerator<string> {
   const parser = new SseParser();
   const summary: StreamSummary = { object: 'chat.completion.chunk', content: '' };
+  // Each call arrives in pieces keyed by index (its arguments split over many chunks, several calls interleaved).
+  const toolCalls = new ToolCallAssembler();
   let finished = false;
   let received = 0;
   /** Reads one event; returns its text, if any. */
@@ -100,6 +104,7 @@ async function* readStream(answer: OkResponse, target: Target, model: OpenAIChat
     if (choice.finish_reason) summary.finish_reason = choice.finish_reason;
     const delta = choice.delta;
     if (delta?.refusal) summary.refusal = (summary.refusal ?? '') + delta.refusal;
+    for (const part of delta?.tool_calls ?? []) toolCalls.add(part);
     const text = delta?.content;
     if (typeof text !== 'string' || text === '') return undefined;
     summary.content += text;
@@ -125,6 +130,9 @@ async function* readStream(answer: OkResponse, target: Target, model: OpenAIChat
   // Some compatible servers end with a finish_reason but no [DONE]; either means complete.
   if (!finished && !summary.finish_reason) throw cutError(target, received);
   if (summary.content === '' && summary.refusal) throw refusalError(model, summary.refusal);
+  const calls = toolCalls.calls();
+  if (calls.length > 0) summary.tool_calls = calls;
+  for (const call of calls) response.addToolCall(toToolCall(call));
   finish(response, model, target, summary, summary.usage);
 }
 
@@ -143,6 +151,7 @@ async function* readCompletion(answer: OkResponse, target: Target, model: OpenAI
   if (!message) throw new OpenAIApiError(`${displayUrl(target.url)} sent a reply without choices[0].message`, 'Is it an OpenAI-compatible Chat Completions API?');
   const content = typeof message.content === 'string' ? message.content : '';
   if (content === '' && message.refusal) throw refusalError(model, message.refusal);
+  for (const call of message.tool_calls ?? []) if (call?.function?.name) response.addToolCall(toToolCall(call));
   finish(response, model, target, completion, completion.usage);
   if (content) yield content;
 }
@@ -216,12 +225,12 @@ interface ChunkJson {
   service_tier?: string;
   usage?: Record<string, unknown> | null;
   error?: unknown;
-  choices?: { delta?: { content?: string | null; refusal?: string | null }; finish_reason?: string | null }[];
+  choices?: { delta?: { content?: string | null; refusal?: string | null; tool_calls?: ToolCallDelta[] | null }; finish_reason?: string | null }[];
 }
 
 interface CompletionJson {
   model?: string;
   usage?: Record<string, unknown>;
   error?: unknown;
-  choices?: { message?: { content?: string | null; refusal?: string | null } }[];
+  choices?: { message?: { content?: string | null; refusal?: string | null; tool_calls?: ToolCallJson[] | null } }[];
 }

@@ -7,7 +7,7 @@ import { checkBaseUrl } from './chat-model.js';
 export const EXTRA_MODELS_FILE = 'extra-openai-models.yaml';
 
 /** Keys of an entry that `llm` reads. */
-const KNOWN_KEYS = new Set(['model_id', 'model_name', 'api_base', 'api_key_name', 'headers', 'aliases', 'can_stream', 'supports_schema', 'reasoning', 'embedding_model', 'dimensions']);
+const KNOWN_KEYS = new Set(['model_id', 'model_name', 'api_base', 'api_key_name', 'headers', 'aliases', 'can_stream', 'supports_schema', 'supports_tools', 'reasoning', 'embedding_model', 'dimensions']);
 /** Keys the Python llm reads that do not apply here (attachments, tools, Azure settings). */
 const IGNORED_KEYS = new Set(['api_type', 'api_version', 'api_engine', 'vision', 'audio', 'supports_tools']);
 /** `reasoning: true` gives a model the reasoning options, with the Python llm's effort levels. */
@@ -15,7 +15,7 @@ const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'];
 
 /**
  * Reads `extra-openai-models.yaml`: a YAML list of models, each `model_id` plus optional
- * `model_name`, `api_base`, `api_key_name`, `headers`, `aliases`, `can_stream`, `supports_schema`,
+ * `model_name`, `api_base`, `api_key_name`, `headers`, `aliases`, `can_stream`, `supports_schema`, `supports_tools`,
  * `reasoning`; `embedding_model: true` (with optional `dimensions`) makes it an embedding model
  * served at `/embeddings`. No file: no extra models (and YAML is never loaded). A model with an `api_base` and
  * no `api_key_name` needs no key. A file that cannot be read is an error naming it.
@@ -79,6 +79,7 @@ function toSpec(entry: unknown, where: string, warn: (message: string) => void):
     headers: headersField(record, bad),
     canStream: booleanField(record, 'can_stream', bad) ?? true,
     supportsSchema: booleanField(record, 'supports_schema', bad) ?? false,
+    supportsTools: booleanField(record, 'supports_tools', bad) ?? false,
     reasoningEfforts: booleanField(record, 'reasoning', bad) ? REASONING_EFFORTS : undefined,
     embeddingModel: booleanField(record, 'embedding_model', bad) ?? false,
     dimensions: dimensionsField(record, bad),

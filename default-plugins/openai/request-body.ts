@@ -1,18 +1,26 @@
-import type { Conversation, Prompt } from 'llm-host';
+import type { Conversation, Prompt, ToolCall } from 'llm-host';
 import type { ChatModelSpec } from './catalog.js';
 import { historyChatMessages, lastSystemPrompt, type HistoryChatMessage } from './history-messages.js';
 
 /** One Chat Completions message. */
 export type ChatMessage =
-  | {
-      readonly role: 'system' | 'user' | 'assistant';
-      readonly content: string;
-    }
+  | { readonly role: 'system' | 'user'; readonly content: string }
+  | { readonly role: 'assistant'; readonly content: string | null; readonly tool_calls?: readonly ChatToolCall[] }
+  | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string }
   | HistoryChatMessage;
+
+/** A tool call as the API sends it and takes it back in the history. */
+export interface ChatToolCall {
+  readonly id: string;
+  readonly type: 'function';
+  readonly function: { readonly name: string; readonly arguments: string };
+}
 
 /**
  * The messages for a prompt: in a conversation, every earlier turn (its system prompt when it
- * changed, the user's prompt, the model's reply), then this prompt's system prompt and text.
+ * changed, the user's prompt, the results of the tools it ran, the model's reply with the tools it
+ * called), then this prompt's system prompt, tool results and text. A prompt that only carries
+ * tool results (the next step of a chain) has no text.
  */
 export function buildMessages(prompt: Prompt, conversation: Conversation | undefined): ChatMessage[] {
   // A conversation restored from a Python llm 0.32 thread starts with its structured history.
@@ -25,18 +33,31 @@ export function buildMessages(prompt: Prompt, conversation: Conversation | undef
       messages.push({ role: 'system', content: system });
       currentSystem = system;
     }
-    messages.push({ role: 'user', content: earlier.prompt.prompt });
+    pushPrompt(messages, earlier.prompt);
     const reply = earlier.textSoFar;
-    if (reply) messages.push({ role: 'assistant', content: reply });
+    const calls = earlier.toolCallsSoFar;
+    if (calls.length > 0) messages.push({ role: 'assistant', content: reply || null, tool_calls: calls.map(toChatToolCall) });
+    else if (reply) messages.push({ role: 'assistant', content: reply });
   }
   if (prompt.system && prompt.system !== currentSystem) messages.push({ role: 'system', content: prompt.system });
-  messages.push({ role: 'user', content: prompt.prompt });
+  pushPrompt(messages, prompt);
   return messages;
+}
+
+function pushPrompt(messages: ChatMessage[], prompt: Prompt): void {
+  for (const result of prompt.toolResults ?? []) messages.push({ role: 'tool', tool_call_id: result.toolCallId ?? result.name, content: result.output });
+  if (prompt.prompt || (prompt.toolResults ?? []).length === 0) messages.push({ role: 'user', content: prompt.prompt });
+}
+
+function toChatToolCall(call: ToolCall, index: number): ChatToolCall {
+  const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+  return { id: call.toolCallId ?? `call_${index}`, type: 'function', function: { name: call.name, arguments: args } };
 }
 
 /**
  * The Chat Completions request body: model, messages, the options the user set (validated
- * already), `response_format` for `json_object` or a schema, and for a stream a request for usage.
+ * already), `response_format` for `json_object` or a schema, the tools the model may call, and for
+ * a stream a request for usage.
  */
 export function buildRequestBody(
   spec: ChatModelSpec,
@@ -52,6 +73,13 @@ export function buildRequestBody(
   }
   if (prompt.options.json_object === true) body.response_format = { type: 'json_object' };
   if (prompt.schema) body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: prompt.schema } };
+  if (prompt.tools.length > 0) {
+    body.tools = prompt.tools.map((tool) => ({
+      type: 'function',
+      function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.inputSchema },
+    }));
+    body.tool_choice = 'auto';
+  }
   if (stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };

@@ -6,6 +6,7 @@ import { readLog } from './log-file.js';
 import { logPath } from './paths.js';
 import { newestConversationId } from './queries.js';
 import { continueThread, readThread, type LoggedThread } from './threads/thread-read.js';
+import { toolInfoByResponse, type ToolInfo } from './tool-queries.js';
 
 /** One logged turn, as `loadConversation` reads it. */
 interface TurnRow {
@@ -30,6 +31,8 @@ interface LoggedConversation {
   /** The model it was last continued with (the newest turn's), else the one it started with. */
   model: string;
   turns: TurnRow[];
+  /** Each turn's tool calls and results, by response id. */
+  tools: Map<string, ToolInfo>;
 }
 
 /**
@@ -74,17 +77,20 @@ export function readConversation(db: SqliteDatabase, id: string | undefined): Lo
   );
   const model = turns.at(-1)?.model ?? row?.model;
   if ((!row && turns.length === 0) || !model) return undefined;
-  return { id: conversationId, name: row?.name ?? undefined, model, turns };
+  return { id: conversationId, name: row?.name ?? undefined, model, turns, tools: toolInfoByResponse(db, turns.map((turn) => turn.id)) };
 }
 
 /** A Conversation with the logged turns as finished responses (`Response.restore`). */
 function rebuild(logged: LoggedConversation, model: Model): Conversation {
   const conversation = new Conversation(model, { id: logged.id, name: logged.name });
   for (const turn of logged.turns) {
+    const tools = logged.tools.get(turn.id);
     const prompt = new Prompt(turn.prompt ?? '', model, {
       system: turn.system ?? undefined,
       options: parseObject(turn.options_json),
       schema: parseObject(turn.schema_json),
+      // The results this turn sent, so that the model sees the whole exchange again.
+      toolResults: tools?.tool_results.map((r) => ({ name: r.name ?? '', output: r.output ?? '', toolCallId: r.tool_call_id ?? undefined })),
     });
     const usage: Usage = {
       input: turn.input_tokens ?? undefined,
@@ -100,6 +106,7 @@ function rebuild(logged: LoggedConversation, model: Model): Conversation {
         durationMs: turn.duration_ms ?? undefined,
         usage,
         conversation,
+        toolCalls: tools?.tool_calls.map((c) => ({ name: c.name ?? '', arguments: c.arguments ?? {}, toolCallId: c.tool_call_id ?? undefined })),
       }),
     );
   }

@@ -5,7 +5,7 @@ import type { LogMigration, SqlDatabase } from 'llm-host';
  *
  * The changes this log shares with the Python llm carry the Python llm's names (`m010_...`) and
  * leave the same tables and columns, so each tool sees the other's changes as already applied; the
- * Python migrations not listed here (its old `log` table, attachments, fragments, tools) are left
+ * Python migrations not listed here (its old `log` table, and any not yet ported) are left
  * unrecorded, so the Python llm runs them itself when it next opens the file. Our own additions
  * have names that cannot clash with the Python llm's (`js...`).
  */
@@ -79,10 +79,84 @@ CREATE TABLE IF NOT EXISTS [responses] (
       addColumn(db, 'responses', 'schema_id', 'TEXT REFERENCES [schemas]([id])');
     },
   },
+  // The Python llm's tool tables (m017, m018, m020, m021), with the SQL sqlite-utils generates for them.
+  {
+    name: 'm017_tools_tables',
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS [tools] (
+   [id] INTEGER PRIMARY KEY,
+   [hash] TEXT,
+   [name] TEXT,
+   [description] TEXT,
+   [input_schema] TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS [idx_tools_hash] ON [tools] ([hash]);
+CREATE TABLE IF NOT EXISTS [tool_responses] (
+   [tool_id] INTEGER REFERENCES [tools]([id]),
+   [response_id] TEXT REFERENCES [responses]([id]),
+   PRIMARY KEY ([tool_id], [response_id])
+);
+CREATE TABLE IF NOT EXISTS [tool_calls] (
+   [id] INTEGER PRIMARY KEY,
+   [response_id] TEXT REFERENCES [responses]([id]),
+   [tool_id] INTEGER REFERENCES [tools]([id]),
+   [name] TEXT,
+   [arguments] TEXT,
+   [tool_call_id] TEXT
+);
+CREATE TABLE IF NOT EXISTS [tool_results] (
+   [id] INTEGER PRIMARY KEY,
+   [response_id] TEXT REFERENCES [responses]([id]),
+   [tool_id] INTEGER REFERENCES [tools]([id]),
+   [name] TEXT,
+   [output] TEXT,
+   [tool_call_id] TEXT
+);`);
+    },
+  },
+  {
+    name: 'm017_tools_plugin',
+    apply(db) {
+      addColumn(db, 'tools', 'plugin', 'TEXT');
+    },
+  },
+  {
+    name: 'm018_tool_instances',
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS [tool_instances] (
+   [id] INTEGER PRIMARY KEY,
+   [plugin] TEXT,
+   [name] TEXT,
+   [arguments] TEXT
+);`);
+      addColumn(db, 'tool_results', 'instance_id', 'INTEGER REFERENCES [tool_instances]([id])');
+    },
+  },
   {
     name: 'm019_resolved_model',
     apply(db) {
       addColumn(db, 'responses', 'resolved_model', 'TEXT');
+    },
+  },
+  {
+    name: 'm020_tool_results_attachments',
+    apply(db) {
+      // [attachments] is the Python llm's m012 table; SQLite accepts the reference before it exists.
+      db.exec(`
+CREATE TABLE IF NOT EXISTS [tool_results_attachments] (
+   [tool_result_id] INTEGER REFERENCES [tool_results]([id]),
+   [attachment_id] TEXT REFERENCES [attachments]([id]),
+   [order] INTEGER,
+   PRIMARY KEY ([tool_result_id], [attachment_id])
+);`);
+    },
+  },
+  {
+    name: 'm021_tool_results_exception',
+    apply(db) {
+      addColumn(db, 'tool_results', 'exception', 'TEXT');
     },
   },
   {

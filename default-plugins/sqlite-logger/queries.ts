@@ -6,6 +6,7 @@ import { ftsQuery, searchTerms } from './search.js';
 import { searchWithoutFts } from './search-without-fts.js';
 import { hasMessageStore } from './threads/message-store.js';
 import { listTurns, mergeGenerations, newestOfGenerations, threadExists } from './threads/turn-rows.js';
+import { toolInfoByResponse } from './tool-queries.js';
 
 /** One logged response as `llm logs` shows it: the Python llm's LOGS_COLUMNS. */
 export interface LogRow {
@@ -130,20 +131,28 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
   if (terms && !info.fullTextSearch) {
     // No FTS5 index here (sql.js): the same rows, ranked the same way, found in JavaScript.
     const ranked = searchWithoutFts(db, terms, filter, params, count);
-    if (ranked.length === 0) return mergeGenerations([], turns, count).reverse();
+    if (ranked.length === 0) return withLegacyTools(db, mergeGenerations([], turns, count).reverse());
     const byRowid = new Map(db.all<LogRow & { r: number }>(`SELECT responses.rowid AS r, ${COLUMNS} FROM ${FROM} WHERE responses.rowid IN (${ranked.map((m) => m.rowid).join(', ')})`).map((row) => [Number(row.r), row]));
     const rows = ranked.map(({ rowid, rank: _rank }): LogRow & { _rank?: number } => {
       const { r: _r, ...row } = byRowid.get(rowid)!;
       return { ...row, _rank };
     });
-    return mergeGenerations(rows, turns, count).reverse();
+    return withLegacyTools(db, mergeGenerations(rows, turns, count).reverse());
   }
   const sql = `SELECT ${COLUMNS}${rank} FROM ${FROM}${join}${filter} ORDER BY ${order}${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`;
-  return mergeGenerations(db.all<LogRow & { _rank?: number }>(sql, params), turns, count).reverse();
+  return withLegacyTools(db, mergeGenerations(db.all<LogRow & { _rank?: number }>(sql, params), turns, count).reverse());
 }
 
 /** Row counts for `llm logs status`. */
 export function countRows(db: SqliteDatabase): { conversations: number; responses: number } {
   const count = (table: string) => Number(db.get<{ n: number }>(`SELECT count(*) AS n FROM [${table}]`)?.n ?? 0);
   return { conversations: count('conversations'), responses: count('responses') };
+}
+
+/** The Python llm 0.31's tool tables, for the rows of the responses table (turns bring their own). */
+function withLegacyTools<T extends LogRow>(db: SqliteDatabase, rows: T[]): T[] {
+  const legacy = rows.filter((row) => (row as LogExtras).tools === undefined);
+  const tools = toolInfoByResponse(db, legacy.map((row) => row.id));
+  for (const row of legacy) Object.assign(row, tools.get(row.id));
+  return rows;
 }

@@ -4,6 +4,7 @@ import type { Statement } from './log-worker.js';
 import { schemaId } from './schema-id.js';
 import { threadPosition } from './threads/thread-positions.js';
 import { threadTurnStatements, type ThreadTurnRecord } from './threads/turn-statements.js';
+import { toolRecord, toolStatements, type ToolRecord } from './tool-record.js';
 
 /** Everything the log stores about one response, gathered before the database is opened. */
 export interface ResponseRecord {
@@ -13,6 +14,8 @@ export interface ResponseRecord {
   readonly row: Readonly<Record<(typeof RESPONSE_COLUMNS)[number], SqlValue>>;
   /** Set when the response continues a Python llm 0.32 thread: it is written there instead. */
   readonly thread?: ThreadTurnRecord | undefined;
+  /** Tools offered, tool calls asked for and tool results sent (the tool tables), if any. */
+  readonly tools?: ToolRecord | undefined;
 }
 
 /** The `responses` columns this logger writes, in the Python llm's column order. */
@@ -76,6 +79,7 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
       schema_id: schema?.id ?? null,
       resolved_model: response.resolvedModel ?? null,
     },
+    tools: toolRecord(response),
   };
 }
 
@@ -97,6 +101,7 @@ export function recordStatements(record: ResponseRecord): Statement[] {
   ];
   if (schema) statements.push(['INSERT OR IGNORE INTO [schemas] ([id], [content]) VALUES (?, ?)', [schema.id, schema.json]]);
   statements.push([INSERT_RESPONSE, RESPONSE_COLUMNS.map((c) => row[c])]);
+  if (record.tools) statements.push(...toolStatements(String(row.id), record.tools));
   return statements;
 }
 

@@ -41,3 +41,23 @@ export const conversationFlags = {
   cid: Flags.string({ summary: 'Continue the conversation with this id (see llm logs).', aliases: ['conversation'], helpValue: 'ID' }),
   database: Flags.string({ char: 'd', summary: 'Log to, and continue from, this SQLite file instead of logs.db.', helpValue: 'FILE' }),
 };
+
+/** Tool flags shared by `llm prompt` and `llm chat` (the Python llm's names). */
+export const toolFlags = {
+  tool: Flags.string({
+    char: 'T',
+    summary: "A tool the model may call: a name (see llm tools), or a toolbox with its configuration, e.g. -T 'Memory({\"file\": \"m.json\"})' (repeatable).",
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'NAME',
+  }),
+  functions: Flags.string({
+    summary: 'A .ts/.js/.mjs file, or code, whose exported functions become tools (repeatable).',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'FILE|CODE',
+  }),
+  'tools-debug': Flags.boolean({ aliases: ['td'], summary: 'Show each tool call and its result on stderr.', env: 'LLM_TOOLS_DEBUG' }),
+  'tools-approve': Flags.boolean({ aliases: ['ta'], summary: 'Ask before each tool call (needs a terminal).' }),
+  'chain-limit': Flags.integer({ summary: 'How many replies a chain of tool calls may take (default 5; 0 for no limit).', min: 0, helpValue: 'N' }),
+};

@@ -1,9 +1,11 @@
 import { Command } from '../cli/command.js';
-import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
+import { hasTerminal } from '../cli/ask.js';
+import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags, toolFlags } from '../cli/flags.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { InterruptedError } from '../errors.js';
 import { withConversationOrigin } from '../models/origin.js';
 import { runChat } from '../services/chat-session.js';
+import { approver, cliTools } from '../services/cli-tools.js';
 import { continuedConversation, modelFromArgv as typedModel } from '../services/continue-conversation.js';
 import { prepareChat } from '../services/prepare-prompt.js';
 
@@ -14,6 +16,7 @@ export default class Chat extends Command {
 Ctrl-C while the model answers stops that answer; Ctrl-C at the prompt leaves the chat.
 
 With -t NAME every line you type goes through the template, as llm -t does with a prompt; its system prompt goes with the first line.
+With -T NAME or --functions the model may call those tools in every turn (--ta asks before each call, at the chat's prompt).
 With -c or --cid the chat picks up a logged conversation, with its model unless -m names another.`;
 
   static override examples = [
@@ -21,15 +24,16 @@ With -c or --cid the chat picks up a logged conversation, with its model unless 
     '<%= config.bin %> chat -m 4o-mini -s "You are a patient tutor" -o temperature 0.2',
     '<%= config.bin %> chat -t translate -p language German',
     '<%= config.bin %> chat -c          # pick up the last conversation where it stopped',
+    '<%= config.bin %> chat -T llm_time --td',
   ];
 
-  static override flags = { ...modelFlags, ...templateFlags, ...conversationFlags };
+  static override flags = { ...modelFlags, ...templateFlags, ...conversationFlags, ...toolFlags };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Chat, pairKeyValueArgs(this.argv, PAIRED_FLAGS));
     const llm = await this.llm();
     const continued = await continuedConversation(llm, this.argv, flags);
-    const { model, system, options, transform } = await prepareChat(llm, {
+    const { model, system, options, transform, templateTools } = await prepareChat(llm, {
       model: continued?.model.id ?? typedModel(this.argv, flags.model),
       defaultModel: flags.model,
       system: flags.system,
@@ -37,6 +41,14 @@ With -c or --cid the chat picks up a logged conversation, with its model unless 
       template: flags.template,
       params: parseKeyValues(flags.param),
     });
+
+    // The chat reads stdin itself, so --ta needs stdin to be the terminal it asks at.
+    const tools = await cliTools(
+      llm,
+      model,
+      { tools: [...(templateTools?.tools ?? []), ...(flags.tool ?? [])], functions: [...(templateTools?.functions ?? []), ...(flags.functions ?? [])], debug: flags['tools-debug'], approve: flags['tools-approve'], chainLimit: flags['chain-limit'] },
+      { ask: async () => undefined, hasTerminal: hasTerminal(), stderr: process.stderr },
+    );
 
     let answering: AbortController | undefined;
     const onSigint = () => {
@@ -53,6 +65,7 @@ With -c or --cid the chat picks up a logged conversation, with its model unless 
         key: flags.key,
         stream: !flags['no-stream'],
         conversation: continued?.conversation,
+        tools: tools && ((ask) => (tools.beforeCall ? { ...tools, beforeCall: approver(ask, process.stderr) } : tools)),
         log: flags.database ? { database: flags.database } : undefined,
         input: process.stdin,
         output: process.stdout,

@@ -1,11 +1,13 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../cli/command.js';
-import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags } from '../cli/flags.js';
+import { askAtTerminal, hasTerminal } from '../cli/ask.js';
+import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags, toolFlags } from '../cli/flags.js';
 import { withInterrupt } from '../cli/interrupt.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
 import { withConversationOrigin } from '../models/origin.js';
+import { cliTools } from '../services/cli-tools.js';
 import { continuedConversation, modelFromArgv } from '../services/continue-conversation.js';
 import { preparePrompt } from '../services/prepare-prompt.js';
 import { saveTemplateFromPrompt } from '../services/save-template.js';
@@ -22,6 +24,8 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
 
 -t NAME fills in a template (see llm templates): $input becomes your input, other $variables come from -p KEY VALUE or the template's defaults. -m, -s and -o win over the template's own values.
 
+-T NAME lets the model call a tool (see llm tools); --functions FILE|CODE makes exported functions tools. Tools run code with your rights: only the tools you name ever run. The model's calls run, their results go back to it, and so on until it answers (at most --chain-limit replies).
+
 --save NAME stores the prompt, -s, -m, -o and -p (as defaults) as a template instead of running it; --force replaces an existing one.`;
 
   static override examples = [
@@ -35,6 +39,9 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     '<%= config.bin %> --schema "name, age int, bio: a short bio" "Invent a dog"',
     '<%= config.bin %> --schema dog.schema.json "Describe a dog"',
     '<%= config.bin %> -c "And one more"          # continue the last conversation',
+    '<%= config.bin %> -m echo -T llm_time \'{"prompt": "What time is it?", "tool_calls": [{"name": "llm_time", "arguments": {}}]}\' --td',
+    '<%= config.bin %> -T llm_version -T llm_time "What version of llm is this, and what time is it?"',
+    '<%= config.bin %> --functions tools.ts "Add 3 and 4"',
   ];
 
   static override strict = false;
@@ -51,6 +58,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     save: Flags.string({ summary: 'Save the prompt, -s, -m, -o and -p values as template NAME instead of running it.', helpValue: 'NAME' }),
     force: Flags.boolean({ summary: 'With --save: replace an existing template of that name.', dependsOn: ['save'] }),
     ...conversationFlags,
+    ...toolFlags,
     'no-log': Flags.boolean({ char: 'n', summary: 'Do not log this prompt and response.', exclusive: ['log'] }),
     log: Flags.boolean({ summary: 'Log this prompt and response even when logging is off.' }),
     usage: Flags.boolean({ char: 'u', summary: 'Show token usage on stderr.' }),
@@ -82,13 +90,26 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
       schema,
     };
     if (flags.save !== undefined) {
-      const saved = await saveTemplateFromPrompt(llm, { ...args, name: flags.save, force: flags.force });
+      const saved = await saveTemplateFromPrompt(llm, { ...args, name: flags.save, force: flags.force, tools: flags.tool, functions: flags.functions });
       if (saved.hidesBundled) llm.warn(`your template '${flags.save}' now hides the bundled template of that name`);
       return;
     }
     const prepared = await preparePrompt(llm, args);
+    const tools = await cliTools(
+      llm,
+      prepared.model,
+      {
+        // As in the Python llm: the template's tools first, then those of the command line.
+        tools: [...(prepared.templateTools?.tools ?? []), ...(flags.tool ?? [])],
+        functions: [...(prepared.templateTools?.functions ?? []), ...(flags.functions ?? [])],
+        debug: flags['tools-debug'],
+        approve: flags['tools-approve'],
+        chainLimit: flags['chain-limit'],
+      },
+      { ask: askAtTerminal, hasTerminal: hasTerminal(), stderr: process.stderr },
+    );
     await withInterrupt(async (signal) => {
-      const response = withConversationOrigin('prompt', () => prepared.model.prompt(prepared.prompt, {
+      const settings = {
         system: prepared.system,
         options: prepared.options,
         schema: prepared.schema,
@@ -97,7 +118,8 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
         signal,
         conversation: continued?.conversation,
         log: flags['no-log'] ? false : { force: flags.log, database: flags.database },
-      }));
+      };
+      const response = withConversationOrigin('prompt', () => (tools ? prepared.model.chain(prepared.prompt, { ...settings, ...tools }) : prepared.model.prompt(prepared.prompt, settings)));
       await (prepared.extract ? writeExtracted(response, prepared.extract) : writeResponse(response));
       // The reply is on stdout already; now check it against the schema (an error lists what failed).
       if (prepared.schema) await response.json();

@@ -18,6 +18,7 @@ import type { Model } from '../models/model.js';
 import { bindModelHost, type ModelHost } from '../models/model-host.js';
 import { ModelRegistry, type ModelEntry } from '../models/registry.js';
 import type { Response } from '../models/response.js';
+import { ToolRegistry } from '../models/tool-registry.js';
 import type { TraceRecord } from '../strategy/trace-record.js';
 import { packageRoot, packageVersion } from '../package-info.js';
 import type { Plugin, PluginContext, PluginObject } from './plugin.js';
@@ -85,6 +86,7 @@ export class Llm implements ModelHost {
   private embeddingRegistry: Promise<ModelRegistry<EmbeddingModel>> | undefined;
   private commandRegistry: CommandRegistry | undefined;
   private metricList: Metric[] | undefined;
+  private toolRegistry: ToolRegistry | undefined;
   private logMigrationList: LogMigration[] | undefined;
 
   private constructor(
@@ -239,6 +241,16 @@ export class Llm implements ModelHost {
       this.metricList = [...byName.values()].map((m) => m.metric);
     }
     return this.metricList;
+  }
+
+  /** Tools and toolboxes plugins register, by running `registerTools` once. A duplicate name is an error. */
+  tools(): ToolRegistry {
+    if (!this.toolRegistry) {
+      const registry = new ToolRegistry();
+      this.hooks.registerTools.call((tool) => registry.register(tool, this.tapOwners.get('registerTools') ?? 'unknown'));
+      this.toolRegistry = registry;
+    }
+    return this.toolRegistry;
   }
 
   // -- The log database ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { newId } from '../util/ids.js';
 import type { HistoryMessage } from './message.js';
+import { ChainResponse, type ChainOptions } from './chain.js';
 import type { Model, PromptOptions } from './model.js';
 import type { Response } from './response.js';
 
@@ -31,5 +32,10 @@ export class Conversation {
   /** Prompts the model as the next turn. The response joins `responses` once it finishes. */
   prompt(text: string, options: Omit<PromptOptions, 'conversation'> = {}): Response {
     return this.model.prompt(text, { ...options, conversation: this });
+  }
+
+  /** Like `model.chain()`, as the next turns of this conversation. */
+  chain(text: string, options: Omit<ChainOptions, 'conversation'> = {}): ChainResponse {
+    return new ChainResponse(this.model, text, options, this);
   }
 }

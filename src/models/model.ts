@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../json-schema.js';
+import { ChainResponse, type ChainOptions } from './chain.js';
 import { Conversation } from './conversation.js';
 import { NO_OPTIONS, prepareOptions, validateOptions } from './options.js';
 import { Prompt, type PromptInit } from './prompt.js';
@@ -40,6 +41,8 @@ export abstract class Model {
   readonly canStream: boolean = true;
   /** Whether the model can be asked for JSON matching a schema. */
   readonly supportsSchema: boolean = false;
+  /** Whether the model can call tools (`-T`, `model.chain()`): it reports them with `response.addToolCall()`. */
+  readonly supportsTools: boolean = false;
   /** JSON Schema (an object schema) for the model's options, checked with ajv. */
   readonly optionsSchema: JsonSchema = NO_OPTIONS;
 
@@ -49,6 +52,14 @@ export abstract class Model {
   /** Prompts the model. Nothing runs until the response is read. */
   prompt(text: string, options: PromptOptions = {}): Response {
     return new Response(new Prompt(text, this, options), options);
+  }
+
+  /**
+   * Prompts the model with tools and runs the tools it asks for, sending their results back, until
+   * it answers without calling one (see `ChainResponse`). Nothing runs until the chain is read.
+   */
+  chain(text: string, options: ChainOptions = {}): ChainResponse {
+    return new ChainResponse(this, text, options);
   }
 
   /** Starts a conversation: each `conversation.prompt()` sends the earlier turns too. */

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../json-schema.js';
 import type { Model } from './model.js';
+import type { Tool, ToolResult } from './tool.js';
 
 /** What a prompt is made of, besides its text and model. */
 export interface PromptInit {
@@ -9,6 +10,10 @@ export interface PromptInit {
   readonly options?: Readonly<Record<string, unknown>> | undefined;
   /** A JSON Schema the reply must match (for models with `supportsSchema`). */
   readonly schema?: JsonSchema | undefined;
+  /** Tools the model may ask to run (for models with `supportsTools`; see `model.chain()`). */
+  readonly tools?: readonly Tool[] | undefined;
+  /** Results of the tool calls the model asked for in the previous reply of a chain. */
+  readonly toolResults?: readonly ToolResult[] | undefined;
 }
 
 /** One prompt to one model: the text, the system prompt, options and an optional schema. */
@@ -17,6 +22,10 @@ export class Prompt {
   readonly system: string | undefined;
   /** JSON Schema the reply must match, if any. */
   readonly schema: JsonSchema | undefined;
+  /** Tools the model may ask to run. */
+  readonly tools: readonly Tool[];
+  /** Results of the previous reply's tool calls, sent with this prompt. */
+  readonly toolResults: readonly ToolResult[];
   /** Model options, with the model's defaults applied once the response starts. */
   options: Readonly<Record<string, unknown>>;
 
@@ -30,5 +39,7 @@ export class Prompt {
     this.system = init.system || undefined;
     this.options = init.options ?? {};
     this.schema = init.schema;
+    this.tools = init.tools ?? [];
+    this.toolResults = init.toolResults ?? [];
   }
 }

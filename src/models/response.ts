@@ -2,6 +2,7 @@ import { LlmError, MissingKeyError, messageOf } from '../errors.js';
 import type { LogContext } from '../hooks.js';
 import { compileSchema, describeSchemaError, parseJsonReply } from '../json-schema.js';
 import { cleanKey } from '../util/clean-key.js';
+import { ChangeSignal } from '../util/change-signal.js';
 import { newId, utcNow } from '../util/ids.js';
 import type { Conversation } from './conversation.js';
 import type { Model } from './model.js';
@@ -9,6 +10,7 @@ import { modelHostOf } from './model-host.js';
 import { currentConversationOrigin, type ConversationOrigin } from './origin.js';
 import { validateOptions } from './options.js';
 import type { Prompt } from './prompt.js';
+import type { ToolCall } from './tool.js';
 
 /** Token counts a model reported. */
 export interface Usage {
@@ -41,6 +43,8 @@ export interface RestoredResponse {
   readonly durationMs?: number | undefined;
   readonly usage?: Usage | undefined;
   readonly conversation?: Conversation | undefined;
+  /** The tools the reply asked for. */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
 }
 
 /** pending -> running -> complete (the whole text is there) -> done (logged), or failed. */
@@ -75,12 +79,12 @@ export class Response implements AsyncIterable<string> {
   readonly origin: ConversationOrigin = currentConversationOrigin();
 
   private readonly chunks: string[] = [];
+  private readonly calls: ToolCall[] = [];
   private tokenUsage: Usage = {};
   private state: State = 'pending';
   private completed: Promise<void> | undefined;
   private finished: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private changed: Promise<void> | undefined;
+  private readonly signal = new ChangeSignal();
 
   /** How to run; a true private field because it may hold an explicit key, which must never be serialised. */
   readonly #init: ResponseInit;
@@ -104,6 +108,7 @@ export class Response implements AsyncIterable<string> {
     response.datetimeUtc = data.datetimeUtc;
     response.durationMs = data.durationMs;
     response.tokenUsage = data.usage ?? {};
+    response.calls.push(...(data.toolCalls ?? []));
     response.state = 'done';
     response.completed = response.finished = Promise.resolve();
     return response;
@@ -124,6 +129,23 @@ export class Response implements AsyncIterable<string> {
     this.tokenUsage = { ...usage };
   }
 
+  /** Records a tool the model asks to run; models call this from `execute()`. */
+  addToolCall(call: ToolCall): void {
+    this.calls.push(call);
+  }
+
+  /** The tools the reply asked for, once it is complete (see `model.chain()` to run them). */
+  async toolCalls(): Promise<ToolCall[]> {
+    this.start();
+    await this.completed;
+    return [...this.calls];
+  }
+
+  /** The tool calls so far: all of them once the response is done. */
+  get toolCallsSoFar(): readonly ToolCall[] {
+    return this.calls;
+  }
+
   /** Yields the reply's chunks as they arrive (or again, once finished). */
   async *[Symbol.asyncIterator](): AsyncIterator<string> {
     this.start();
@@ -132,7 +154,7 @@ export class Response implements AsyncIterable<string> {
       while (index < this.chunks.length) yield this.chunks[index++]!;
       if (this.isDone) return;
       if (this.state === 'failed') throw this.error;
-      await this.changed;
+      await this.signal.changed;
     }
   }
 
@@ -181,7 +203,6 @@ export class Response implements AsyncIterable<string> {
   private start(): void {
     if (this.completed) return;
     this.state = 'running';
-    this.nextChange();
     this.completed = this.produce();
     this.finished = this.completed.then(() => this.log());
     // A caller that only iterates sees a failure there; do not also report it as unhandled.
@@ -189,14 +210,8 @@ export class Response implements AsyncIterable<string> {
     this.finished.catch(() => {});
   }
 
-  private nextChange(): void {
-    this.changed = new Promise((resolve) => (this.wake = resolve));
-  }
-
   private notify(): void {
-    const wake = this.wake;
-    this.nextChange();
-    wake?.();
+    this.signal.notify();
   }
 
   private async produce(): Promise<void> {
@@ -204,6 +219,9 @@ export class Response implements AsyncIterable<string> {
     const started = performance.now();
     this.datetimeUtc = utcNow();
     try {
+      if (this.prompt.tools.length > 0 && !this.model.supportsTools) {
+        throw new LlmError(`Model '${this.model.id}' does not support tools. Pick one that does ('llm models --options' lists each model's features).`);
+      }
       this.prompt.options = await validateOptions(this.model, this.prompt.options);
       const key = host
         ? await host.resolveKey(this.model, this.#init.key)

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Conversation } from '../models/conversation.js';
 import type { Model, PromptOptions } from '../models/model.js';
 import type { ResponseInit } from '../models/response.js';
+import type { Ask, CliToolOptions } from './cli-tools.js';
 import { writeResponse } from './write-response.js';
 
 /** How a chat runs. */
@@ -20,6 +21,11 @@ export interface ChatSettings {
   readonly log?: ResponseInit['log'];
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream;
+  /**
+   * The tools the user named (`-T`, `--functions`): each turn is then a chain. Built once the chat
+   * can ask its own questions (`--ta` asks at the chat's prompt).
+   */
+  readonly tools?: ((ask: Ask) => CliToolOptions | undefined) | undefined;
   /** A fresh signal for each turn; aborted by Ctrl-C while the model is answering. */
   readonly turnSignal: () => { signal: AbortSignal; done: () => void };
 }
@@ -40,6 +46,7 @@ export async function runChat(settings: ChatSettings): Promise<Conversation> {
     return next.done ? undefined : next.value;
   };
   let system = settings.system;
+  const tools = settings.tools?.(ask);
   try {
     for (;;) {
       let text = await ask('> ');
@@ -61,7 +68,8 @@ export async function runChat(settings: ChatSettings): Promise<Conversation> {
       const written = { printed: false };
       try {
         const options: PromptOptions = { system, options: settings.options, key: settings.key, stream: settings.stream, signal: turn.signal, log: settings.log };
-        await writeResponse(conversation.prompt(settings.transform ? settings.transform(text) : text, options), output, written);
+        const prompt = settings.transform ? settings.transform(text) : text;
+        await writeResponse(tools ? conversation.chain(prompt, { ...options, ...tools }) : conversation.prompt(prompt, options), output, written);
         system = undefined;
       } catch (error) {
         if (!turn.signal.aborted) throw error;

@@ -11,6 +11,7 @@ export interface ModelSummary {
   keyEnvVar: string | null;
   canStream: boolean;
   supportsSchema: boolean;
+  supportsTools: boolean;
   options: JsonSchema;
   isDefault: boolean;
 }
@@ -26,6 +27,7 @@ export function summarizeModels(entries: readonly ModelEntry[], defaultId: strin
     keyEnvVar: model.keyEnvVar ?? null,
     canStream: model.canStream,
     supportsSchema: model.supportsSchema,
+    supportsTools: model.supportsTools ?? false,
     options: model.optionsSchema,
     isDefault: model.id === defaultId,
   }));
@@ -44,7 +46,7 @@ export function formatModelLine(model: ModelSummary, withOptions: boolean): stri
       lines.push(`    ${name}: ${describeType(property)}`);
       if (typeof property.description === 'string') lines.push(`      ${property.description}`);
     }
-    const features = [model.canStream && 'streaming', model.supportsSchema && 'schemas'].filter(Boolean);
+    const features = [model.canStream && 'streaming', model.supportsSchema && 'schemas', model.supportsTools && 'tools'].filter(Boolean);
     if (features.length > 0) lines.push(`  Features: ${features.join(', ')}`);
     if (model.needsKey) lines.push(`  Keys: key is stored as '${model.needsKey}'${model.keyEnvVar ? `, env var ${model.keyEnvVar}` : ''}`);
   }

@@ -40,6 +40,8 @@ export interface PreparedPrompt {
   readonly schema: JsonSchema | undefined;
   /** Print only a fenced code block of the reply: the first, or the last. */
   readonly extract: 'first' | 'last' | undefined;
+  /** The template's `tools:` and `functions:`, which the user named by choosing the template. */
+  readonly templateTools?: { readonly tools: readonly string[]; readonly functions: readonly string[] } | undefined;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function preparePrompt(llm: Llm, args: PromptArguments): Promise<Pr
     options,
     schema,
     extract: template.extract_last ? 'last' : template.extract ? 'first' : undefined,
+    templateTools: { tools: template.tools ?? [], functions: template.functions ? [template.functions] : [] },
   };
 }
 
@@ -79,6 +82,8 @@ export interface PreparedChat {
   readonly options: Record<string, unknown>;
   /** Turns a line the user typed into the prompt to send. */
   readonly transform: ((line: string) => string) | undefined;
+  /** The template's `tools:` and `functions:`. */
+  readonly templateTools?: PreparedPrompt['templateTools'];
 }
 
 /** Like `preparePrompt`, for `llm chat`: the input comes later, one line at a time. */
@@ -100,6 +105,7 @@ export async function prepareChat(llm: Llm, args: Omit<PromptArguments, 'words' 
     system: args.system ?? (template.system ? substitute(template.system, values) : undefined),
     options,
     transform: (line) => applyTemplate(template, { input: line, params: args.params }).prompt,
+    templateTools: { tools: template.tools ?? [], functions: template.functions ? [template.functions] : [] },
   };
 }
 

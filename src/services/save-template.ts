@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { JsonSchema } from '../json-schema.js';
 import type { Llm } from '../host/llm.js';
 import { unusedParams } from '../templates/apply.js';
@@ -16,6 +17,10 @@ export interface SaveArguments extends PromptArguments {
   readonly force?: boolean | undefined;
   /** A JSON Schema for the reply (`--schema`); wins over the `-t` template's schema_object. */
   readonly schema?: JsonSchema | undefined;
+  /** `-T` names, added to the base template's `tools:`. */
+  readonly tools?: readonly string[] | undefined;
+  /** `--functions` code or files, joined with the base template's `functions:`. */
+  readonly functions?: readonly string[] | undefined;
 }
 
 /**
@@ -54,8 +59,16 @@ export async function saveTemplateFromPrompt(llm: Llm, args: SaveArguments): Pro
     extract_last: base?.extract_last || undefined,
     schema_object: args.schema ?? base?.schema_object,
     options,
+    tools: [...(base?.tools ?? []), ...(args.tools ?? [])].length > 0 ? [...(base?.tools ?? []), ...(args.tools ?? [])] : undefined,
+    functions: functionsCode(base?.functions, args.functions),
   };
   const saved = { label: `Template '${args.name}'`, path: store.userPath(args.name), fix: 'check the command line' };
   for (const warning of unusedParams({ ...fields, origin: saved }, args.params)) llm.warn(warning);
   return saveTemplate(store, args.name, fields, { force: args.force });
+}
+
+/** The `functions:` to save: the base template's, then each `--functions` (a file's content, as the Python llm saves it). */
+function functionsCode(base: string | undefined, given: readonly string[] | undefined): string | undefined {
+  const parts = [...(base ? [base] : []), ...(given ?? []).map((item) => (/\.(?:ts|mts|js|mjs)$/.test(item) && existsSync(item) ? readFileSync(item, 'utf8') : item))];
+  return parts.length > 0 ? parts.join('\n\n') : undefined;
 }

@@ -14,7 +14,7 @@ export interface WrittenText {
  * too before the error goes on, so the error message starts a line of its own at a terminal and a
  * piped answer still ends its last line.
  */
-export async function writeResponse(response: Response, out: NodeJS.WritableStream = process.stdout, written: WrittenText = { printed: false }): Promise<void> {
+export async function writeResponse(response: AsyncIterable<string> & Pick<Response, 'done'>, out: NodeJS.WritableStream = process.stdout, written: WrittenText = { printed: false }): Promise<void> {
   let last = '';
   try {
     for await (const chunk of response) {

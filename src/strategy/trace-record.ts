@@ -6,9 +6,9 @@
 /**
  * What a node is: `llm` a call of an `llmFunction`; `method`, `static` and `getter` a member an
  * `llmStrategy` class implements with a model; `function` a call of a `trackHyperparameters`
- * function; `span` a block run with `trace()`.
+ * function; `span` a block run with `trace()`; `tool` a tool a model asked to run (see `model.chain()`).
  */
-export type TraceKind = 'llm' | 'method' | 'static' | 'getter' | 'function' | 'span';
+export type TraceKind = 'llm' | 'method' | 'static' | 'getter' | 'function' | 'span' | 'tool';
 
 /** Why a call failed. */
 export interface TraceError {

@@ -24,16 +24,20 @@ export interface TemplateFields {
   readonly extract?: boolean | undefined;
   /** Print only the last fenced code block of the reply. */
   readonly extract_last?: boolean | undefined;
+  /** Tools the model may call (as `-T`): names, or toolboxes with their configuration. */
+  readonly tools?: readonly string[] | undefined;
+  /** Code whose exported functions become tools (as `--functions`). */
+  readonly functions?: string | undefined;
 }
 
 /** A default value: YAML scalars, turned into text when substituted. */
 export type TemplateValue = string | number | boolean;
 
 /** Every key a template may have, in the order they are written. */
-export const TEMPLATE_KEYS = ['model', 'prompt', 'system', 'defaults', 'extract', 'extract_last', 'schema_object', 'options'] as const;
+export const TEMPLATE_KEYS = ['model', 'prompt', 'system', 'defaults', 'extract', 'extract_last', 'schema_object', 'options', 'tools', 'functions'] as const;
 
 /** Keys of the Python llm's templates that this llm does not support yet. */
-const UNSUPPORTED_KEYS = new Set(['attachments', 'attachment_types', 'fragments', 'system_fragments', 'tools', 'functions']);
+const UNSUPPORTED_KEYS = new Set(['attachments', 'attachment_types', 'fragments', 'system_fragments']);
 
 /** Where a template came from, for messages: what to call it and how to fix it. */
 export interface TemplateOrigin {
@@ -97,9 +101,13 @@ export function checkTemplate(data: unknown, origin: TemplateOrigin): Template {
 
 function checkField(key: keyof TemplateFields, value: unknown, fail: (problem: string) => TemplateError): unknown {
   switch (key) {
+    case 'tools':
+      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw fail(`has tools that are ${describeType(value)}: it must be a list of tool names`);
+      return value;
     case 'prompt':
     case 'system':
     case 'model':
+    case 'functions':
       if (typeof value !== 'string') throw fail(`has a ${key} that is ${describeType(value)}: it must be text`);
       return value;
     case 'extract':
