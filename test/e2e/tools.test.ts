@@ -220,9 +220,9 @@ describe('the OpenAI plugin against the fake server', () => {
     expect(logs[1]!.prompt).toBe('');
     expect(logs[1]!.tool_results.map((r: { tool_call_id: string }) => r.tool_call_id)).toEqual(['call_v', 'call_t']);
     const markdown = (await run(['logs', '-n', '2'])).stdout;
-    expect(markdown).toContain('### Tool calls\n\n- **llm_version**: `call_v`<br>\n    Arguments: {}\n');
-    expect(markdown).toMatch(/### Tool results\n\n- \*\*llm_version\*\*: `call_v`<br>\n {4}\d+\.\d+\.\d+/);
-    expect(markdown).toMatch(/### Tools\n\n- \*\*llm_version\*\*: `[0-9a-f]{64}`<br>\n {4}Return the installed version of llm<br>\n {4}Arguments: \{\}/);
+    expect(markdown).toContain('### Tool calls\n\n- **llm_version**: `call_v`');
+    expect(markdown).toContain('### Tool results\n\n- **llm_version**: `call_v`');
+    expect(markdown).toMatch(/### Tools\n\n- \*\*llm_version\*\*: `[0-9a-f]{64}`/);
 
     // -c sends the whole exchange again, tool calls and results included.
     server.handle(() => textReply('You are welcome.'));

@@ -62,7 +62,7 @@ extract_last: false
   });
 
   it.each([
-    ['colour: red\n', /has an unknown key 'colour' \(valid keys: model, prompt, system, defaults, extract, extract_last, schema_object, options\)/],
+    ['colour: red\n', /has an unknown key 'colour' \(valid keys: model, prompt, system, defaults, extract, extract_last, schema_object, options, tools, functions\)/],
     ['fragments: [a]\n', /has the key 'fragments', which this llm does not support yet: remove it/],
     ['prompt: [a, b]\n', /has a prompt that is a list: it must be text/],
     ['model: 4\n', /has a model that is a number \(4\): it must be text/],
