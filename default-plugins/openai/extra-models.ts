@@ -8,8 +8,8 @@ export const EXTRA_MODELS_FILE = 'extra-openai-models.yaml';
 
 /** Keys of an entry that `llm` reads. */
 const KNOWN_KEYS = new Set(['model_id', 'model_name', 'api_base', 'api_key_name', 'headers', 'aliases', 'can_stream', 'supports_schema', 'supports_tools', 'reasoning', 'embedding_model', 'dimensions']);
-/** Keys the Python llm reads that do not apply here (attachments, tools, Azure settings). */
-const IGNORED_KEYS = new Set(['api_type', 'api_version', 'api_engine', 'vision', 'audio', 'supports_tools']);
+/** Keys the Python llm reads that do not apply here (attachments, Azure settings). */
+const IGNORED_KEYS = new Set(['api_type', 'api_version', 'api_engine', 'vision', 'audio']);
 /** `reasoning: true` gives a model the reasoning options, with the Python llm's effort levels. */
 const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'];
 
