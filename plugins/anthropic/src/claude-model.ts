@@ -23,6 +23,7 @@ export class ClaudeModel extends Model {
   override readonly needsKey = 'anthropic';
   override readonly keyEnvVar = 'ANTHROPIC_API_KEY';
   override readonly supportsSchema = true;
+  override readonly supportsTools = true;
   override readonly optionsSchema: JsonSchema;
   // Private, so that serializing a model (or a response, which refers to it) never shows the
   // environment, which may hold the key.

@@ -10,7 +10,8 @@ import { buildRequest, SCHEMA_TOOL } from './request-body.js';
 
 /**
  * Runs one prompt through the Messages API: builds the request, sends it (with retries), and
- * yields the reply's text as it arrives. Records usage (cache tokens in its details), the message
+ * yields the reply's text as it arrives. Records the tool calls the model asks for (the host runs
+ * them and sends their results in the next prompt of the chain), usage (cache tokens in its details), the message
  * as JSON (never the key) and the model the API says answered on the response.
  */
 export async function* runMessages(model: ClaudeModel, prompt: Prompt, context: ExecuteContext): AsyncGenerator<string> {
@@ -81,13 +82,16 @@ async function* readWhole(answer: Dispatcher.ResponseData, target: Target, outpu
   return message;
 }
 
-/** Records usage, the message and the resolved model once the reply is complete. */
+/** Records usage, the tools the model asks for, the message and the resolved model once the reply is complete. */
 function finish(response: Response, model: ClaudeModel, target: Target, message: MessageJson, outputTool: string | undefined): void {
   const { usage, ...rest } = message;
   if (message.stop_reason === 'refusal' && replyText(message, outputTool).trim() === '') {
     throw new LlmError(`${model.id} declined to answer (stop_reason: refusal). Rephrase the prompt, or try another model.`);
   }
   if (usage) response.setUsage(toUsage(usage));
+  for (const block of message.content) {
+    if (block.type === 'tool_use' && block.name !== outputTool) response.addToolCall({ name: String(block.name), arguments: block.input ?? {}, toolCallId: String(block.id) });
+  }
   const raw = JSON.stringify(rest);
   // The log keeps the message as sent, minus usage (logged in its own columns, as the Python plugin does).
   response.responseJson = target.key && raw.includes(target.key) ? JSON.parse(redact(raw, target.key)) : rest;

@@ -1,4 +1,4 @@
-import type { Conversation, JsonSchema, Prompt } from 'llm-host';
+import { LlmError, type Conversation, type JsonSchema, type Prompt, type Response, type ToolCall, type ToolResult } from 'llm-host';
 import type { ClaudeSpec } from './catalog.js';
 import { MIN_THINKING_BUDGET, type ClaudeOptions } from './options-schema.js';
 
@@ -17,8 +17,10 @@ export const SCHEMA_TOOL = 'output_structured_data';
 const EPHEMERAL = { type: 'ephemeral' } as const;
 
 /**
- * The messages for a prompt: in a conversation, every earlier turn (the user's prompt, the
- * model's reply), then this prompt. Empty turns are left out (the API rejects empty text blocks).
+ * The messages for a prompt: in a conversation, every earlier turn (the results of the tools it
+ * ran and the user's prompt; the model's reply with its thinking and the tools it called), then
+ * this prompt. A prompt that only carries tool results (the next step of a chain) has no text.
+ * Empty turns are left out (the API rejects empty text blocks).
  */
 export function buildMessages(prompt: Prompt, conversation: Conversation | undefined): MessageParam[] {
   const messages: MessageParam[] = [];
@@ -30,11 +32,35 @@ export function buildMessages(prompt: Prompt, conversation: Conversation | undef
     else messages.push({ role, content: blocks });
   };
   for (const earlier of conversation?.responses ?? []) {
-    add('user', textBlocks(earlier.prompt.prompt));
-    add('assistant', textBlocks(earlier.textSoFar));
+    add('user', userBlocks(earlier.prompt));
+    add('assistant', [...thinkingBlocks(earlier), ...textBlocks(earlier.textSoFar), ...earlier.toolCallsSoFar.map(toolUseBlock)]);
   }
-  add('user', textBlocks(prompt.prompt));
+  add('user', userBlocks(prompt));
   return messages;
+}
+
+/** What the user side of a turn sends: tool results first (the API wants them before any text), then the text. */
+function userBlocks(prompt: Prompt): ContentBlock[] {
+  return [...prompt.toolResults.map(toolResultBlock), ...textBlocks(prompt.prompt)];
+}
+
+function toolUseBlock(call: ToolCall, index: number): ContentBlock {
+  const input = call.arguments && typeof call.arguments === 'object' ? call.arguments : {};
+  return { type: 'tool_use', id: call.toolCallId ?? `toolu_${index}`, name: call.name, input };
+}
+
+function toolResultBlock(result: ToolResult, index: number): ContentBlock {
+  return { type: 'tool_result', tool_use_id: result.toolCallId ?? `toolu_${index}`, content: result.output, ...(result.exception ? { is_error: true } : {}) };
+}
+
+/**
+ * The signed thinking blocks of an earlier reply made in this process: with thinking on, the API
+ * wants them back before the tool calls of that reply. (A reply restored from the log has none.)
+ */
+function thinkingBlocks(earlier: Response): ContentBlock[] {
+  const content = (earlier.responseJson as { content?: unknown } | undefined)?.content;
+  if (!Array.isArray(content)) return [];
+  return content.filter((block: ContentBlock) => (block.type === 'thinking' && block.signature) || block.type === 'redacted_thinking');
 }
 
 function textBlocks(text: string): ContentBlock[] {
@@ -96,14 +122,18 @@ export function buildRequest(spec: ClaudeSpec, prompt: Prompt, conversation: Con
     outputConfig.effort = options.thinking_effort;
     if (spec.thinking !== 'adaptive') betas.push('effort-2025-11-24');
   }
+  const tools: Record<string, unknown>[] = prompt.tools.map((tool) => ({ name: tool.name, ...(tool.description ? { description: tool.description } : {}), input_schema: tool.inputSchema }));
   if (prompt.schema) {
     if (spec.structuredOutputs) {
       outputConfig.format = { type: 'json_schema', schema: strictSchema(prompt.schema) };
+    } else if (tools.length > 0) {
+      throw new LlmError(`${spec.name} answers a schema by calling a tool, so it cannot take a schema and tools at once. Use a model with structured outputs (e.g. claude-sonnet-4.5), or drop one of them.`);
     } else {
-      body.tools = [{ name: SCHEMA_TOOL, description: 'Reply with data matching this schema.', input_schema: prompt.schema }];
+      tools.push({ name: SCHEMA_TOOL, description: 'Reply with data matching this schema.', input_schema: prompt.schema });
       body.tool_choice = { type: 'tool', name: SCHEMA_TOOL };
     }
   }
+  if (tools.length > 0) body.tools = tools;
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
   if (stream) body.stream = true;
   return { body, betas };

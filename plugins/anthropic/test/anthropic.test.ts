@@ -1,7 +1,7 @@
-import { createLlm, LlmError, OptionsError, type Llm, type Response } from 'llm-host';
+import { createLlm, defineTool, LlmError, OptionsError, type Llm, type Response } from 'llm-host';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import anthropicPlugin from '../src/index.js';
-import { apiError, FakeAnthropicServer, message, type Block } from './fake-anthropic-server.js';
+import { apiError, FakeAnthropicServer, message, type Block, type FakeRequest } from './fake-anthropic-server.js';
 
 // The plugin in a host, against the fake Messages API over real HTTP: what it sends, what it makes
 // of the replies, and how it fails.
@@ -208,6 +208,70 @@ describe('--schema', () => {
       expect(server.requests[0]!.body).toMatchObject({ tools: [{ name: 'output_structured_data', input_schema: schema }], tool_choice: { type: 'tool', name: 'output_structured_data' } });
     });
   }
+});
+
+describe('tools', () => {
+  const weather = defineTool({
+    name: 'weather',
+    description: 'The weather in a city',
+    inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    implementation: ({ city }) => (city === 'Atlantis' ? Promise.reject(new Error('no such city')) : `Sunny in ${city}`),
+  });
+
+  /** The blocks of the last user message of a request. */
+  const lastUser = (request: FakeRequest) => request.body.messages.at(-1).content as Record<string, unknown>[];
+
+  for (const stream of [true, false]) {
+    it(`runs a chain: tool_use blocks become calls, their results go back as tool_result blocks (${stream ? 'streamed' : 'whole'})`, async () => {
+      const { llm, logged } = await host();
+      server.handle((request) => {
+        if (lastUser(request).some((block) => block.type === 'tool_result')) return message(`Done: ${lastUser(request).map((b) => b.content).join(' / ')}`);
+        return message([
+          { type: 'thinking', thinking: 'I should look both up', signature: 'sig1' },
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', id: 'toolu_a', name: 'weather', input: { city: 'Zürich' } },
+          { type: 'tool_use', id: 'toolu_b', name: 'weather', input: { city: 'Atlantis' } },
+        ]);
+      });
+      const chain = (await llm.getModel('claude-sonnet-4.5')).chain('Weather in Zürich and Atlantis?', { tools: [weather], stream, options: { thinking: true } });
+      // The chain separates its replies with a new line.
+      expect(await chain.text()).toBe('Checking.\nDone: Sunny in Zürich / Error: no such city');
+      expect(await chain.toolCalls()).toEqual([
+        { name: 'weather', arguments: { city: 'Zürich' }, toolCallId: 'toolu_a' },
+        { name: 'weather', arguments: { city: 'Atlantis' }, toolCallId: 'toolu_b' },
+      ]);
+      expect(server.requests).toHaveLength(2);
+      expect(server.requests[0]!.body.tools).toEqual([{ name: 'weather', description: 'The weather in a city', input_schema: weather.inputSchema }]);
+      expect(server.requests[1]!.body.messages).toEqual([
+        { role: 'user', content: [{ type: 'text', text: 'Weather in Zürich and Atlantis?' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'I should look both up', signature: 'sig1' },
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'toolu_a', name: 'weather', input: { city: 'Zürich' } },
+            { type: 'tool_use', id: 'toolu_b', name: 'weather', input: { city: 'Atlantis' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_a', content: 'Sunny in Zürich' },
+            { type: 'tool_result', tool_use_id: 'toolu_b', content: 'Error: no such city', is_error: true },
+          ],
+        },
+      ]);
+      await chain.done();
+      expect(logged).toHaveLength(2);
+    });
+  }
+
+  it('refuses a schema and tools at once on a model that answers schemas with a tool', async () => {
+    const { llm } = await host();
+    const error = await failure((await llm.getModel('claude-haiku')).prompt('x', { tools: [weather], schema: { type: 'object' } }));
+    expect(error.message).toBe('claude-haiku-4-5-20251001 answers a schema by calling a tool, so it cannot take a schema and tools at once. Use a model with structured outputs (e.g. claude-sonnet-4.5), or drop one of them.');
+    expect(server.requests).toHaveLength(0);
+  });
 });
 
 describe('failures', () => {

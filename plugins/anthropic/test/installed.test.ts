@@ -112,4 +112,34 @@ describe('llm-anthropic installed from its tarball', () => {
     expect(failed.stdout).toBe('');
     expect(failed.stderr).toBe(`Error: ${server.baseUrl}/v1/messages rejected the request (400 Bad Request: prompt is too long: 250000 tokens > 200000 maximum (key [key])).\n`);
   });
+
+  it('runs a chain with a tool the user named (-T), and -c continues with the tool history', async () => {
+    const lastUser = (request: { body: any }) => request.body.messages.at(-1).content as Record<string, any>[];
+    const echo = (request: { body: any }) => message(`You said: ${lastUser(request).filter((b) => b.type === 'text').map((b) => b.text).join(' ')}`);
+    server.handle((request) => {
+      const result = lastUser(request).find((block) => block.type === 'tool_result');
+      return result ? message(`It is ${JSON.parse(result.content).utc_time}`) : message([{ type: 'tool_use', id: 'toolu_t1', name: 'llm_time', input: {} }]);
+    });
+    const before = server.requests.length;
+    const timed = await llm(['-m', 'claude-haiku', '-T', 'llm_time', 'What time is it?'], { ANTHROPIC_API_KEY: KEY });
+    expect(timed).toMatchObject({ code: 0, stderr: '' });
+    expect(timed.stdout).toMatch(/^It is \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    const [ask, answer] = server.requests.slice(before);
+    expect(ask!.body.tools).toEqual([expect.objectContaining({ name: 'llm_time', input_schema: expect.any(Object) })]);
+    expect(answer!.body.messages.slice(1)).toEqual([
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_t1', name: 'llm_time', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_t1', content: expect.stringContaining('utc_time') }] },
+    ]);
+
+    server.handle(echo);
+    const next = await llm(['-c', 'Thanks'], { ANTHROPIC_API_KEY: KEY });
+    expect(next).toMatchObject({ code: 0, stdout: 'You said: Thanks\n', stderr: '' });
+    expect(server.requests.at(-1)!.body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'What time is it?' }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_t1', name: 'llm_time', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_t1', content: expect.stringContaining('utc_time') }] },
+      { role: 'assistant', content: [{ type: 'text', text: timed.stdout.trim() }] },
+      { role: 'user', content: [{ type: 'text', text: 'Thanks' }] },
+    ]);
+  });
 });
