@@ -10,9 +10,9 @@ import { buildRequest, SCHEMA_TOOL } from './request-body.js';
 
 /**
  * Runs one prompt through the Messages API: builds the request, sends it (with retries), and
- * yields the reply's text as it arrives. Records the tool calls the model asks for (the host runs
- * them and sends their results in the next prompt of the chain), usage (cache tokens in its details), the message
- * as JSON (never the key) and the model the API says answered on the response.
+ * yields the reply's text as it arrives. Records on the response the tool calls the model asks
+ * for (the host runs them and sends their results in the next prompt of a chain), usage (cache
+ * tokens in its details), the message as JSON (never the key) and the model that answered.
  */
 export async function* runMessages(model: ClaudeModel, prompt: Prompt, context: ExecuteContext): AsyncGenerator<string> {
   const settings = httpSettings(model.runtime.env, model.runtime.options);
