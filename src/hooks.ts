@@ -4,7 +4,9 @@ import type { EmbeddingModel } from './embeddings/embedding-model.js';
 import type { CommandEntry } from './host/commands-registry.js';
 import type { LogMigration, LogStore, LogStoreRequest } from './log-store.js';
 import type { Metric } from './metrics.js';
+import type { Attachment } from './models/attachment.js';
 import type { Conversation } from './models/conversation.js';
+import type { Fragment } from './models/fragment.js';
 import type { Model } from './models/model.js';
 import type { Response } from './models/response.js';
 import type { Tool, ToolboxClass } from './models/tool.js';
@@ -30,6 +32,30 @@ export type RegisterMetric = (metric: Metric) => void;
 
 /** Registers a change to the log database's schema. */
 export type RegisterLogMigration = (migration: LogMigration) => void;
+
+/**
+ * What a fragment loader returns for `-f prefix:argument`: one fragment or several, and for a
+ * prompt (not a system prompt) attachments too. A plain string is a fragment whose source is the
+ * reference as typed.
+ */
+export type FragmentLoaderResult = string | Fragment | Attachment | readonly (string | Fragment | Attachment)[];
+
+/** Loads the fragments for `-f prefix:argument`; receives `argument` (the part after the colon). */
+export type FragmentLoader = (argument: string) => FragmentLoaderResult | Promise<FragmentLoaderResult>;
+
+/**
+ * Registers a fragment loader for a prefix (letters, digits, `_`, `-`): `-f prefix:argument` then
+ * asks it. The description is shown by `llm fragments loaders`.
+ */
+export type RegisterFragmentLoader = (prefix: string, loader: FragmentLoader, options?: { description?: string }) => void;
+
+/** A stored fragment to look up by hash or alias (`-f HASH`, `-f ALIAS`), for `resolveFragment`. */
+export interface FragmentRequest {
+  /** The hash or alias as typed. */
+  readonly reference: string;
+  /** Read this log database instead of the default (`-d/--database`). */
+  readonly database?: string | undefined;
+}
 
 /** How the caller asked for a response to be logged. */
 export interface LogContext {
@@ -109,6 +135,14 @@ export interface Hooks {
    */
   readonly registerLogMigrations: SyncHook<[RegisterLogMigration]>;
 
+  /**
+   * Plugins add fragment loaders by calling `register(prefix, loader)`: `-f prefix:argument` (and
+   * `--sf`, templates' `fragments:`) then gets its fragments from the loader, as the Python llm's
+   * `register_fragment_loaders`. Runs the first time a prefixed fragment is resolved (and for
+   * `llm fragments loaders`). A prefix registered twice is an error naming both plugins.
+   */
+  readonly registerFragmentLoaders: SyncHook<[RegisterFragmentLoader]>;
+
   // -- Work ----------------------------------------------------------------------------------------
 
   /**
@@ -147,6 +181,14 @@ export interface Hooks {
    * answers; others return undefined.
    */
   readonly openCollection: AsyncSeriesBailHook<[CollectionRequest], Collection | undefined>;
+
+  /**
+   * Finds a stored fragment by its hash or alias (`-f HASH`, `-f ALIAS`, `llm fragments show`).
+   * Taps run in series until one returns a `Fragment`: the plugin that keeps the log
+   * (sqlite-logger) answers from its `fragments` table; unknown references return undefined, and
+   * the reference is then tried as a file path.
+   */
+  readonly resolveFragment: AsyncSeriesBailHook<[FragmentRequest], Fragment | undefined>;
 }
 
 /** The names of all hooks, in declaration order. */
@@ -156,12 +198,14 @@ export const hookNames = [
   'registerMetrics',
   'registerTools',
   'registerLogMigrations',
+  'registerFragmentLoaders',
   'logResponse',
   'logTrace',
   'resolveConversation',
   'openLogStore',
   'registerEmbeddingModels',
   'openCollection',
+  'resolveFragment',
 ] as const;
 
 /** The name of one hook. */
@@ -181,5 +225,7 @@ export function createHooks(): Hooks {
     openLogStore: new AsyncSeriesBailHook<[LogStoreRequest], LogStore | undefined>(['request']),
     registerEmbeddingModels: new AsyncSeriesHook<[RegisterEmbeddingModel]>(['register']),
     openCollection: new AsyncSeriesBailHook<[CollectionRequest], Collection | undefined>(['request']),
+    registerFragmentLoaders: new SyncHook<[RegisterFragmentLoader]>(['register']),
+    resolveFragment: new AsyncSeriesBailHook<[FragmentRequest], Fragment | undefined>(['request']),
   });
 }

@@ -7,7 +7,7 @@ export { getEmbeddingModel, getEmbeddingModels, getModel, getModels, openCollect
 export { EmbeddingModel, type EmbedContext, type EmbedItem, type EmbedOptions } from './embeddings/embedding-model.js';
 export type { Collection, CollectionEmbedOptions, CollectionItem, CollectionRequest, Entry, Metadata, SimilarOptions } from './embeddings/collection.js';
 export { cosineSimilarity, decodeVector, encodeVector, float32View } from './embeddings/vector.js';
-export { createLlm, Llm, type LlmOptions, type LoadedPlugin } from './host/llm.js';
+export { createLlm, Llm, type FragmentLoaderEntry, type LlmOptions, type LoadedPlugin } from './host/llm.js';
 export { Model, type ExecuteContext, type PromptOptions } from './models/model.js';
 export { Prompt, type PromptInit } from './models/prompt.js';
 export { Response, type ResponseInit, type RestoredResponse, type Usage } from './models/response.js';
@@ -19,17 +19,26 @@ export { defineTool, Toolbox, type Tool, type ToolboxClass, type ToolCall, type 
 export { CancelToolCall, executeToolCalls, toTools, type AfterCall, type BeforeCall, type ToolLike } from './models/tool-runner.js';
 export { ToolRegistry, type ToolEntry } from './models/tool-registry.js';
 export { loadFunctions } from './services/load-functions.js';
+export { Attachment, type AttachmentInit } from './models/attachment.js';
+export { Fragment } from './models/fragment.js';
+export { fetchBytes, fetchText, type FetchLimits } from './models/fetch-url.js';
+export { detectType, isText } from './models/detect-type.js';
+export type { FragmentContext } from './services/resolve-fragments.js';
 export { NO_OPTIONS } from './models/options.js';
 export {
   createHooks,
   hookNames,
   type ConversationRequest,
+  type FragmentLoader,
+  type FragmentLoaderResult,
+  type FragmentRequest,
   type HookName,
   type Hooks,
   type LogContext,
   type TraceLogContext,
   type RegisterCommand,
   type RegisterEmbeddingModel,
+  type RegisterFragmentLoader,
   type RegisterLogMigration,
   type RegisterMetric,
   type RegisterTool,

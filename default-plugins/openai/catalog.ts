@@ -40,23 +40,38 @@ export interface ChatModelSpec {
   readonly embeddingModel?: boolean | undefined;
   /** Embedding models: the `dimensions` sent (text-embedding-3 models can shorten their vectors). */
   readonly dimensions?: number | undefined;
+  /** MIME types of the attachments it takes (the Python llm's `vision`, `audio`); none by default. */
+  readonly attachmentTypes?: readonly string[] | undefined;
+}
+
+/** What a model with `vision` takes (the Python llm's list). */
+const VISION = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/pdf'] as const;
+/** What a model with `audio` takes. */
+const AUDIO = ['audio/wav', 'audio/mpeg'] as const;
+
+/** The attachment types for the Python llm's `vision` and `audio` flags. */
+export function attachmentTypesFor(vision: boolean, audio: boolean): readonly string[] | undefined {
+  const types = [...(vision ? VISION : []), ...(audio ? AUDIO : [])];
+  return types.length > 0 ? types : undefined;
 }
 
 /** The built-in models: OpenAI's current chat models, all using the `openai` key. */
 export const OPENAI_MODELS: readonly ChatModelSpec[] = [
-  { id: 'gpt-4o', aliases: ['4o'], supportsSchema: true },
-  { id: 'gpt-4o-mini', aliases: ['4o-mini'], supportsSchema: true },
-  { id: 'gpt-4.1', aliases: ['4.1'], supportsSchema: true },
-  { id: 'gpt-4.1-mini', aliases: ['4.1-mini'], supportsSchema: true },
-  { id: 'gpt-4.1-nano', aliases: ['4.1-nano'], supportsSchema: true },
+  { id: 'gpt-4o', aliases: ['4o'], supportsSchema: true, attachmentTypes: VISION },
+  { id: 'gpt-4o-mini', aliases: ['4o-mini'], supportsSchema: true, attachmentTypes: VISION },
+  { id: 'gpt-4o-audio-preview', attachmentTypes: AUDIO },
+  { id: 'gpt-4o-mini-audio-preview', attachmentTypes: AUDIO },
+  { id: 'gpt-4.1', aliases: ['4.1'], supportsSchema: true, attachmentTypes: VISION },
+  { id: 'gpt-4.1-mini', aliases: ['4.1-mini'], supportsSchema: true, attachmentTypes: VISION },
+  { id: 'gpt-4.1-nano', aliases: ['4.1-nano'], supportsSchema: true, attachmentTypes: VISION },
   // o1 streams only for some accounts; the Python llm calls it without streaming, and so do we.
-  { id: 'o1', reasoningEfforts: O_SERIES_EFFORT, canStream: false, supportsSchema: true },
+  { id: 'o1', reasoningEfforts: O_SERIES_EFFORT, canStream: false, supportsSchema: true, attachmentTypes: VISION },
   { id: 'o3-mini', reasoningEfforts: O_SERIES_EFFORT, supportsSchema: true },
-  { id: 'o3', reasoningEfforts: O_SERIES_EFFORT, supportsSchema: true },
-  { id: 'o4-mini', reasoningEfforts: O_SERIES_EFFORT, supportsSchema: true },
-  { id: 'gpt-5', reasoningEfforts: GPT5_EFFORT, supportsSchema: true },
-  { id: 'gpt-5-mini', reasoningEfforts: GPT5_EFFORT, supportsSchema: true },
-  { id: 'gpt-5-nano', reasoningEfforts: GPT5_EFFORT, supportsSchema: true },
+  { id: 'o3', reasoningEfforts: O_SERIES_EFFORT, supportsSchema: true, attachmentTypes: VISION },
+  { id: 'o4-mini', reasoningEfforts: O_SERIES_EFFORT, supportsSchema: true, attachmentTypes: VISION },
+  { id: 'gpt-5', reasoningEfforts: GPT5_EFFORT, supportsSchema: true, attachmentTypes: VISION },
+  { id: 'gpt-5-mini', reasoningEfforts: GPT5_EFFORT, supportsSchema: true, attachmentTypes: VISION },
+  { id: 'gpt-5-nano', reasoningEfforts: GPT5_EFFORT, supportsSchema: true, attachmentTypes: VISION },
 ].map((spec) => ({ ...spec, supportsTools: true, keyName: 'openai', keyEnvVar: 'OPENAI_API_KEY' }));
 
 /** The public API, used when neither OPENAI_BASE_URL nor a model's `api_base` says otherwise. */

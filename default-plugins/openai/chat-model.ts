@@ -27,6 +27,7 @@ export class OpenAIChatModel extends Model {
   override readonly canStream: boolean;
   override readonly supportsSchema: boolean;
   override readonly supportsTools: boolean;
+  override readonly attachmentTypes: ReadonlySet<string>;
   override readonly optionsSchema: JsonSchema;
   // Private, so that serializing a model (or a response, which refers to it) never shows the
   // environment, which may hold the key.
@@ -46,6 +47,7 @@ export class OpenAIChatModel extends Model {
     this.canStream = spec.canStream ?? true;
     this.supportsSchema = spec.supportsSchema ?? false;
     this.supportsTools = spec.supportsTools ?? false;
+    this.attachmentTypes = new Set(spec.attachmentTypes ?? []);
     this.optionsSchema = chatOptionsSchema(spec.reasoningEfforts);
   }
 

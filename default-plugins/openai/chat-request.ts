@@ -3,6 +3,7 @@ import { cutError, displayUrl, networkError, OpenAIApiError, redact, type Target
 import type { OpenAIChatModel } from './chat-model.js';
 import { loadUndici, send, withRetries, type OkResponse } from './http.js';
 import { httpSettings } from './http-settings.js';
+import { attachmentParts } from './attachment-parts.js';
 import { buildRequestBody } from './request-body.js';
 import { SseParser } from './sse.js';
 import { ToolCallAssembler, toToolCall, type ToolCallDelta, type ToolCallJson } from './tool-calls.js';
@@ -34,7 +35,8 @@ export async function* runChat(model: OpenAIChatModel, prompt: Prompt, context: 
     timeoutMs: settings.timeoutMs,
     connectTimeoutMs: settings.connectTimeoutMs,
   };
-  const body = JSON.stringify(buildRequestBody(model.spec, prompt, context.conversation, context.stream));
+  const parts = await attachmentParts(prompt, context.conversation);
+  const body = JSON.stringify(buildRequestBody(model.spec, prompt, context.conversation, context.stream, parts));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: context.stream ? 'text/event-stream' : 'application/json',

@@ -1,22 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { LlmError } from 'llm-host';
-import type { ChatModelSpec } from './catalog.js';
+import { attachmentTypesFor, type ChatModelSpec } from './catalog.js';
 import { checkBaseUrl } from './chat-model.js';
 
 /** The file, in the user directory, that adds OpenAI-compatible models (the Python llm's format). */
 export const EXTRA_MODELS_FILE = 'extra-openai-models.yaml';
 
 /** Keys of an entry that `llm` reads. */
-const KNOWN_KEYS = new Set(['model_id', 'model_name', 'api_base', 'api_key_name', 'headers', 'aliases', 'can_stream', 'supports_schema', 'supports_tools', 'reasoning', 'embedding_model', 'dimensions']);
-/** Keys the Python llm reads that do not apply here (attachments, Azure settings). */
-const IGNORED_KEYS = new Set(['api_type', 'api_version', 'api_engine', 'vision', 'audio']);
+const KNOWN_KEYS = new Set(['model_id', 'model_name', 'api_base', 'api_key_name', 'headers', 'aliases', 'can_stream', 'supports_schema', 'supports_tools', 'reasoning', 'vision', 'audio', 'embedding_model', 'dimensions']);
+/** Keys the Python llm reads that do not apply here (Azure settings). */
+const IGNORED_KEYS = new Set(['api_type', 'api_version', 'api_engine']);
 /** `reasoning: true` gives a model the reasoning options, with the Python llm's effort levels. */
 const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'];
 
 /**
  * Reads `extra-openai-models.yaml`: a YAML list of models, each `model_id` plus optional
  * `model_name`, `api_base`, `api_key_name`, `headers`, `aliases`, `can_stream`, `supports_schema`, `supports_tools`,
- * `reasoning`; `embedding_model: true` (with optional `dimensions`) makes it an embedding model
+ * `reasoning`, `vision` (images and PDFs), `audio` (wav, mp3); `embedding_model: true` (with optional `dimensions`) makes it an embedding model
  * served at `/embeddings`. No file: no extra models (and YAML is never loaded). A model with an `api_base` and
  * no `api_key_name` needs no key. A file that cannot be read is an error naming it.
  */
@@ -83,6 +83,7 @@ function toSpec(entry: unknown, where: string, warn: (message: string) => void):
     reasoningEfforts: booleanField(record, 'reasoning', bad) ? REASONING_EFFORTS : undefined,
     embeddingModel: booleanField(record, 'embedding_model', bad) ?? false,
     dimensions: dimensionsField(record, bad),
+    attachmentTypes: attachmentTypesFor(booleanField(record, 'vision', bad) === true, booleanField(record, 'audio', bad) === true),
   };
 }
 

@@ -1,10 +1,13 @@
 import type { Conversation, Prompt, ToolCall } from 'llm-host';
+import type { AttachmentParts, ContentPart } from './attachment-parts.js';
 import type { ChatModelSpec } from './catalog.js';
 import { historyChatMessages, lastSystemPrompt, type HistoryChatMessage } from './history-messages.js';
 
 /** One Chat Completions message. */
 export type ChatMessage =
-  | { readonly role: 'system' | 'user'; readonly content: string }
+  | { readonly role: 'system'; readonly content: string }
+  /** Text, or for a prompt with attachments its text part and one part per attachment. */
+  | { readonly role: 'user'; readonly content: string | readonly ContentPart[] }
   | { readonly role: 'assistant'; readonly content: string | null; readonly tool_calls?: readonly ChatToolCall[] }
   | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string }
   | HistoryChatMessage;
@@ -16,13 +19,25 @@ export interface ChatToolCall {
   readonly function: { readonly name: string; readonly arguments: string };
 }
 
+/** The user message of a prompt: its text, or with attachments a text part and their parts. */
+function userMessage(prompt: Prompt, parts: AttachmentParts | undefined): ChatMessage {
+  if (prompt.attachments.length === 0) return { role: 'user', content: prompt.prompt };
+  const content: ContentPart[] = prompt.prompt ? [{ type: 'text', text: prompt.prompt }] : [];
+  for (const attachment of prompt.attachments) {
+    const part = parts?.get(attachment);
+    if (!part) throw new Error('buildMessages: attachment parts were not prepared (call attachmentParts first)');
+    content.push(part);
+  }
+  return { role: 'user', content };
+}
+
 /**
  * The messages for a prompt: in a conversation, every earlier turn (its system prompt when it
  * changed, the user's prompt, the results of the tools it ran, the model's reply with the tools it
  * called), then this prompt's system prompt, tool results and text. A prompt that only carries
  * tool results (the next step of a chain) has no text.
  */
-export function buildMessages(prompt: Prompt, conversation: Conversation | undefined): ChatMessage[] {
+export function buildMessages(prompt: Prompt, conversation: Conversation | undefined, parts?: AttachmentParts): ChatMessage[] {
   // A conversation restored from a Python llm 0.32 thread starts with its structured history.
   const history = conversation?.history ?? [];
   const messages: ChatMessage[] = historyChatMessages(history);
@@ -33,20 +48,20 @@ export function buildMessages(prompt: Prompt, conversation: Conversation | undef
       messages.push({ role: 'system', content: system });
       currentSystem = system;
     }
-    pushPrompt(messages, earlier.prompt);
+    pushPrompt(messages, earlier.prompt, parts);
     const reply = earlier.textSoFar;
     const calls = earlier.toolCallsSoFar;
     if (calls.length > 0) messages.push({ role: 'assistant', content: reply || null, tool_calls: calls.map(toChatToolCall) });
     else if (reply) messages.push({ role: 'assistant', content: reply });
   }
   if (prompt.system && prompt.system !== currentSystem) messages.push({ role: 'system', content: prompt.system });
-  pushPrompt(messages, prompt);
+  pushPrompt(messages, prompt, parts);
   return messages;
 }
 
-function pushPrompt(messages: ChatMessage[], prompt: Prompt): void {
+function pushPrompt(messages: ChatMessage[], prompt: Prompt, parts: AttachmentParts | undefined): void {
   for (const result of prompt.toolResults ?? []) messages.push({ role: 'tool', tool_call_id: result.toolCallId ?? result.name, content: result.output });
-  if (prompt.prompt || (prompt.toolResults ?? []).length === 0) messages.push({ role: 'user', content: prompt.prompt });
+  if (prompt.prompt || prompt.attachments.length > 0 || (prompt.toolResults ?? []).length === 0) messages.push(userMessage(prompt, parts));
 }
 
 function toChatToolCall(call: ToolCall, index: number): ChatToolCall {
@@ -64,8 +79,9 @@ export function buildRequestBody(
   prompt: Prompt,
   conversation: Conversation | undefined,
   stream: boolean,
+  parts?: AttachmentParts,
 ): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: spec.modelName ?? spec.id, messages: buildMessages(prompt, conversation) };
+  const body: Record<string, unknown> = { model: spec.modelName ?? spec.id, messages: buildMessages(prompt, conversation, parts) };
   for (const [name, value] of Object.entries(prompt.options)) {
     if (value === undefined || value === null || name === 'json_object') continue;
     // Reasoning models accept only max_completion_tokens (max_tokens is deprecated for all).

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { Conversation, Prompt, Response, type ConversationRequest, type Model, type PluginContext, type Usage } from 'llm-host';
+import { Attachment, Conversation, Fragment, Prompt, Response, type AttachmentInit, type ConversationRequest, type Model, type PluginContext, type Usage } from 'llm-host';
 import type { SqliteDatabase } from './engines/types.js';
 import { selectEngine } from './engines/select.js';
 import { readLog } from './log-file.js';
+import { hasTable } from './migrations.js';
 import { logPath } from './paths.js';
 import { newestConversationId } from './queries.js';
 import { continueThread, readThread, type LoggedThread } from './threads/thread-read.js';
@@ -33,6 +34,15 @@ interface LoggedConversation {
   turns: TurnRow[];
   /** Each turn's tool calls and results, by response id. */
   tools: Map<string, ToolInfo>;
+  /** Each turn's attachments, fragments and system fragments, by response id, in order. */
+  extras: Map<string, TurnExtras>;
+}
+
+/** What a turn sent besides its text. */
+interface TurnExtras {
+  attachments: AttachmentInit[];
+  fragments: Fragment[];
+  systemFragments: Fragment[];
 }
 
 /**
@@ -77,7 +87,50 @@ export function readConversation(db: SqliteDatabase, id: string | undefined): Lo
   );
   const model = turns.at(-1)?.model ?? row?.model;
   if ((!row && turns.length === 0) || !model) return undefined;
-  return { id: conversationId, name: row?.name ?? undefined, model, turns, tools: toolInfoByResponse(db, turns.map((turn) => turn.id)) };
+  return {
+    id: conversationId,
+    name: row?.name ?? undefined,
+    model,
+    turns,
+    tools: toolInfoByResponse(db, turns.map((turn) => turn.id)),
+    extras: readExtras(db, conversationId),
+  };
+}
+
+/**
+ * The attachments and fragments of a conversation's turns, for `-c` to send again. Logs without
+ * those tables (a read-only log of an older schema) have none.
+ */
+function readExtras(db: SqliteDatabase, conversationId: string): Map<string, TurnExtras> {
+  const extras = new Map<string, TurnExtras>();
+  const of = (id: string) => {
+    let entry = extras.get(id);
+    if (!entry) extras.set(id, (entry = { attachments: [], fragments: [], systemFragments: [] }));
+    return entry;
+  };
+  const inConversation = 'SELECT id FROM responses WHERE conversation_id = ?';
+  if (hasTable(db, 'prompt_attachments')) {
+    const rows = db.all<{ response_id: string; id: string; type: string | null; path: string | null; url: string | null; content: Uint8Array | null }>(
+      `SELECT prompt_attachments.response_id, attachments.id, attachments.type, attachments.path, attachments.url, attachments.content
+         FROM prompt_attachments JOIN attachments ON attachments.id = prompt_attachments.attachment_id
+        WHERE prompt_attachments.response_id IN (${inConversation}) ORDER BY prompt_attachments.[order]`,
+      [conversationId],
+    );
+    for (const row of rows) {
+      const source = row.content !== null && row.content.length > 0 ? { content: row.content } : row.path !== null ? { path: row.path } : { url: row.url ?? '' };
+      of(row.response_id).attachments.push({ ...source, id: row.id, type: row.type ?? undefined });
+    }
+  }
+  for (const table of ['prompt_fragments', 'system_fragments'] as const) {
+    if (!hasTable(db, table)) continue;
+    const rows = db.all<{ response_id: string; content: string; source: string | null }>(
+      `SELECT [${table}].response_id, fragments.content, fragments.source FROM [${table}] JOIN fragments ON fragments.id = [${table}].fragment_id
+        WHERE [${table}].response_id IN (${inConversation}) ORDER BY [${table}].[order]`,
+      [conversationId],
+    );
+    for (const row of rows) of(row.response_id)[table === 'prompt_fragments' ? 'fragments' : 'systemFragments'].push(new Fragment(row.content, row.source ?? ''));
+  }
+  return extras;
 }
 
 /** A Conversation with the logged turns as finished responses (`Response.restore`). */
@@ -85,12 +138,16 @@ function rebuild(logged: LoggedConversation, model: Model): Conversation {
   const conversation = new Conversation(model, { id: logged.id, name: logged.name });
   for (const turn of logged.turns) {
     const tools = logged.tools.get(turn.id);
+    const extras = logged.extras.get(turn.id);
     const prompt = new Prompt(turn.prompt ?? '', model, {
       system: turn.system ?? undefined,
       options: parseObject(turn.options_json),
       schema: parseObject(turn.schema_json),
       // The results this turn sent, so that the model sees the whole exchange again.
       toolResults: tools?.tool_results.map((r) => ({ name: r.name ?? '', output: r.output ?? '', toolCallId: r.tool_call_id ?? undefined })),
+      attachments: extras?.attachments.map((init) => new Attachment(init)),
+      fragments: extras?.fragments,
+      systemFragments: extras?.systemFragments,
     });
     const usage: Usage = {
       input: turn.input_tokens ?? undefined,

@@ -3,7 +3,8 @@ import { definePlugin } from 'llm-host';
 /**
  * Default plugin: logs every response to logs.db (SQLite, the Python llm's schema), rebuilds
  * logged conversations for `llm -c`/`--cid`, opens the log for plugins that keep records in it
- * (`openLogStore`), and adds the `llm logs` commands. This file only
+ * (`openLogStore`), looks stored fragments up by hash or alias (`resolveFragment`), and adds the
+ * `llm logs` and `llm fragments` commands. This file only
  * taps hooks: the SQLite engines and everything else load when a response is logged or a command
  * runs, never for `llm --version`, `llm models` or `--help`.
  */
@@ -26,6 +27,10 @@ export default definePlugin({
       const { openLogStore } = await import('./log-store.js');
       return openLogStore(request, context);
     });
+    hooks.resolveFragment.tapPromise('sqlite-logger', async (request) => {
+      const { loadStoredFragment } = await import('./fragments.js');
+      return loadStoredFragment(request, context);
+    });
     hooks.registerCommands.tap('sqlite-logger', (register) => {
       register('logs', () => import('./commands/list.js'));
       register('logs list', () => import('./commands/list.js'));
@@ -34,6 +39,12 @@ export default definePlugin({
       register('logs on', () => import('./commands/on.js'));
       register('logs off', () => import('./commands/off.js'));
       register('logs backup', () => import('./commands/backup.js'));
+      register('fragments', () => import('./commands/fragments/list.js'));
+      register('fragments list', () => import('./commands/fragments/list.js'));
+      register('fragments show', () => import('./commands/fragments/show.js'));
+      register('fragments set', () => import('./commands/fragments/set.js'));
+      register('fragments remove', () => import('./commands/fragments/remove.js'));
+      register('fragments loaders', () => import('./commands/fragments/loaders.js'));
     });
   },
 });

@@ -4,10 +4,10 @@ import type { LogMigration, SqlDatabase } from 'llm-host';
  * One schema change, applied once and recorded by name in `_llm_migrations(name, applied_at)`.
  *
  * The changes this log shares with the Python llm carry the Python llm's names (`m010_...`) and
- * leave the same tables and columns, so each tool sees the other's changes as already applied; the
- * Python migrations not listed here (its old `log` table, and any not yet ported) are left
- * unrecorded, so the Python llm runs them itself when it next opens the file. Our own additions
- * have names that cannot clash with the Python llm's (`js...`).
+ * leave the same tables and columns (the SQL sqlite-utils generates for them), so each tool sees
+ * the other's changes as already applied; the Python migrations not listed here (its old `log`
+ * table, tools) are left unrecorded, so the Python llm runs them itself when it next opens the
+ * file. Our own additions have names that cannot clash with the Python llm's (`js...`).
  */
 export type Migration = LogMigration;
 
@@ -30,6 +30,16 @@ CREATE TRIGGER [responses_au] AFTER UPDATE ON [responses] BEGIN
   INSERT INTO [responses_fts] (rowid, [prompt], [response]) VALUES (new.rowid, new.[prompt], new.[response]);
 END;
 `;
+
+/** A table linking responses to fragments, in order (`prompt_fragments`, `system_fragments`). */
+function fragmentLinks(table: string, primaryKey: readonly string[]): string {
+  return `CREATE TABLE IF NOT EXISTS [${table}] (
+   [response_id] TEXT REFERENCES [responses]([id]),
+   [fragment_id] INTEGER REFERENCES [fragments]([id]),
+   [order] INTEGER,
+   PRIMARY KEY (${primaryKey.map((c) => `[${c}]`).join(', ')})
+);`;
+}
 
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -65,6 +75,25 @@ CREATE TABLE IF NOT EXISTS [responses] (
     },
   },
   {
+    name: 'm012_attachments_tables',
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS [attachments] (
+   [id] TEXT PRIMARY KEY,
+   [type] TEXT,
+   [path] TEXT,
+   [url] TEXT,
+   [content] BLOB
+);
+CREATE TABLE IF NOT EXISTS [prompt_attachments] (
+   [response_id] TEXT REFERENCES [responses]([id]),
+   [attachment_id] TEXT REFERENCES [attachments]([id]),
+   [order] INTEGER,
+   PRIMARY KEY ([response_id], [attachment_id])
+);`);
+    },
+  },
+  {
     name: 'm013_usage',
     apply(db) {
       addColumn(db, 'responses', 'input_tokens', 'INTEGER');
@@ -77,6 +106,43 @@ CREATE TABLE IF NOT EXISTS [responses] (
     apply(db) {
       db.exec('CREATE TABLE IF NOT EXISTS [schemas] (\n   [id] TEXT PRIMARY KEY,\n   [content] TEXT\n);');
       addColumn(db, 'responses', 'schema_id', 'TEXT REFERENCES [schemas]([id])');
+    },
+  },
+  {
+    name: 'm015_fragments_tables',
+    apply(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS [fragments] (
+   [id] INTEGER PRIMARY KEY,
+   [hash] TEXT,
+   [content] TEXT,
+   [datetime_utc] TEXT,
+   [source] TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS [idx_fragments_hash]
+    ON [fragments] ([hash]);
+CREATE TABLE IF NOT EXISTS [fragment_aliases] (
+   [alias] TEXT PRIMARY KEY,
+   [fragment_id] INTEGER REFERENCES [fragments]([id])
+);
+${fragmentLinks('prompt_fragments', ['response_id', 'fragment_id'])}
+${fragmentLinks('system_fragments', ['response_id', 'fragment_id'])}`);
+    },
+  },
+  {
+    // The same fragment may appear twice in one prompt: the Python llm's sqlite-utils transform()
+    // rebuilds both link tables with `order` in the primary key (new table, copy, drop, rename).
+    name: 'm016_fragments_table_pks',
+    apply(db) {
+      for (const table of ['prompt_fragments', 'system_fragments']) {
+        const temporary = `${table}_new_${Math.random().toString(16).slice(2, 14)}`;
+        db.exec(`
+${fragmentLinks(temporary, ['response_id', 'fragment_id', 'order']).replace(' IF NOT EXISTS', '')}
+INSERT INTO [${temporary}] ([response_id], [fragment_id], [order])
+   SELECT [response_id], [fragment_id], [order] FROM [${table}];
+DROP TABLE [${table}];
+ALTER TABLE [${temporary}] RENAME TO [${table}];`);
+      }
     },
   },
   // The Python llm's tool tables (m017, m018, m020, m021), with the SQL sqlite-utils generates for them.

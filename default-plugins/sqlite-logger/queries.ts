@@ -1,6 +1,7 @@
 import { LlmError, PERSON_ORIGINS } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { LogInfo } from './log-file.js';
+import { withLegacyLinked } from './legacy-extras.js';
 import type { LogExtras } from './log-extras.js';
 import { ftsQuery, searchTerms } from './search.js';
 import { searchWithoutFts } from './search-without-fts.js';
@@ -154,5 +155,5 @@ function withLegacyTools<T extends LogRow>(db: SqliteDatabase, rows: T[]): T[] {
   const legacy = rows.filter((row) => (row as LogExtras).tools === undefined);
   const tools = toolInfoByResponse(db, legacy.map((row) => row.id));
   for (const row of legacy) Object.assign(row, tools.get(row.id));
-  return rows;
+  return withLegacyLinked(db, rows as (T & LogExtras)[]);
 }

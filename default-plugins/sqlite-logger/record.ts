@@ -1,4 +1,4 @@
-import type { Response } from 'llm-host';
+import type { Fragment, Response } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { Statement } from './log-worker.js';
 import { schemaId } from './schema-id.js';
@@ -16,6 +16,28 @@ export interface ResponseRecord {
   readonly thread?: ThreadTurnRecord | undefined;
   /** Tools offered, tool calls asked for and tool results sent (the tool tables), if any. */
   readonly tools?: ToolRecord | undefined;
+  /** `attachments` rows, in the prompt's order (each stored once, by id). */
+  readonly attachments: readonly AttachmentRow[];
+  /** `fragments` rows before the prompt, in order (each stored once, by hash). */
+  readonly fragments: readonly FragmentRow[];
+  /** `fragments` rows before the system prompt, in order. */
+  readonly systemFragments: readonly FragmentRow[];
+}
+
+/** An `attachments` row: a path or URL is stored as such, only bytes given as bytes are stored. */
+export interface AttachmentRow {
+  readonly id: string;
+  readonly type: string;
+  readonly path: string | null;
+  readonly url: string | null;
+  readonly content: Uint8Array | null;
+}
+
+/** A `fragments` row (its integer id is the database's). */
+export interface FragmentRow {
+  readonly hash: string;
+  readonly content: string;
+  readonly source: string | null;
 }
 
 /** The `responses` columns this logger writes, in the Python llm's column order. */
@@ -52,8 +74,23 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
   const details = usage.details && Object.keys(usage.details).length > 0 ? JSON.stringify(usage.details) : null;
   // A continued Python llm 0.32 thread: the writer (and its hashing) loads only then.
   const thread = threadPosition(response.conversation) ? (await import('./threads/thread-turns.js')).threadTurnRecord(response, text, usage) : undefined;
+  const { prompt } = response;
+  const attachments: AttachmentRow[] = [];
+  for (const attachment of prompt.attachments) {
+    attachments.push({
+      id: await attachment.id(),
+      type: await attachment.resolveType(),
+      path: attachment.path ?? null,
+      url: attachment.url ?? null,
+      content: attachment.content ?? null,
+    });
+  }
+  const fragmentRow = (fragment: Fragment): FragmentRow => ({ hash: fragment.hash, content: fragment.content, source: fragment.source || null });
   return {
     thread,
+    attachments,
+    fragments: prompt.fragments.map(fragmentRow),
+    systemFragments: prompt.systemFragments.map(fragmentRow),
     conversation: {
       id: conversation.id,
       name: conversation.name ?? conversationName(response.prompt.prompt || response.prompt.system || ''),
@@ -64,8 +101,9 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
     row: {
       id: response.id,
       model: response.model.id,
-      prompt: response.prompt.prompt,
-      system: response.prompt.system ?? null,
+      // The text as typed: fragments are stored once each, in their own table.
+      prompt: response.prompt.rawPrompt,
+      system: response.prompt.rawSystem ?? null,
       prompt_json: null,
       options_json: JSON.stringify(response.prompt.options ?? {}),
       response: text,
@@ -88,6 +126,9 @@ export function insertRecord(db: SqliteDatabase, record: ResponseRecord): void {
   for (const [sql, params] of recordStatements(record)) db.run(sql, params);
 }
 
+/** The Python llm's ensure_fragment: a fragment is stored once, by hash, with the time it was first seen. */
+const INSERT_FRAGMENT = "INSERT INTO [fragments] ([hash], [content], [datetime_utc], [source]) VALUES (?, ?, datetime('now'), ?) ON CONFLICT([hash]) DO NOTHING";
+
 const INSERT_RESPONSE = `INSERT INTO [responses] (${RESPONSE_COLUMNS.map((c) => `[${c}]`).join(', ')}) VALUES (${RESPONSE_COLUMNS.map(() => '?').join(', ')})`;
 
 /** The statements that write a record, in order (see insertRecord). */
@@ -102,6 +143,17 @@ export function recordStatements(record: ResponseRecord): Statement[] {
   if (schema) statements.push(['INSERT OR IGNORE INTO [schemas] ([id], [content]) VALUES (?, ?)', [schema.id, schema.json]]);
   statements.push([INSERT_RESPONSE, RESPONSE_COLUMNS.map((c) => row[c])]);
   if (record.tools) statements.push(...toolStatements(String(row.id), record.tools));
+  for (const [table, fragments] of [['prompt_fragments', record.fragments], ['system_fragments', record.systemFragments]] as const) {
+    for (const [order, fragment] of fragments.entries()) {
+      statements.push([INSERT_FRAGMENT, [fragment.hash, fragment.content, fragment.source]]);
+      statements.push([`INSERT INTO [${table}] ([response_id], [fragment_id], [order]) VALUES (?, (SELECT [id] FROM [fragments] WHERE [hash] = ?), ?)`, [row.id, fragment.hash, order]]);
+    }
+  }
+  for (const [order, attachment] of record.attachments.entries()) {
+    statements.push(['INSERT OR IGNORE INTO [attachments] ([id], [type], [path], [url], [content]) VALUES (?, ?, ?, ?, ?)', [attachment.id, attachment.type, attachment.path, attachment.url, attachment.content]]);
+    // The same attachment twice in one prompt is one link, as the table's primary key allows.
+    statements.push(['INSERT OR IGNORE INTO [prompt_attachments] ([response_id], [attachment_id], [order]) VALUES (?, ?, ?)', [row.id, attachment.id, order]]);
+  }
   return statements;
 }
 

@@ -32,8 +32,40 @@ export const templateFlags = {
   }),
 };
 
+/** Attachment and fragment flags of `llm prompt`. */
+export const attachmentFlags = {
+  attachment: Flags.string({
+    char: 'a',
+    summary: 'Attach an image, audio file or PDF: a path, a URL, or - for stdin (repeatable; the type is detected from the content).',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'PATH|URL|-',
+  }),
+  'attachment-type': Flags.string({
+    aliases: ['at'],
+    summary: 'Attach a file with its MIME type given, e.g. --at photo.bin image/jpeg (repeatable).',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'PATH|URL|- MIMETYPE',
+  }),
+  fragment: Flags.string({
+    char: 'f',
+    summary: 'Text placed before the prompt: a path, a URL, - for stdin, a stored hash or alias, or prefix:argument for a loader (repeatable; see llm fragments).',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'PATH|URL|HASH|ALIAS|-',
+  }),
+  'system-fragment': Flags.string({
+    aliases: ['sf'],
+    summary: 'Text placed before the system prompt, as -f (repeatable).',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'PATH|URL|HASH|ALIAS|-',
+  }),
+};
+
 /** The flags whose values are `KEY VALUE` pairs. */
-export const PAIRED_FLAGS = ['-o', '--option', '-p', '--param'];
+export const PAIRED_FLAGS = ['-o', '--option', '-p', '--param', '--at', '--attachment-type'];
 
 /** Flags that continue a logged conversation, shared by `llm prompt` and `llm chat`. */
 export const conversationFlags = {

@@ -4,7 +4,16 @@ import { UsageError } from '../errors.js';
 const SEPARATOR = '\u0000';
 
 /** A key and value to show in the error for each flag (default: a model option). */
-const EXAMPLES: Readonly<Record<string, string>> = { '-p': 'voice GlaDOS', '--param': 'voice GlaDOS', '--files': "docs '**/*.md'", '--attach': 'blog blog.db' };
+const EXAMPLES: Readonly<Record<string, string>> = {
+  '-p': 'voice GlaDOS',
+  '--param': 'voice GlaDOS',
+  '--files': "docs '**/*.md'",
+  '--attach': 'blog blog.db',
+  '--at': 'photo.bin image/jpeg',
+  '--attachment-type': 'photo.bin image/jpeg',
+};
+/** What the two values of each flag are, for the error (default: a key and a value). */
+const PAIR_NAMES: Readonly<Record<string, string>> = { '--at': 'a path, URL or - and a MIME type', '--attachment-type': 'a path, URL or - and a MIME type' };
 
 /**
  * oclif flags take one value, but `-o KEY VALUE` (the Python llm's form) takes two: this joins
@@ -25,7 +34,7 @@ export function pairKeyValueArgs(argv: readonly string[], flags: readonly string
     const key = argv[i + 1];
     const value = argv[i + 2];
     if (key === undefined || value === undefined) {
-      throw new UsageError(`${token} takes a key and a value, e.g. ${token} ${EXAMPLES[token] ?? 'temperature 0.5'}`);
+      throw new UsageError(`${token} takes ${PAIR_NAMES[token] ?? 'a key and a value'}, e.g. ${token} ${EXAMPLES[token] ?? 'temperature 0.5'}`);
     }
     result.push(token, `${key}${SEPARATOR}${value}`);
     i += 2;
@@ -33,7 +42,7 @@ export function pairKeyValueArgs(argv: readonly string[], flags: readonly string
   return result;
 }
 
-/** Splits paired flag values into `[first, second]` pairs, in order, repeats kept (`--files DIR GLOB`). */
+/** Splits paired flag values into `[first, second]` pairs, in order, repeats kept (`--files DIR GLOB`, `--at PATH TYPE`). */
 export function parsePairs(values: readonly string[] | undefined): [string, string][] {
   return (values ?? []).map((value) => {
     const at = value.indexOf(SEPARATOR);

@@ -2,9 +2,9 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../cli/command.js';
 import { askAtTerminal, hasTerminal } from '../cli/ask.js';
-import { conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags, toolFlags } from '../cli/flags.js';
+import { attachmentFlags, conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags, toolFlags } from '../cli/flags.js';
 import { withInterrupt } from '../cli/interrupt.js';
-import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
+import { pairKeyValueArgs, parseKeyValues, parsePairs } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
 import { withConversationOrigin } from '../models/origin.js';
 import { cliTools } from '../services/cli-tools.js';
@@ -26,7 +26,9 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
 
 -T NAME lets the model call a tool (see llm tools); --functions FILE|CODE makes exported functions tools. Tools run code with your rights: only the tools you name ever run. The model's calls run, their results go back to it, and so on until it answers (at most --chain-limit replies).
 
---save NAME stores the prompt, -s, -m, -o and -p (as defaults) as a template instead of running it; --force replaces an existing one.`;
+--save NAME stores the prompt, -s, -m, -o, -p (as defaults), -f, --sf, -a and --at as a template instead of running it; --force replaces an existing one.
+
+-a attaches a file, a URL or stdin (-a -); its type is read from its content and must be one the model takes (llm models --options lists them). -f and --sf add text fragments before the prompt and the system prompt; each is stored once in the log (see llm fragments).`;
 
   static override examples = [
     '<%= config.bin %> "Ten names for a pet pelican"',
@@ -42,6 +44,10 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     '<%= config.bin %> -m echo -T llm_time \'{"prompt": "What time is it?", "tool_calls": [{"name": "llm_time", "arguments": {}}]}\' --td',
     '<%= config.bin %> -T llm_version -T llm_time "What version of llm is this, and what time is it?"',
     '<%= config.bin %> --functions tools.ts "Add 3 and 4"',
+    '<%= config.bin %> -m 4o-mini -a photo.jpg "Describe this image"',
+    'cat recording.wav | <%= config.bin %> -m gpt-4o-audio-preview -a - "Transcribe this"',
+    '<%= config.bin %> -f README.md -f https://example.com/notes.txt "Summarize these"',
+    '<%= config.bin %> -f dir:src "Where is the parser?"   # every text file under src/',
   ];
 
   static override strict = false;
@@ -54,8 +60,9 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
 
   static override flags = {
     ...modelFlags,
+    ...attachmentFlags,
     ...templateFlags,
-    save: Flags.string({ summary: 'Save the prompt, -s, -m, -o and -p values as template NAME instead of running it.', helpValue: 'NAME' }),
+    save: Flags.string({ summary: 'Save the prompt, -s, -m, -o, -p, -f, --sf, -a and --at values as template NAME instead of running it.', helpValue: 'NAME' }),
     force: Flags.boolean({ summary: 'With --save: replace an existing template of that name.', dependsOn: ['save'] }),
     ...conversationFlags,
     ...toolFlags,
@@ -88,6 +95,11 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
       template: flags.template,
       params: parseKeyValues(flags.param),
       schema,
+      // As the Python llm: -a attachments, then --at ones.
+      attachments: [...(flags.attachment ?? []).map((value) => ({ value })), ...parsePairs(flags['attachment-type']).map(([value, type]) => ({ value, type }))],
+      fragments: flags.fragment,
+      systemFragments: flags['system-fragment'],
+      database: flags.database,
     };
     if (flags.save !== undefined) {
       const saved = await saveTemplateFromPrompt(llm, { ...args, name: flags.save, force: flags.force, tools: flags.tool, functions: flags.functions });
@@ -113,6 +125,9 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
         system: prepared.system,
         options: prepared.options,
         schema: prepared.schema,
+        attachments: prepared.attachments,
+        fragments: prepared.fragments,
+        systemFragments: prepared.systemFragments,
         key: flags.key,
         stream: !flags['no-stream'] && !prepared.extract,
         signal,
@@ -127,3 +142,4 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     });
   }
 }
+

@@ -9,7 +9,7 @@ import { LlmError, PluginConflictError, PluginError, UnknownEmbeddingModelError,
 import type { Collection } from '../embeddings/collection.js';
 import { bindEmbeddingHost, type EmbeddingModel } from '../embeddings/embedding-model.js';
 import { DefaultEmbeddingModelStore } from '../user/default-embedding-model.js';
-import { createHooks, hookNames, type HookName, type Hooks, type LogContext } from '../hooks.js';
+import { createHooks, hookNames, type FragmentLoader, type HookName, type Hooks, type LogContext } from '../hooks.js';
 import { installedPluginSources, pluginsDir } from './installed-plugins.js';
 import { KeyStore } from '../user/keys.js';
 import type { LogMigration, LogStore } from '../log-store.js';
@@ -19,6 +19,9 @@ import { bindModelHost, type ModelHost } from '../models/model-host.js';
 import { ModelRegistry, type ModelEntry } from '../models/registry.js';
 import type { Response } from '../models/response.js';
 import { ToolRegistry } from '../models/tool-registry.js';
+import type { Attachment } from '../models/attachment.js';
+import type { Fragment } from '../models/fragment.js';
+import type { FragmentContext } from '../services/resolve-fragments.js';
 import type { TraceRecord } from '../strategy/trace-record.js';
 import { packageRoot, packageVersion } from '../package-info.js';
 import type { Plugin, PluginContext, PluginObject } from './plugin.js';
@@ -46,6 +49,15 @@ export interface LlmOptions {
   readonly pluginsDir?: string;
   /** Shows a one-line warning to the user (default: stderr). */
   readonly warn?: (message: string) => void;
+}
+
+/** A registered fragment loader: `-f prefix:argument` calls `loader(argument)`. */
+export interface FragmentLoaderEntry {
+  readonly prefix: string;
+  readonly loader: FragmentLoader;
+  /** The plugin that registered it. */
+  readonly plugin: string;
+  readonly description: string | undefined;
 }
 
 /** A plugin the host loaded (or tried to). */
@@ -88,6 +100,7 @@ export class Llm implements ModelHost {
   private metricList: Metric[] | undefined;
   private toolRegistry: ToolRegistry | undefined;
   private logMigrationList: LogMigration[] | undefined;
+  private fragmentLoaderMap: Map<string, FragmentLoaderEntry> | undefined;
 
   private constructor(
     /** The user directory. */
@@ -251,6 +264,34 @@ export class Llm implements ModelHost {
       this.toolRegistry = registry;
     }
     return this.toolRegistry;
+  }
+
+  /**
+   * Fragment loaders plugins register, by prefix, by running `registerFragmentLoaders` once. A
+   * prefix registered twice is an error naming both plugins.
+   */
+  fragmentLoaders(): ReadonlyMap<string, FragmentLoaderEntry> {
+    if (!this.fragmentLoaderMap) {
+      const byPrefix = new Map<string, FragmentLoaderEntry>();
+      this.hooks.registerFragmentLoaders.call((prefix, loader, options) => {
+        const plugin = this.tapOwners.get('registerFragmentLoaders') ?? 'unknown';
+        if (!/^[a-zA-Z0-9_-]+$/.test(prefix)) throw new LlmError(`plugin ${plugin} registered fragment loader prefix '${prefix}': use only letters, digits, '_' and '-'`);
+        const taken = byPrefix.get(prefix);
+        if (taken) throw new PluginConflictError(`fragment loader prefix '${prefix}' is registered by both plugin ${taken.plugin} and plugin ${plugin}`);
+        byPrefix.set(prefix, { prefix, loader, plugin, description: options?.description });
+      });
+      this.fragmentLoaderMap = byPrefix;
+    }
+    return this.fragmentLoaderMap;
+  }
+
+  /**
+   * Resolves fragment references (`-f` values: paths, URLs, `-`, hashes, aliases, `prefix:...`)
+   * to fragments, and attachments where a loader returns them (see `resolveFragments`).
+   */
+  async resolveFragments(references: readonly string[], context: FragmentContext = {}): Promise<(Fragment | Attachment)[]> {
+    const { resolveFragments } = await import('../services/resolve-fragments.js');
+    return resolveFragments(this, references, context);
   }
 
   // -- The log database ---------------------------------------------------------------------------

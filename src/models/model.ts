@@ -43,6 +43,11 @@ export abstract class Model {
   readonly supportsSchema: boolean = false;
   /** Whether the model can call tools (`-T`, `model.chain()`): it reports them with `response.addToolCall()`. */
   readonly supportsTools: boolean = false;
+  /**
+   * MIME types of the attachments the model takes (`image/png`, `audio/wav`, `application/pdf`...);
+   * empty: none. A prompt with another type fails before any request, listing these.
+   */
+  readonly attachmentTypes: ReadonlySet<string> = new Set();
   /** JSON Schema (an object schema) for the model's options, checked with ajv. */
   readonly optionsSchema: JsonSchema = NO_OPTIONS;
 

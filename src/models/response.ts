@@ -4,6 +4,7 @@ import { compileSchema, describeSchemaError, parseJsonReply } from '../json-sche
 import { cleanKey } from '../util/clean-key.js';
 import { ChangeSignal } from '../util/change-signal.js';
 import { newId, utcNow } from '../util/ids.js';
+import type { Attachment } from './attachment.js';
 import type { Conversation } from './conversation.js';
 import type { Model } from './model.js';
 import { modelHostOf } from './model-host.js';
@@ -223,6 +224,7 @@ export class Response implements AsyncIterable<string> {
         throw new LlmError(`Model '${this.model.id}' does not support tools. Pick one that does ('llm models --options' lists each model's features).`);
       }
       this.prompt.options = await validateOptions(this.model, this.prompt.options);
+      await checkAttachmentTypes(this.model, this.prompt.attachments);
       const key = host
         ? await host.resolveKey(this.model, this.#init.key)
         : await resolveKeyWithoutHost(this.model, this.#init.key);
@@ -258,6 +260,20 @@ export class Response implements AsyncIterable<string> {
       await host.logResponse(this, { force: log.force ?? false, ...(log.database ? { database: log.database } : {}), ...(log.batch ? { batch: true } : {}) });
     }
     this.state = 'done';
+  }
+}
+
+/** Every attachment's type is one the model takes; else an error listing what it takes. */
+async function checkAttachmentTypes(model: Model, attachments: readonly Attachment[]): Promise<void> {
+  for (const attachment of attachments) {
+    const type = await attachment.resolveType();
+    if (model.attachmentTypes.has(type)) continue;
+    const takes = [...model.attachmentTypes].sort();
+    throw new LlmError(
+      takes.length === 0
+        ? `Model '${model.id}' does not take attachments (${attachment.label} is ${type}). Pick a model that does with -m ('llm models --options' lists what each takes).`
+        : `Model '${model.id}' does not take ${type} attachments (${attachment.label}); it takes ${takes.join(', ')}. Pick another model with -m, or another file.`,
+    );
   }
 }
 

@@ -12,6 +12,8 @@ export interface ModelSummary {
   canStream: boolean;
   supportsSchema: boolean;
   supportsTools: boolean;
+  /** MIME types of the attachments it takes, sorted. */
+  attachmentTypes: string[];
   options: JsonSchema;
   isDefault: boolean;
 }
@@ -28,6 +30,7 @@ export function summarizeModels(entries: readonly ModelEntry[], defaultId: strin
     canStream: model.canStream,
     supportsSchema: model.supportsSchema,
     supportsTools: model.supportsTools ?? false,
+    attachmentTypes: [...model.attachmentTypes].sort(),
     options: model.optionsSchema,
     isDefault: model.id === defaultId,
   }));
@@ -46,6 +49,7 @@ export function formatModelLine(model: ModelSummary, withOptions: boolean): stri
       lines.push(`    ${name}: ${describeType(property)}`);
       if (typeof property.description === 'string') lines.push(`      ${property.description}`);
     }
+    if (model.attachmentTypes.length > 0) lines.push('  Attachment types:', `    ${model.attachmentTypes.join(', ')}`);
     const features = [model.canStream && 'streaming', model.supportsSchema && 'schemas', model.supportsTools && 'tools'].filter(Boolean);
     if (features.length > 0) lines.push(`  Features: ${features.join(', ')}`);
     if (model.needsKey) lines.push(`  Keys: key is stored as '${model.needsKey}'${model.keyEnvVar ? `, env var ${model.keyEnvVar}` : ''}`);

@@ -6,7 +6,11 @@ import { applyTemplate, checkVariables, templateValues, unusedParams } from '../
 import { TemplateStore } from '../templates/store.js';
 import { substitute } from '../templates/substitute.js';
 import type { Template } from '../templates/template.js';
+import { Attachment } from '../models/attachment.js';
+import { Fragment } from '../models/fragment.js';
 import { readInput, readPrompt } from './read-prompt.js';
+import { resolveAttachments, type AttachmentArgument } from './resolve-attachments.js';
+import { resolveFragments } from './resolve-fragments.js';
 
 /** What the command line says about a prompt, before any template is applied. */
 export interface PromptArguments {
@@ -28,6 +32,14 @@ export interface PromptArguments {
   readonly stdin?: NodeJS.ReadStream | undefined;
   /** `--schema`, resolved: wins over the template's schema_object. */
   readonly schema?: JsonSchema | undefined;
+  /** `-a` and `--at` values, in order (after the template's). */
+  readonly attachments?: readonly AttachmentArgument[] | undefined;
+  /** `-f` references, in order (after the template's `fragments:`). */
+  readonly fragments?: readonly string[] | undefined;
+  /** `--sf` references, in order (after the template's `system_fragments:`). */
+  readonly systemFragments?: readonly string[] | undefined;
+  /** `-d`: the log where stored fragments (hashes, aliases) are looked up. */
+  readonly database?: string | undefined;
 }
 
 /** A prompt ready to send: the model and everything `model.prompt()` needs. */
@@ -42,6 +54,12 @@ export interface PreparedPrompt {
   readonly extract: 'first' | 'last' | undefined;
   /** The template's `tools:` and `functions:`, which the user named by choosing the template. */
   readonly templateTools?: { readonly tools: readonly string[]; readonly functions: readonly string[] } | undefined;
+  /** `-a`/`--at` attachments, and those fragment loaders returned. */
+  readonly attachments: readonly Attachment[];
+  /** `-f` fragments, placed before the prompt. */
+  readonly fragments: readonly Fragment[];
+  /** `--sf` fragments, placed before the system prompt. */
+  readonly systemFragments: readonly Fragment[];
 }
 
 /**
@@ -55,15 +73,17 @@ export async function preparePrompt(llm: Llm, args: PromptArguments): Promise<Pr
     const model = await llm.getModel(args.model ?? args.defaultModel);
     const options = await model.validateOptions(args.options, { fromCli: true });
     const schema = args.schema && requireSchemaSupport(model, args.schema);
-    const prompt = await readPrompt(args.words, args.stdin);
-    return { model, prompt, system: args.system, options, schema, extract: undefined };
+    const extras = await resolveExtras(llm, args, undefined);
+    const words = extras.hasContent ? await readInput(args.words, extras.stdin) : await readPrompt(args.words, extras.stdin);
+    return { model, prompt: words, system: args.system, options, schema, extract: undefined, ...extras.resolved };
   }
   const template = await new TemplateStore(llm.userDir).load(args.template);
   for (const warning of unusedParams(template, args.params)) llm.warn(warning);
   const model = await templateModel(llm, template, args.model, args.defaultModel);
   const options = await templateOptions(model, template, args.options);
   const schema = args.schema ? requireSchemaSupport(model, args.schema) : await templateSchema(model, template);
-  const applied = applyTemplate(template, { input: await readInput(args.words, args.stdin), params: args.params });
+  const extras = await resolveExtras(llm, args, template);
+  const applied = applyTemplate(template, { input: await readInput(args.words, extras.stdin), params: args.params });
   return {
     model,
     prompt: applied.prompt,
@@ -72,7 +92,40 @@ export async function preparePrompt(llm: Llm, args: PromptArguments): Promise<Pr
     schema,
     extract: template.extract_last ? 'last' : template.extract ? 'first' : undefined,
     templateTools: { tools: template.tools ?? [], functions: template.functions ? [template.functions] : [] },
+    ...extras.resolved,
   };
+}
+
+/**
+ * Resolves attachments and fragments (the template's first, then the command line's), reading
+ * stdin for the one that names `-`; the prompt then reads stdin only if none did.
+ */
+async function resolveExtras(
+  llm: Llm,
+  args: PromptArguments,
+  template: Template | undefined,
+): Promise<{ resolved: Pick<PreparedPrompt, 'attachments' | 'fragments' | 'systemFragments'>; stdin: NodeJS.ReadStream | null; hasContent: boolean }> {
+  const attachmentArgs = [...templateAttachments(template), ...(args.attachments ?? [])];
+  const fragmentRefs = [...(template?.fragments ?? []), ...(args.fragments ?? [])];
+  const systemRefs = [...(template?.system_fragments ?? []), ...(args.systemFragments ?? [])];
+  const readers = [...attachmentArgs.map((a) => a.value), ...fragmentRefs, ...systemRefs].filter((value) => value === '-').length;
+  if (readers > 1) throw new UsageError("Only one of -a, --at, -f and --sf can read stdin ('-').");
+  const stdin = args.stdin ?? process.stdin;
+  const attachments = await resolveAttachments(attachmentArgs, stdin);
+  const fromPrompt = await resolveFragments(llm, fragmentRefs, { stdin, database: args.database, allowAttachments: true });
+  const systemFragments = (await resolveFragments(llm, systemRefs, { stdin, database: args.database })) as Fragment[];
+  const fragments = fromPrompt.filter((item): item is Fragment => item instanceof Fragment);
+  attachments.push(...fromPrompt.filter((item): item is Attachment => item instanceof Attachment));
+  return {
+    resolved: { attachments, fragments, systemFragments },
+    stdin: readers > 0 ? null : stdin,
+    hasContent: attachments.length > 0 || fragments.length > 0 || systemFragments.length > 0,
+  };
+}
+
+/** A template's `attachments:` (types detected) and `attachment_types:` (types given). */
+function templateAttachments(template: Template | undefined): AttachmentArgument[] {
+  return [...(template?.attachments ?? []).map((value) => ({ value })), ...(template?.attachment_types ?? []).map((a) => ({ value: a.value, type: a.type }))];
 }
 
 /** What `llm chat` needs from a template: applied once up front, then to every line typed. */

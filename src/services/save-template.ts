@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { JsonSchema } from '../json-schema.js';
 import type { Llm } from '../host/llm.js';
 import { unusedParams } from '../templates/apply.js';
@@ -27,7 +28,8 @@ export interface SaveArguments extends PromptArguments {
  * Saves the current prompt as a template instead of running it, as the Python llm's `--save`
  * does: the prompt (piped stdin and arguments, with `$input` and `$name` kept as written), `-s`,
  * `-m` (stored as the model's id), `-o` (checked against the model, stored typed), `-p` (stored as
- * defaults) and the schema. With `-t`, that template is the starting point and the command line's
+ * defaults), the schema, `-f`/`--sf` references and `-a`/`--at` paths and URLs (stdin cannot be
+ * saved: `-` is left out, as in the Python llm). With `-t`, that template is the starting point and the command line's
  * values replace or extend its own.
  */
 export async function saveTemplateFromPrompt(llm: Llm, args: SaveArguments): Promise<SavedTemplate> {
@@ -58,6 +60,13 @@ export async function saveTemplateFromPrompt(llm: Llm, args: SaveArguments): Pro
     extract: base?.extract || undefined,
     extract_last: base?.extract_last || undefined,
     schema_object: args.schema ?? base?.schema_object,
+    fragments: listOrUndefined([...(base?.fragments ?? []), ...(args.fragments ?? [])]),
+    system_fragments: listOrUndefined([...(base?.system_fragments ?? []), ...(args.systemFragments ?? [])]),
+    attachments: listOrUndefined([...(base?.attachments ?? []), ...(args.attachments ?? []).filter((a) => a.type === undefined && a.value !== '-').map((a) => absolute(a.value))]),
+    attachment_types: listOrUndefined([
+      ...(base?.attachment_types ?? []),
+      ...(args.attachments ?? []).filter((a) => a.type !== undefined && a.value !== '-').map((a) => ({ type: a.type!, value: absolute(a.value) })),
+    ]),
     options,
     tools: [...(base?.tools ?? []), ...(args.tools ?? [])].length > 0 ? [...(base?.tools ?? []), ...(args.tools ?? [])] : undefined,
     functions: functionsCode(base?.functions, args.functions),
@@ -71,4 +80,13 @@ export async function saveTemplateFromPrompt(llm: Llm, args: SaveArguments): Pro
 function functionsCode(base: string | undefined, given: readonly string[] | undefined): string | undefined {
   const parts = [...(base ? [base] : []), ...(given ?? []).map((item) => (/\.(?:ts|mts|js|mjs)$/.test(item) && existsSync(item) ? readFileSync(item, 'utf8') : item))];
   return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
+function listOrUndefined<T>(items: readonly T[]): readonly T[] | undefined {
+  return items.length > 0 ? items : undefined;
+}
+
+/** A path as the Python llm saves it (absolute, so the template works from any folder); a URL as it is. */
+function absolute(value: string): string {
+  return value.includes('://') ? value : resolve(value);
 }

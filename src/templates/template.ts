@@ -28,16 +28,39 @@ export interface TemplateFields {
   readonly tools?: readonly string[] | undefined;
   /** Code whose exported functions become tools (as `--functions`). */
   readonly functions?: string | undefined;
+  /** Fragments (paths, URLs, hashes, aliases, `prefix:...`) placed before the prompt, before any `-f`. */
+  readonly fragments?: readonly string[] | undefined;
+  /** Fragments placed before the system prompt, before any `--sf`. */
+  readonly system_fragments?: readonly string[] | undefined;
+  /** Attachments (paths or URLs), types detected, before any `-a`. */
+  readonly attachments?: readonly string[] | undefined;
+  /** Attachments with their types given, before any `--at`. */
+  readonly attachment_types?: readonly { readonly type: string; readonly value: string }[] | undefined;
 }
 
 /** A default value: YAML scalars, turned into text when substituted. */
 export type TemplateValue = string | number | boolean;
 
 /** Every key a template may have, in the order they are written. */
-export const TEMPLATE_KEYS = ['model', 'prompt', 'system', 'defaults', 'extract', 'extract_last', 'schema_object', 'options', 'tools', 'functions'] as const;
+export const TEMPLATE_KEYS = [
+  'model',
+  'prompt',
+  'system',
+  'defaults',
+  'extract',
+  'extract_last',
+  'schema_object',
+  'fragments',
+  'system_fragments',
+  'attachments',
+  'attachment_types',
+  'options',
+  'tools',
+  'functions',
+] as const;
 
-/** Keys of the Python llm's templates that this llm does not support yet. */
-const UNSUPPORTED_KEYS = new Set(['attachments', 'attachment_types', 'fragments', 'system_fragments']);
+/** Keys of the Python llm's templates that this llm does not support yet (none now; kept for the next one). */
+const UNSUPPORTED_KEYS = new Set<string>();
 
 /** Where a template came from, for messages: what to call it and how to fix it. */
 export interface TemplateOrigin {
@@ -126,6 +149,16 @@ function checkField(key: keyof TemplateFields, value: unknown, fail: (problem: s
     case 'options':
     case 'schema_object':
       return checkMapping(key, value, fail);
+    case 'fragments':
+    case 'system_fragments':
+    case 'attachments':
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '')) throw fail(`has a ${key} that is ${describeType(value)}: it must be a list of paths, URLs or references`);
+      return value;
+    case 'attachment_types':
+      if (!Array.isArray(value) || !value.every((item) => typeof item?.type === 'string' && typeof item?.value === 'string')) {
+        throw fail(`has attachment_types that are not a list of mappings with a type and a value (- type: image/png, value: photo.png)`);
+      }
+      return value.map((item: { type: string; value: string }) => ({ type: item.type, value: item.value }));
   }
 }
 

@@ -206,7 +206,7 @@ describe('llm templates', () => {
       const result = await run(['templates', 'edit', 'bad'], { env: { EDITOR: editorScript(), TEST_EDITOR_LOG: log(), TEST_EDITOR_TEXT: 'prompt: x\ncolour: red\n' } });
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        `Error: Template 'bad' (${userTemplate('bad')}) has an unknown key 'colour' (valid keys: model, prompt, system, defaults, extract, extract_last, schema_object, options, tools, functions). Fix it and try again (run 'llm templates edit bad').\n`,
+        `Error: Template 'bad' (${userTemplate('bad')}) has an unknown key 'colour' (valid keys: model, prompt, system, defaults, extract, extract_last, schema_object, fragments, system_fragments, attachments, attachment_types, options, tools, functions). Fix it and try again (run 'llm templates edit bad').\n`,
       );
       expect(readFileSync(userTemplate('bad'), 'utf8')).toBe('prompt: x\ncolour: red\n');
     });

@@ -22,8 +22,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Working directory (default: the user directory, so no project config is found). */
   cwd?: string;
-  /** Text for stdin; stdin is closed after it (or at once when omitted). */
-  input?: string;
+  /** Text or bytes for stdin; stdin is closed after it (or at once when omitted). */
+  input?: string | Buffer;
   /** Leave stdin open for the test to write to (startCli only). */
   keepStdinOpen?: boolean;
   /** Run a different CLI entry (e.g. an installed copy). */

@@ -4,8 +4,10 @@ import { readLog, writeLog } from '../../../default-plugins/sqlite-logger/log-fi
 import { MIGRATIONS, appliedMigrations, migrate } from '../../../default-plugins/sqlite-logger/migrations.js';
 import { listResponses } from '../../../default-plugins/sqlite-logger/queries.js';
 import { readConversation } from '../../../default-plugins/sqlite-logger/conversations.js';
+import { findFragment } from '../../../default-plugins/sqlite-logger/fragments.js';
+import { Fragment } from '../../../src/models/fragment.js';
 import type { FileEngine, SqliteEngine } from '../../../default-plugins/sqlite-logger/engines/types.js';
-import { availableEngines, columnsOf, describeEachEngine, openDatabase, writePythonLog } from '../../helpers/sqlite-engines.js';
+import { availableEngines, columnsOf, describeEachEngine, openDatabase, PYTHON_LLM_031_SQL, writePythonLog } from '../../helpers/sqlite-engines.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const engines = await availableEngines();
@@ -68,6 +70,64 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('migratio
   });
 });
 
+/** The tables of the Python llm's m012, m015 and m016, and the index m015 adds. */
+const ATTACHMENT_AND_FRAGMENT_OBJECTS = ['attachments', 'prompt_attachments', 'fragments', 'idx_fragments_hash', 'fragment_aliases', 'prompt_fragments', 'system_fragments'];
+
+/** The SQL SQLite keeps for these objects, by name. */
+const schemaSql = (db: { all<T extends object>(sql: string): T[] }) =>
+  Object.fromEntries(
+    db
+      .all<{ name: string; sql: string }>('SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL')
+      .filter((row) => ATTACHMENT_AND_FRAGMENT_OBJECTS.includes(row.name))
+      .map((row) => [row.name, row.sql]),
+  );
+
+describe.each(engines.map((engine) => [engine.name, engine] as const))('attachment and fragment tables on %s', (_name, engine: SqliteEngine) => {
+  it("are created with the SQL the Python llm 0.31's sqlite-utils leaves (m012, m015, m016)", async () => {
+    const path = join(dir.path, 'logs.db');
+    await writeLog(path, engine, () => undefined);
+    const db = openDatabase(engine, path);
+    try {
+      // The fixture's CREATE statements for these objects, as SQLite keeps them (no trailing ';').
+      const expected = Object.fromEntries(
+        PYTHON_LLM_031_SQL.split(/;\n/)
+          .map((statement) => statement.replace(/^(--.*\n|\s)*/, ''))
+          .map((statement) => [/^CREATE (?:UNIQUE )?(?:TABLE|INDEX) (?:\[(\w+)\]|"(\w+)")/.exec(statement), statement] as const)
+          .filter(([match]) => match && ATTACHMENT_AND_FRAGMENT_OBJECTS.includes(match[1] ?? match[2]!))
+          .map(([match, statement]) => [match![1] ?? match![2]!, statement]),
+      );
+      expect(Object.keys(expected)).toHaveLength(ATTACHMENT_AND_FRAGMENT_OBJECTS.length);
+      expect(schemaSql(db)).toEqual(expected);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('are added to a log whose later migrations ran first (an older llm-host log), keeping its rows', async () => {
+    const path = join(dir.path, 'logs.db');
+    const later = MIGRATIONS.filter((m) => !['m012_attachments_tables', 'm015_fragments_tables', 'm016_fragments_table_pks'].includes(m.name));
+    await writeLog(path, engine, (db) => db.run("INSERT INTO responses (id, prompt) VALUES ('r1', 'kept')"), { migrations: [] });
+    // Simulate the old log: drop the new tables and their records.
+    await writeLog(path, engine, (db) => {
+      for (const table of ['prompt_attachments', 'attachments', 'prompt_fragments', 'system_fragments', 'fragment_aliases', 'fragments']) db.exec(`DROP TABLE [${table}]`);
+      db.run("DELETE FROM _llm_migrations WHERE name IN ('m012_attachments_tables', 'm015_fragments_tables', 'm016_fragments_table_pks')");
+    });
+    const db = openDatabase(engine, path);
+    try {
+      expect([...appliedMigrations(db)].sort()).toEqual(later.filter((m) => engine.hasFts5 || !m.needsFts5).map((m) => m.name).sort());
+      expect(migrate(db, engine.hasFts5)).toEqual(['m012_attachments_tables', 'm015_fragments_tables', 'm016_fragments_table_pks']);
+      expect(Object.keys(schemaSql(db)).sort()).toEqual([...ATTACHMENT_AND_FRAGMENT_OBJECTS].sort());
+      expect(db.all('SELECT prompt FROM responses')).toEqual([{ prompt: 'kept' }]);
+      // m016's primary key: the same fragment twice in one prompt.
+      db.run("INSERT INTO fragments (hash, content) VALUES ('h', 'text')");
+      db.run("INSERT INTO prompt_fragments VALUES ('r1', 1, 0)");
+      db.run("INSERT INTO prompt_fragments VALUES ('r1', 1, 1)");
+    } finally {
+      db.close();
+    }
+  });
+});
+
 // sql.js runs the same SQL over its in-memory copy; the plans matter for the native engines, whose
 // cost must not grow with the log.
 const fileEngines = engines.filter((e) => e.kind === 'file');
@@ -100,14 +160,40 @@ describe('a logs.db written by the Python llm 0.31', () => {
     const path = await pythonLog();
     for (const engine of engines) {
       const rows = await readLog(path, engine, (db, info) => listResponses(db, info, { count: 0 }));
-      expect(rows.map((r) => r.id)).toEqual(['01jt0aaaaaaaaaaaaaaaaaaaa1', '01jt0aaaaaaaaaaaaaaaaaaaa2', '01jt0bbbbbbbbbbbbbbbbbbbb1']);
-      expect(rows[0]).toMatchObject({
+      expect(rows.map((r) => r.id)).toEqual([
+        '01jt09aaaaaaaaaaaaaaaaaaa1',
+        '01jt09aaaaaaaaaaaaaaaaaaa2',
+        '01jt0aaaaaaaaaaaaaaaaaaaa1',
+        '01jt0aaaaaaaaaaaaaaaaaaaa2',
+        '01jt0bbbbbbbbbbbbbbbbbbbb1',
+      ]);
+      // Its attachments (a path, a URL, stdin's bytes) and fragments, in order.
+      expect(rows[0]!.attachments).toEqual([
+        { id: '32aa7e2a9d3aca5f1ad2632723f5b7d30889b4b4ce3ef91fc1c872964962bc41', type: 'image/jpeg', path: '/home/user/pelican.jpg', url: null, content: null, content_length: null },
+        { id: 'a0bb4b828a01b065efc88962aed8b0e8b7bb7da7b0524dfa13b21b7a5ea8063e', type: 'image/jpeg', path: null, url: 'https://static.simonwillison.net/static/2024/pelicans.jpg', content: null, content_length: null },
+        { id: '02a3e298f1533f62558c58e4c70edcab9af5a50d62d925fd5390942020fb0fb8', type: 'image/png', path: null, url: null, content: true, content_length: 16 },
+      ]);
+      expect(rows[0]!.prompt_fragments).toEqual([{ hash: 'd87e203193aec58252450b8f394e73bc28d2127e6fbc25396a81e8482baa7d72', content: 'Pelicans are large water birds.\n', aliases: [] }]);
+      expect(rows[0]!.system_fragments).toEqual([{ hash: 'c7c581d2fef65037defaff703b22c0e3385a56397bab39aa48727b29337dca8f', content: 'Reply in the voice of a pirate.', aliases: ['pirate'] }]);
+      expect(rows[1]).toMatchObject({ attachments: [], prompt_fragments: [], system_fragments: [] });
+      const withExtras = await readLog(path, engine, (db) => readConversation(db, '01jt09aaaaaaaaaaaaaaaaaaaa'));
+      expect(withExtras && 'extras' in withExtras ? withExtras.extras.get('01jt09aaaaaaaaaaaaaaaaaaa1') : undefined).toEqual({
+        attachments: [
+          { id: '32aa7e2a9d3aca5f1ad2632723f5b7d30889b4b4ce3ef91fc1c872964962bc41', type: 'image/jpeg', path: '/home/user/pelican.jpg' },
+          { id: 'a0bb4b828a01b065efc88962aed8b0e8b7bb7da7b0524dfa13b21b7a5ea8063e', type: 'image/jpeg', url: 'https://static.simonwillison.net/static/2024/pelicans.jpg' },
+          { id: '02a3e298f1533f62558c58e4c70edcab9af5a50d62d925fd5390942020fb0fb8', type: 'image/png', content: expect.any(Uint8Array) },
+        ],
+        fragments: [new Fragment('Pelicans are large water birds.\n', '/home/user/notes.md')],
+        systemFragments: [new Fragment('Reply in the voice of a pirate.', '/home/user/pirate.txt')],
+      });
+      expect(await readLog(path, engine, (db) => findFragment(db, 'pirate'))).toEqual(new Fragment('Reply in the voice of a pirate.', '/home/user/pirate.txt'));
+      expect(rows[2]).toMatchObject({
         conversation_name: 'Three names for a pet pelican, …',
         resolved_model: 'gpt-4o-mini-2024-07-18',
         options_json: '{"temperature": 0.5}',
         input_tokens: 18,
       });
-      expect(rows[2]!.schema_json).toContain('"required":["name","age"]');
+      expect(rows[4]!.schema_json).toContain('"required":["name","age"]');
       const search = await readLog(path, engine, (db, info) => listResponses(db, info, { search: 'pelican' }));
       expect(search.map((r) => r.id)).toContain('01jt0aaaaaaaaaaaaaaaaaaaa1');
       // -c: the conversation of the newest response (b), not the older one (a).

@@ -62,8 +62,9 @@ extract_last: false
   });
 
   it.each([
-    ['colour: red\n', /has an unknown key 'colour' \(valid keys: model, prompt, system, defaults, extract, extract_last, schema_object, options, tools, functions\)/],
-    ['fragments: [a]\n', /has the key 'fragments', which this llm does not support yet: remove it/],
+    ['colour: red\n', /has an unknown key 'colour' \(valid keys: model, prompt, system, defaults, extract, extract_last, schema_object, fragments, system_fragments, attachments, attachment_types, options, tools, functions\)/],
+    ['fragments: notes.md\n', /has a fragments that is a string \("notes\.md"\): it must be a list of paths, URLs or references/],
+    ['attachment_types: [photo.png]\n', /has attachment_types that are not a list of mappings with a type and a value/],
     ['prompt: [a, b]\n', /has a prompt that is a list: it must be text/],
     ['model: 4\n', /has a model that is a number \(4\): it must be text/],
     ['extract: maybe\n', /has extract: "maybe": it must be true or false/],

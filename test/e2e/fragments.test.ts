@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { attachmentWorld, sha256 } from '../helpers/attachment-world.js';
+import { textReply } from '../helpers/fake-openai-server.js';
+import { png } from '../helpers/media.js';
+
+// Fragments through the built CLI: -f/--sf from files, loopback URLs, stdin, aliases, hashes and a
+// plugin's loader, to the fake OpenAI server; stored once each in the Python llm's tables.
+
+const world = attachmentWorld('llm-e2e-fragments-');
+const { run, write, query } = world;
+
+it('-f with a file, a URL, stdin and an alias: in order before the prompt; --sf before the system prompt', async () => {
+  const notes = write('notes.md', 'Pelicans eat fish.');
+  world.files.set('/facts.txt', { body: 'Pelicans have pouches.', type: 'text/plain' });
+  write('style.txt', 'Answer in French.');
+  expect(await run(['fragments', 'set', 'style', 'style.txt'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  world.server.reply(textReply('Les pélicans mangent du poisson.'));
+  const result = await run(['-m', '4o-mini', '-f', notes, '-f', `${world.files.url}/facts.txt`, '-f', '-', '--sf', 'style', '-s', 'Be brief', 'Summarize'], { input: 'Pelicans fly.' });
+  expect(result).toMatchObject({ code: 0, stdout: 'Les pélicans mangent du poisson.\n', stderr: '' });
+  expect(world.server.chatBodies[0].messages).toEqual([
+    { role: 'system', content: 'Answer in French.\n\nBe brief' },
+    { role: 'user', content: 'Pelicans eat fish.\nPelicans have pouches.\nPelicans fly.\nSummarize' },
+  ]);
+  // The log keeps the prompt as typed and each fragment once, with its source.
+  expect(query('SELECT prompt, system FROM responses')).toEqual([{ prompt: 'Summarize', system: 'Be brief' }]);
+  expect(query('SELECT hash, source FROM fragments ORDER BY id')).toEqual([
+    { hash: sha256('Answer in French.'), source: join(world.dir, 'style.txt') },
+    { hash: sha256('Pelicans eat fish.'), source: notes },
+    { hash: sha256('Pelicans have pouches.'), source: `${world.files.url}/facts.txt` },
+    { hash: sha256('Pelicans fly.'), source: '-' },
+  ]);
+});
+
+it('a fragment used in two prompts is one fragments row; -c sends both turns with their fragments; llm logs --json shows them', async () => {
+  const doc = write('doc.md', 'A long document about pelicans.');
+  world.server.reply(textReply('One.'), textReply('Two.'), textReply('Three.'));
+  await run(['-m', '4o-mini', '-f', doc, 'first']);
+  await run(['-m', '4o-mini', '-f', doc, '--sf', doc, 'second']);
+  expect(query('SELECT count(*) AS n FROM fragments')).toEqual([{ n: 1 }]);
+  expect(query('SELECT count(*) AS n FROM prompt_fragments')).toEqual([{ n: 2 }]);
+  expect(query('SELECT count(*) AS n FROM system_fragments')).toEqual([{ n: 1 }]);
+  expect((await run(['-c', 'third'])).stdout).toBe('Three.\n');
+  expect(world.server.chatBodies[2].messages).toEqual([
+    { role: 'system', content: 'A long document about pelicans.' },
+    { role: 'user', content: 'A long document about pelicans.\nsecond' },
+    { role: 'assistant', content: 'Two.' },
+    { role: 'user', content: 'third' },
+  ]);
+  const logs = JSON.parse((await run(['logs', '--json', '-n', '2'])).stdout) as Record<string, unknown>[];
+  const fragment = { hash: sha256('A long document about pelicans.'), content: 'A long document about pelicans.', aliases: [] };
+  expect(logs[0]).toMatchObject({ prompt: 'second', prompt_fragments: [fragment], system_fragments: [fragment] });
+  expect(logs[1]).toMatchObject({ prompt: 'third', prompt_fragments: [], system_fragments: [] });
+  expect((await run(['logs', '-n', '2'])).stdout).toContain(`## Prompt\n\nsecond\n\n### Prompt fragments\n\n- ${fragment.hash}\n`);
+  // A hash works wherever -f takes a fragment.
+  world.server.reply(textReply('Four.'));
+  expect((await run(['-m', '4o-mini', '-f', fragment.hash, 'by hash'])).code).toBe(0);
+  expect(world.server.chatBodies[3].messages[0].content).toBe('A long document about pelicans.\nby hash');
+});
+
+it('llm fragments lists, shows, aliases and removes; templates take fragments: and system_fragments:', async () => {
+  write('a.txt', 'alpha text');
+  write('b.txt', 'beta text');
+  expect((await run(['fragments', 'set', 'alpha', 'a.txt'])).code).toBe(0);
+  expect((await run(['fragments', 'set', 'beta', 'b.txt'])).code).toBe(0);
+  const listed = JSON.parse((await run(['fragments', '--json'])).stdout) as { hash: string; aliases: string[]; content: string }[];
+  expect(listed.map((f) => [f.content, f.aliases])).toEqual([
+    ['alpha text', ['alpha']],
+    ['beta text', ['beta']],
+  ]);
+  expect(JSON.parse((await run(['fragments', 'list', '-q', 'beta', '--json'])).stdout)).toHaveLength(1);
+  expect((await run(['fragments'])).stdout).toMatch(/^- hash: [0-9a-f]{64}\n  aliases:\n    - alpha\n  datetime_utc: .*\n  source: .*a\.txt\n  content: alpha text\n- hash: /);
+  expect((await run(['fragments', 'show', 'alpha'])).stdout).toBe('alpha text\n');
+  expect((await run(['fragments', 'show', listed[1]!.hash])).stdout).toBe('beta text\n');
+  expect(await run(['fragments', 'remove', 'alpha'])).toMatchObject({ code: 0, stderr: '' });
+  expect(JSON.parse((await run(['fragments', '--aliases', '--json'])).stdout)).toHaveLength(1);
+  const again = await run(['fragments', 'remove', 'alpha']);
+  expect(again).toMatchObject({ code: 1, stderr: "Error: No fragment alias 'alpha' to remove ('llm fragments --aliases' lists them).\n" });
+  const bad = await run(['fragments', 'set', 'no spaces', 'a.txt']);
+  expect(bad).toMatchObject({ code: 2, stderr: "Error: Fragment alias 'no spaces' may use only letters, digits, '_' and '-'.\n" });
+
+  write('templates/brief.yaml', 'fragments: [beta]\nsystem_fragments: [a.txt]\nprompt: $input\n');
+  world.server.reply(textReply('ok'));
+  expect((await run(['-m', '4o-mini', '-t', 'brief', 'hello'])).code).toBe(0);
+  expect(world.server.chatBodies[0].messages).toEqual([
+    { role: 'system', content: 'alpha text' },
+    { role: 'user', content: 'beta text\nhello' },
+  ]);
+  // --save keeps them (attachment paths made absolute, as the Python llm saves them).
+  write('logo.png', png());
+  expect((await run(['-m', '4o-mini', '-f', 'beta', '--sf', 'a.txt', '-a', 'logo.png', '--at', 'https://example.com/x', 'image/png', 'Describe', '--save', 'saved'])).code).toBe(0);
+  expect(readFileSync(join(world.dir, 'templates', 'saved.yaml'), 'utf8')).toBe(
+    `model: gpt-4o-mini\nprompt: Describe\nfragments:\n    - beta\nsystem_fragments:\n    - a.txt\nattachments:\n    - ${join(world.dir, 'logo.png')}\nattachment_types:\n    - type: image/png\n      value: https://example.com/x\n`,
+  );
+});
+
+it('errors: a binary file suggests -a; an unknown reference, prefix or URL is one line', async () => {
+  const image = write('photo.png', png());
+  const binary = await run(['-m', '4o-mini', '-f', image, 'Hi']);
+  expect(binary).toMatchObject({ code: 2, stderr: `Error: Fragment ${image} is image/png, not text: -f and --sf take text. Attach a binary file with -a ${image} instead.\n` });
+  const missing = await run(['-m', '4o-mini', '-f', 'nothing-here', 'Hi']);
+  expect(missing).toMatchObject({ code: 1, stderr: "Error: Fragment 'nothing-here' not found: it is not a file, a URL, or a stored hash or alias ('llm fragments' lists those).\n" });
+  const prefix = await run(['-m', '4o-mini', '-f', 'nope:thing', 'Hi']);
+  expect(prefix.stderr).toBe("Error: Unknown fragment prefix 'nope:' in 'nope:thing' (known prefixes: dir:; 'llm fragments loaders' describes them).\n");
+  const url = await run(['-m', '4o-mini', '-f', `${world.files.url}/missing.txt`, 'Hi']);
+  expect(url.stderr).toBe(`Error: Could not fetch ${world.files.url}/missing.txt: the server answered HTTP 404 Not Found.\n`);
+  const twice = await run(['-m', '4o-mini', '-f', '-', '-a', '-', 'Hi'], { input: 'x' });
+  expect(twice).toMatchObject({ code: 2, stderr: "Error: Only one of -a, --at, -f and --sf can read stdin ('-').\n" });
+  expect(world.server.requests).toHaveLength(0);
+});
+
+it("dir: adds every text file under a folder, honouring .gitignore, and a plugin's own loader returns fragments and attachments", async () => {
+  write('project/.gitignore', 'build/\n*.log\n');
+  write('project/src/main.js', 'console.log("hi");\n');
+  write('project/src/.gitignore', 'secret.txt\n');
+  write('project/src/secret.txt', 'do not send');
+  write('project/build/out.js', 'built');
+  write('project/debug.log', 'noise');
+  write('project/logo.png', png());
+  world.server.reply(textReply('ok'));
+  expect(await run(['-m', '4o-mini', '-f', 'dir:project', 'Explain'])).toMatchObject({ code: 0, stderr: '' });
+  expect(world.server.chatBodies[0].messages[0].content).toBe('.gitignore\n```\nbuild/\n*.log\n```\nsrc/.gitignore\n```\nsecret.txt\n```\nsrc/main.js\n```\nconsole.log("hi");\n```\nExplain');
+
+  // A plugin as the README shows one: a file named in .llmrc.yaml, registering a loader.
+  write(
+    'plugins/gh.mjs',
+    `import { Attachment, Fragment } from 'llm-host';
+export default {
+  name: 'gh',
+  apply(hooks) {
+    hooks.registerFragmentLoaders.tap('gh', (register) => {
+      register('gh', (argument) => {
+        if (argument === 'fail') throw new Error('no such repository');
+        return [new Fragment('README of ' + argument, 'gh:' + argument), 'issues of ' + argument, Attachment.fromPath(${JSON.stringify(join(world.dir, 'project', 'logo.png'))})];
+      }, { description: 'Files from a GitHub repository' });
+    });
+  },
+};
+`,
+  );
+  write('.llmrc.yaml', 'plugins:\n  - ./plugins/gh.mjs\n');
+  world.server.reply(textReply('ok'));
+  expect(await run(['-m', '4o-mini', '-f', 'gh:simonw/llm', 'Explain'])).toMatchObject({ code: 0, stderr: '' });
+  const content = world.server.chatBodies[1].messages[0].content;
+  expect(content[0]).toEqual({ type: 'text', text: 'README of simonw/llm\nissues of simonw/llm\nExplain' });
+  expect(content[1].type).toBe('image_url');
+  expect(query('SELECT source FROM fragments WHERE content LIKE ? ORDER BY id'.replace('?', "'%simonw/llm'"))).toEqual([{ source: 'gh:simonw/llm' }, { source: 'gh:simonw/llm' }]);
+  expect((await run(['fragments', 'loaders'])).stdout).toBe('dir:\n  Every text file under a folder, each as a fragment headed by its path; .gitignore rules and .git are skipped, and so are binary files.\n  Example: llm -f dir:src "Where is the parser?"\n  (plugin fragments-dir)\n\ngh:\n  Files from a GitHub repository\n  (plugin gh)\n');
+  const failed = await run(['-m', '4o-mini', '-f', 'gh:fail', 'x']);
+  expect(failed).toMatchObject({ code: 1, stderr: "Error: Could not load fragment 'gh:fail' (plugin gh): no such repository\n" });
+  const system = await run(['-m', '4o-mini', '--sf', 'gh:x', 'x']);
+  expect(system.stderr).toBe("Error: Fragment loader 'gh:' returned an attachment for 'gh:x', which a system fragment cannot take: use -f instead of --sf.\n");
+});
