@@ -9,6 +9,14 @@ import { tempDir } from '../helpers/temp-dir.js';
 const fixtures = join(repoRoot, 'test', 'fixtures', 'plugins');
 
 describe('plugin host', () => {
+  // jest's ESM linker fails ("request for './library.js' is not in cache") when two dynamic
+  // imports link the same unloaded module graph at once, as the plugins loaded here do through
+  // llm-host and llm-host/experiments; a real process has no such race. Load that graph first.
+  beforeAll(async () => {
+    await import('llm-host');
+    await import('llm-host/experiments');
+  });
+
   let dir: ReturnType<typeof tempDir>;
   let warnings: string[];
   beforeEach(() => {
