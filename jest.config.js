@@ -21,4 +21,8 @@ export default {
   },
   // A guard against hangs, not a measure of speed: a loaded 2-core machine runs some e2e tests slowly.
   testTimeout: 120_000,
+  // A test that fails part way (an npm install that times out) can leave a child process or a
+  // loopback server behind; jest would then wait for it forever after reporting. The failure is
+  // already reported: exit with it rather than hang CI until its time limit.
+  forceExit: true,
 };
