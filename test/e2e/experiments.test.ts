@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleReply } from '../helpers/example-openai.js';
 import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-openai-server.js';
@@ -165,22 +165,31 @@ export default experiment('rough', ({ index }) => {
     const release = join(dir.path, 'release');
     const path = file(
       'slow.mjs',
-      `import { existsSync } from 'node:fs';
+      `import { existsSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bot, experiment } from 'llm-host/experiments';
 const echo = bot({ model: 'echo' });
 export default experiment('slow', async ({ index }) => {
+  if (index >= 3) writeFileSync(${JSON.stringify(release)} + '-started-' + index, '');
   while (index >= 3 && !existsSync(${JSON.stringify(release)})) await sleep(10);
   return echo('run ' + index).text();
 }, { executions: 200, concurrency: 2 });
 `,
     );
     const child = startCli(['experiments', 'run', path], dir.path, { env: env() });
+    // Ctrl-C once runs 0-2 are printed and runs 3 and 4 have both started (each marks its start),
+    // so exactly those two are running when the CLI takes it.
     let printed = 0;
     child.stdout!.on('data', (chunk: Buffer) => {
       printed += (chunk.toString().match(/^\[/gm) ?? []).length;
-      if (printed >= 3 && !child.killed) child.kill('SIGINT');
     });
+    const poll = setInterval(() => {
+      if (printed >= 3 && existsSync(`${release}-started-4`) && !child.killed) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+      }
+    }, 10);
+    child.on('exit', () => clearInterval(poll));
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer | string) => {
       stderr += chunk.toString();

@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeOpenAIServer, textReply } from '../helpers/fake-openai-server.js';
 import { png } from '../helpers/media.js';
 import { TEST_KEY } from '../helpers/openai-host.js';
 import { pythonWithSqliteUtils, runPython } from '../helpers/python-llm.js';
 import { runCli, type RunOptions } from '../helpers/run-cli.js';
+import { selectEngine } from '../../default-plugins/sqlite-logger/engines/select.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // Logs with attachments and fragments, written here, read by the Python llm 0.31: its migrations
@@ -12,6 +13,9 @@ import { tempDir } from '../helpers/temp-dir.js';
 // installs) run cleanly on them, and its own queries (`llm logs`, `-f ALIAS`) find what we wrote.
 
 const python = pythonWithSqliteUtils();
+// The engine the CLI picks here (sql.js alone where better-sqlite3 did not build on Node 20): without
+// FTS5 this llm leaves the Python llm's full-text index (m011) for the Python llm to add.
+const cliHasFts5 = (await selectEngine({})).hasFts5;
 if (!python) throw new Error("These tests need python3 with sqlite-utils: 'apt-get install sqlite-utils' (.ci/run installs it).");
 
 let server: FakeOpenAIServer;
@@ -70,11 +74,12 @@ alias = list(db.query('''select content, source from fragments left join fragmen
 print(json.dumps({'ran': sorted(after - before), 'ids': ids, 'attachments': attachments, 'fragments': fragments, 'alias': alias,
   'integrity': db.execute('pragma integrity_check').fetchone()[0]}))`,
   ) as Record<string, any>;
-  // The Python llm adds what this llm does not write (its old log table), and nothing else.
+  // The Python llm adds what this llm does not write (its old log table; and its FTS5 index when this
+  // llm's engine has no FTS5), and nothing else.
   expect(result.ran).toEqual([
     'm001_initial', 'm002_id_primary_key', 'm003_chat_id_foreign_key', 'm004_column_order', 'm004_drop_provider', 'm005_debug',
     'm006_new_logs_table', 'm007_finish_logs_table', 'm008_fix_column_order_in_logs', 'm008_reply_to_id_foreign_key',
-    'm009_delete_logs_table_if_empty',
+    'm009_delete_logs_table_if_empty', ...(cliHasFts5 ? [] : ['m011_fts_for_responses']),
   ]);
   expect(result.integrity).toBe('ok');
   const [first, second] = result.ids as string[];
@@ -93,7 +98,21 @@ print(json.dumps({'ran': sorted(after - before), 'ids': ids, 'attachments': atta
   });
   expect(result.alias).toEqual([{ content: 'Pelicans eat fish.', source: join(dir.path, 'notes.md') }]);
 
-  // And after the Python llm's migrations, this llm still reads and continues it.
+  // And after the Python llm's migrations, this llm still reads and continues it. With sql.js, which
+  // cannot update the FTS5 index the Python llm added, the reply is shown, the log is left as it was,
+  // and a one-line warning says which engine to use.
+  if (!cliHasFts5) {
+    const before = readFileSync(path);
+    server.reply(textReply('Still orange.'));
+    const continued = await run(['-c', 'Sure?']);
+    expect(continued.stdout).toBe('Still orange.\n');
+    expect(server.chatBodies[2].messages[1].content).toHaveLength(2);
+    expect(continued.stderr).toMatch(/^Warning: this response was not logged: .*has a full-text search index \(FTS5\) that the sql\.js engine cannot update\. Use a native engine[^\n]*\n$/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+    const logs = JSON.parse((await run(['logs', '--json', '-n', '0'])).stdout) as { attachments: unknown[] }[];
+    expect(logs.map((row) => row.attachments.length)).toEqual([1, 0]);
+    return;
+  }
   server.reply(textReply('Still orange.'));
   expect((await run(['-c', 'Sure?'])).stdout).toBe('Still orange.\n');
   expect(server.chatBodies[2].messages[1].content).toHaveLength(2);
