@@ -51,6 +51,9 @@ export const CLAUDE_MODELS: readonly ClaudeSpec[] = [
   spec('claude-sonnet-5', ['claude-sonnet'], 64000, { structuredOutputs: true }),
 ];
 
+/** The image types every Claude model takes (as `image` blocks). */
+export const IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
+
 /** The public API, used when ANTHROPIC_BASE_URL does not say otherwise (requests go to `<base>/v1/messages`). */
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 

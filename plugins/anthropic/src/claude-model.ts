@@ -1,5 +1,5 @@
 import { LlmError, Model, type ExecuteContext, type JsonSchema, type Prompt } from 'llm-host';
-import { DEFAULT_BASE_URL, type ClaudeSpec } from './catalog.js';
+import { DEFAULT_BASE_URL, IMAGE_TYPES, type ClaudeSpec } from './catalog.js';
 import { claudeOptionsSchema } from './options-schema.js';
 
 /** What a model needs from the plugin's context at request time. */
@@ -24,6 +24,7 @@ export class ClaudeModel extends Model {
   override readonly keyEnvVar = 'ANTHROPIC_API_KEY';
   override readonly supportsSchema = true;
   override readonly supportsTools = true;
+  override readonly attachmentTypes: ReadonlySet<string>;
   override readonly optionsSchema: JsonSchema;
   // Private, so that serializing a model (or a response, which refers to it) never shows the
   // environment, which may hold the key.
@@ -39,6 +40,7 @@ export class ClaudeModel extends Model {
     this.id = `anthropic/${spec.name}`;
     this.aliases = [spec.name, ...spec.aliases];
     this.optionsSchema = claudeOptionsSchema(spec);
+    this.attachmentTypes = new Set([...IMAGE_TYPES, ...(spec.pdf ? ['application/pdf'] : [])]);
   }
 
   /** The plugin's context: environment, config options, version. */

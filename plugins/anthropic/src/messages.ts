@@ -1,6 +1,7 @@
 import { LlmError, type ExecuteContext, type Prompt, type Response, type Usage } from 'llm-host';
 import type { Dispatcher } from 'undici';
 import { AnthropicApiError, cutError, displayUrl, networkError, redact, streamError, type Target } from './api-error.js';
+import { attachmentBlocks } from './attachment-blocks.js';
 import { API_VERSION } from './catalog.js';
 import type { ClaudeModel } from './claude-model.js';
 import { post, withRetries } from './http.js';
@@ -17,7 +18,7 @@ import { buildRequest, SCHEMA_TOOL } from './request-body.js';
 export async function* runMessages(model: ClaudeModel, prompt: Prompt, context: ExecuteContext): AsyncGenerator<string> {
   const settings = httpSettings(model.runtime.env, model.runtime.options);
   const target: Target = { url: `${model.baseUrl()}/v1/messages`, key: context.key, modelName: model.spec.name, timeoutMs: settings.timeoutMs };
-  const { body, betas } = buildRequest(model.spec, prompt, context.conversation, context.stream);
+  const { body, betas } = buildRequest(model.spec, prompt, context.conversation, context.stream, await attachmentBlocks(prompt, context.conversation));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: context.stream ? 'text/event-stream' : 'application/json',

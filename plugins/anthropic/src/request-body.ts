@@ -1,4 +1,5 @@
 import { LlmError, type Conversation, type JsonSchema, type Prompt, type Response, type ToolCall, type ToolResult } from 'llm-host';
+import type { AttachmentBlocks } from './attachment-blocks.js';
 import type { ClaudeSpec } from './catalog.js';
 import { MIN_THINKING_BUDGET, type ClaudeOptions } from './options-schema.js';
 
@@ -18,11 +19,12 @@ const EPHEMERAL = { type: 'ephemeral' } as const;
 
 /**
  * The messages for a prompt: in a conversation, every earlier turn (the results of the tools it
- * ran and the user's prompt; the model's reply with its thinking and the tools it called), then
- * this prompt. A prompt that only carries tool results (the next step of a chain) has no text.
- * Empty turns are left out (the API rejects empty text blocks).
+ * ran, the user's attachments and prompt; the model's reply with its thinking and the tools it
+ * called), then this prompt. A prompt that only carries tool results (the next step of a chain) has
+ * no text. Empty turns are left out (the API rejects empty text blocks). `attachments` holds the
+ * block of every attachment sent (see attachmentBlocks).
  */
-export function buildMessages(prompt: Prompt, conversation: Conversation | undefined): MessageParam[] {
+export function buildMessages(prompt: Prompt, conversation: Conversation | undefined, attachments: AttachmentBlocks = new Map()): MessageParam[] {
   const messages: MessageParam[] = [];
   const add = (role: MessageParam['role'], blocks: ContentBlock[]) => {
     if (blocks.length === 0) return;
@@ -31,17 +33,21 @@ export function buildMessages(prompt: Prompt, conversation: Conversation | undef
     if (last?.role === role) last.content.push(...blocks);
     else messages.push({ role, content: blocks });
   };
+  /**
+   * What the user side of a turn sends: tool results first (the API wants them before anything
+   * else), then attachments (before the text, as the API recommends), then the text.
+   */
+  const userBlocks = (turn: Prompt): ContentBlock[] => [
+    ...turn.toolResults.map(toolResultBlock),
+    ...turn.attachments.map((attachment) => attachmentBlock(attachments, attachment)),
+    ...textBlocks(turn.prompt),
+  ];
   for (const earlier of conversation?.responses ?? []) {
     add('user', userBlocks(earlier.prompt));
     add('assistant', [...thinkingBlocks(earlier), ...textBlocks(earlier.textSoFar), ...earlier.toolCallsSoFar.map(toolUseBlock)]);
   }
   add('user', userBlocks(prompt));
   return messages;
-}
-
-/** What the user side of a turn sends: tool results first (the API wants them before any text), then the text. */
-function userBlocks(prompt: Prompt): ContentBlock[] {
-  return [...prompt.toolResults.map(toolResultBlock), ...textBlocks(prompt.prompt)];
 }
 
 function toolUseBlock(call: ToolCall, index: number): ContentBlock {
@@ -61,6 +67,12 @@ function thinkingBlocks(earlier: Response): ContentBlock[] {
   const content = (earlier.responseJson as { content?: unknown } | undefined)?.content;
   if (!Array.isArray(content)) return [];
   return content.filter((block: ContentBlock) => (block.type === 'thinking' && block.signature) || block.type === 'redacted_thinking');
+}
+
+function attachmentBlock(blocks: AttachmentBlocks, attachment: Prompt['attachments'][number]): ContentBlock {
+  const block = blocks.get(attachment);
+  if (!block) throw new Error('buildMessages: the attachment blocks were not prepared (call attachmentBlocks first)');
+  return block;
 }
 
 function textBlocks(text: string): ContentBlock[] {
@@ -91,9 +103,9 @@ export interface MessagesRequest {
  * (validated already by the host), thinking, the schema (as structured output or a forced tool
  * call) and, for a stream, `stream: true`.
  */
-export function buildRequest(spec: ClaudeSpec, prompt: Prompt, conversation: Conversation | undefined, stream: boolean): MessagesRequest {
+export function buildRequest(spec: ClaudeSpec, prompt: Prompt, conversation: Conversation | undefined, stream: boolean, attachments?: AttachmentBlocks): MessagesRequest {
   const options = prompt.options as ClaudeOptions;
-  const messages = buildMessages(prompt, conversation);
+  const messages = buildMessages(prompt, conversation, attachments);
   const body: Record<string, unknown> = { model: spec.name, max_tokens: options.max_tokens ?? spec.defaultMaxTokens, messages };
   const betas: string[] = [];
   const system = systemPrompt(prompt, conversation);

@@ -1,4 +1,5 @@
-import { createLlm, defineTool, LlmError, OptionsError, type Llm, type Response } from 'llm-host';
+import { Attachment, createLlm, defineTool, LlmError, OptionsError, type Llm, type Response } from 'llm-host';
+import { pdf, png, wav } from '../../../test/helpers/media.js';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import anthropicPlugin from '../src/index.js';
 import { apiError, FakeAnthropicServer, message, type Block, type FakeRequest } from './fake-anthropic-server.js';
@@ -270,6 +271,43 @@ describe('tools', () => {
     const { llm } = await host();
     const error = await failure((await llm.getModel('claude-haiku')).prompt('x', { tools: [weather], schema: { type: 'object' } }));
     expect(error.message).toBe('claude-haiku-4-5-20251001 answers a schema by calling a tool, so it cannot take a schema and tools at once. Use a model with structured outputs (e.g. claude-sonnet-4.5), or drop one of them.');
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('attachments', () => {
+  it('sends images and PDFs as image and document blocks before the text: bytes as base64, a URL as its URL', async () => {
+    const { llm } = await host();
+    const model = await llm.getModel('claude-sonnet-4.5');
+    expect([...model.attachmentTypes].sort()).toEqual(['application/pdf', 'image/gif', 'image/jpeg', 'image/png', 'image/webp']);
+    const image = Attachment.fromBytes(png());
+    const attachments = [image, Attachment.fromUrl('https://example.com/cat.jpg', 'image/jpeg'), Attachment.fromBytes(pdf())];
+    const conversation = model.conversation();
+    await conversation.prompt('Describe these', { attachments }).text();
+    expect(server.requests[0]!.body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png().toString('base64') } },
+          { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+          { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf().toString('base64') } },
+          { type: 'text', text: 'Describe these' },
+        ],
+      },
+    ]);
+    // The next turn sends them again, with the earlier turn; an image alone needs no text.
+    await conversation.prompt('', { attachments: [image] }).text();
+    const [first, reply, second] = server.requests[1]!.body.messages;
+    expect(first).toEqual(server.requests[0]!.body.messages[0]);
+    expect(reply).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'You said: Describe these' }] });
+    expect(second).toEqual({ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png().toString('base64') } }] });
+  });
+
+  it('refuses a type the model does not take before any request', async () => {
+    const { llm } = await host();
+    const error = await failure((await llm.getModel('claude-haiku')).prompt('Transcribe', { attachments: [Attachment.fromBytes(wav())] }));
+    expect(error.message).toMatch(/audio\/wav/);
+    expect(error.message).toMatch(/image\/png/);
     expect(server.requests).toHaveLength(0);
   });
 });

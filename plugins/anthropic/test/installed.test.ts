@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeNpmRegistry } from '../../../test/helpers/fake-npm-registry.js';
+import { pdf, png } from '../../../test/helpers/media.js';
 import { repoRoot, runCli } from '../../../test/helpers/run-cli.js';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import { apiError, FakeAnthropicServer, message } from './fake-anthropic-server.js';
@@ -140,6 +141,29 @@ describe('llm-anthropic installed from its tarball', () => {
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_t1', content: expect.stringContaining('utc_time') }] },
       { role: 'assistant', content: [{ type: 'text', text: timed.stdout.trim() }] },
       { role: 'user', content: [{ type: 'text', text: 'Thanks' }] },
+    ]);
+  });
+
+  it('sends an image and a PDF given with -a, and -c sends them again', async () => {
+    const image = join(work.path, 'square.png');
+    const paper = join(work.path, 'paper.pdf');
+    writeFileSync(image, png());
+    writeFileSync(paper, pdf());
+    const before = server.requests.length;
+    const described = await llm(['-m', 'claude-sonnet-4.5', '-a', image, '-a', paper, 'Describe both'], { ANTHROPIC_API_KEY: KEY });
+    expect(described).toMatchObject({ code: 0, stdout: 'You said: Describe both\n', stderr: '' });
+    const sent = [
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png().toString('base64') } },
+      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf().toString('base64') } },
+      { type: 'text', text: 'Describe both' },
+    ];
+    expect(server.requests[before]!.body.messages).toEqual([{ role: 'user', content: sent }]);
+    const again = await llm(['-c', 'Which is bigger?'], { ANTHROPIC_API_KEY: KEY });
+    expect(again).toMatchObject({ code: 0, stdout: 'You said: Which is bigger?\n', stderr: '' });
+    expect(server.requests.at(-1)!.body.messages).toEqual([
+      { role: 'user', content: sent },
+      { role: 'assistant', content: [{ type: 'text', text: 'You said: Describe both' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Which is bigger?' }] },
     ]);
   });
 });
