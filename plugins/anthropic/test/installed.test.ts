@@ -114,6 +114,24 @@ describe('llm-anthropic installed from its tarball', () => {
     expect(failed.stderr).toBe(`Error: ${server.baseUrl}/v1/messages rejected the request (400 Bad Request: prompt is too long: 250000 tokens > 200000 maximum (key [key])).\n`);
   });
 
+  it('retries an overloaded server, streams thinking apart from the answer and logs it', async () => {
+    server.reply(
+      apiError(529, 'overloaded_error', 'Overloaded', { 'retry-after': '0' }),
+      message([
+        { type: 'thinking', thinking: 'Two and two make four.', signature: 'c2ln' },
+        { type: 'text', text: 'Four.' },
+      ]),
+    );
+    const before = server.requests.length;
+    const answered = await llm(['-m', 'claude-sonnet', '-o', 'thinking_budget', '2048', '-o', 'max_tokens', '4000', '2+2?'], { ANTHROPIC_API_KEY: KEY });
+    expect(answered).toMatchObject({ code: 0, stdout: 'Four.\n', stderr: '' });
+    const [refused, retried] = server.requests.slice(before);
+    expect(retried!.body).toEqual(refused!.body);
+    expect(retried!.body).toMatchObject({ stream: true, max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2048 } });
+    const [logged] = JSON.parse((await llm(['logs', '--json', '-n', '1'])).stdout) as Record<string, any>[];
+    expect(logged).toMatchObject({ response: 'Four.', response_json: { content: [{ type: 'thinking', thinking: 'Two and two make four.', signature: 'c2ln' }, { type: 'text', text: 'Four.' }] } });
+  });
+
   it('runs a chain with a tool the user named (-T), and -c continues with the tool history', async () => {
     const lastUser = (request: { body: any }) => request.body.messages.at(-1).content as Record<string, any>[];
     const echo = (request: { body: any }) => message(`You said: ${lastUser(request).filter((b) => b.type === 'text').map((b) => b.text).join(' ')}`);
