@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { exampleReply } from '../helpers/example-openai.js';
 import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-openai-server.js';
@@ -63,7 +64,7 @@ describe('llm experiments run', () => {
     const runLines = lines.filter((line) => line.startsWith('['));
     expect(runLines).toHaveLength(10);
     for (const [i, line] of runLines.entries()) {
-      expect(line).toMatch(new RegExp(`^\\[${i + 1}/10\\] #\\d ok [\\d.]+ m?s words=\\d+ names-product=true no-exclamation=true persuasive=[345]$`));
+      expect(line).toMatch(new RegExp(`^\\[${i + 1}/10\\] #\\d ok [\\d.]+ m?s \\(pipeline [\\d.]+ m?s\\) words=\\d+ names-product=true no-exclamation=true persuasive=[345]$`));
     }
     expect(lines[10]).toMatch(/^pitch \([0-9a-z]{26}\): completed, 10 of 10 runs, 10 ok, 0 failed, in [\d.]+ (ms|s)$/);
     expect(result.stdout).toMatch(/ {2}metric +n +mean +sd +min +max +95% CI +errors\n {2}words +10 +[\d.]+ +[\d.]+ +\d+ +\d+ +\[[\d.]+, [\d.]+\]\n/);
@@ -264,7 +265,7 @@ describe('llm experiments list, show and compare', () => {
     expect(show.stdout).toMatch(
       /Bots\n {2}bot +model +options +system prompt +runs\n {2}judge:persuasive \(structured\) +gpt-4o-mini +\{"temperature":0\} +You are a careful, impartial evaluator\.… +12\n {2}writer +gpt-4o-mini +\{"temperature":0\.7\} +You write short, concrete product pitch… +12\n/,
     );
-    expect(show.stdout).toMatch(/Runs \(the first 3 of 12; --runs 0 shows all\)\n {2}# +status +took +words +names-product +no-exclamation +persuasive +responses +output \/ error\n {2}0 +ok +[\d.]+ m?s +\d+ +true +true +[345] +2 +Meet Pelican Post\./);
+    expect(show.stdout).toMatch(/Runs \(the first 3 of 12; --runs 0 shows all\)\n {2}# +status +took +words +names-product +no-exclamation +persuasive +responses +output \/ error\n {2}0 +ok +[\d.]+ m?s \(pipeline [\d.]+ m?s\) +\d+ +true +true +[345] +2 +Meet Pelican Post\./);
     const details = JSON.parse((await run(['experiments', 'show', older!.id.slice(0, 10), '--json'])).stdout) as { id: string; runs: { responses: unknown[] }[]; metrics: { name: string; ci: object }[] };
     expect(details.id).toBe(older!.id);
     expect(details.runs).toHaveLength(12);
@@ -299,6 +300,41 @@ describe('llm experiments list, show and compare', () => {
       code: 2,
       stderr: expect.stringMatching(/Error: --fail-on-regression nope: no metric 'nope' in both experiments \(they share words, names-product, no-exclamation, persuasive\)\.\n$/),
     });
+  });
+
+  it('shows an experiment whose process was killed (kill -9) as interrupted, not running', async () => {
+    const started = join(dir.path, 'started');
+    const path = file(
+      'stuck.mjs',
+      `import { writeFileSync } from 'node:fs';
+import { experiment } from 'llm-host/experiments';
+export default experiment('stuck', () => {
+  writeFileSync(${JSON.stringify(started)}, String(process.pid));
+  return new Promise(() => {});
+}, { executions: 3, concurrency: 1 });
+`,
+    );
+    const child = startCli(['experiments', 'run', path], dir.path, { env: env() });
+    const exited = collect(child);
+    // The experiment's row is written before its first run starts.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(started)) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
+    expect(child.kill('SIGKILL')).toBe(true);
+    expect((await exited).signal).toBe('SIGKILL');
+    expect(query<{ status: string; pid: number }>('SELECT status, pid FROM experiments')).toEqual([{ status: 'running', pid: Number(readFileSync(started, 'utf8')) }]);
+
+    const list = await run(['experiments', 'list']);
+    expect(list.stdout.split('\n')[1]).toMatch(/^ {2}[0-9a-z]{26} +stuck +\S+ \S+ UTC +0\/3 +interrupted +-$/);
+    const listed = JSON.parse((await run(['experiments', 'list', '--json'])).stdout) as { status: string; pid: number; host: string }[];
+    expect(listed).toMatchObject([{ status: 'interrupted', pid: child.pid, host: hostname() }]);
+    const show = await run(['experiments', 'show', 'stuck']);
+    expect(show.stdout).toContain(`  status    interrupted (process ${child.pid} on ${hostname()} ended before it finished): 0 of 3 runs logged, 0 ok, 0 failed\n`);
   });
 
   it('refuses to compare an experiment with itself, and names unknown ones', async () => {

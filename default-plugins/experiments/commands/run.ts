@@ -10,7 +10,8 @@ to this llm from any folder).
 Runs execute concurrently; each is scored by the experiment's metrics and logged with the prompt
 templates, bots and responses it used. In a terminal a live view shows progress, counts, elapsed time
 and ETA, each metric's running mean with its 95% confidence interval, and the latest errors; otherwise
-one line is printed per finished run, then a summary (--json: the summary as JSON only).
+one line is printed per finished run (its time: the total, metrics included, and the pipeline's part),
+then a summary (--json: the summary as JSON only).
 
 Ctrl-C stops starting runs and gives running ones 5 s to finish (a second Ctrl-C cancels them);
 everything finished is logged, and the exit code is 130. Experiments are logged even when

@@ -8,7 +8,9 @@ export default class ExperimentsShow extends Command {
 
   static override description = `ID|NAME is an experiment id (or the start of one), a name (its newest run), or NAME~N (the Nth
 run of that name before the newest). The 95% confidence interval of a mean uses Student's t; for a
-boolean metric (a rate) it is Wilson's score interval.`;
+boolean metric (a rate) it is Wilson's score interval. A run's time is its total, metrics
+included, with its pipeline's part. An experiment whose process ended before it finished (killed,
+crashed) shows as interrupted.`;
 
   static override examples = [
     '<%= config.bin %> experiments show pitch',

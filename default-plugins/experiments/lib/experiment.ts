@@ -45,8 +45,10 @@ export interface RunRecord {
   readonly error?: string;
   /** When the run started, in UTC (ISO 8601). */
   readonly startedAt: string;
-  /** How long the pipeline took, in milliseconds (metrics not included). */
+  /** How long the run took, in milliseconds: its pipeline, then its metrics. */
   readonly durationMs: number;
+  /** How long its pipeline took, in milliseconds (the part of `durationMs` before the metrics). */
+  readonly pipelineMs: number;
   readonly input?: unknown;
   readonly output?: unknown;
   readonly info: Readonly<Record<string, unknown>>;

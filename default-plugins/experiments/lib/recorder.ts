@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { RunRecord } from './experiment.js';
 import type { ResolvedMetric } from './metric.js';
 import type { BotUse } from './run-context.js';
@@ -150,8 +151,8 @@ export class ExperimentRecorder {
 function experimentStatements(row: ExperimentRow): SqlStatement[] {
   const statements: SqlStatement[] = [];
   statements.push([
-    `INSERT INTO [experiments] ([id], [name], [description], [file], [info], [executions], [concurrency], [timeout_ms], [status], [started_at], [llm_version])
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+    `INSERT INTO [experiments] ([id], [name], [description], [file], [info], [executions], [concurrency], [timeout_ms], [status], [started_at], [llm_version], [pid], [host])
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
     [
       row.id,
       row.name,
@@ -163,6 +164,9 @@ function experimentStatements(row: ExperimentRow): SqlStatement[] {
       row.timeoutMs ?? null,
       row.startedAt,
       packageVersion(),
+      // Which process runs it: readers show it as interrupted once that process is gone.
+      process.pid,
+      hostname(),
     ],
   ]);
   for (const [position, metric] of row.metrics.entries()) {
@@ -190,8 +194,8 @@ function runStatements(experimentId: string, runs: readonly RunRecord[], written
   };
   for (const run of runs) {
     add(
-      `INSERT INTO [experiment_runs] ([id], [experiment_id], [run_index], [status], [error], [started_at], [duration_ms], [input], [output], [info])
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO [experiment_runs] ([id], [experiment_id], [run_index], [status], [error], [started_at], [duration_ms], [pipeline_ms], [input], [output], [info])
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         run.id,
         experimentId,
@@ -200,6 +204,7 @@ function runStatements(experimentId: string, runs: readonly RunRecord[], written
         run.error ?? null,
         run.startedAt,
         Math.round(run.durationMs),
+        Math.round(run.pipelineMs),
         run.input === undefined ? null : json(run.input),
         run.output === undefined ? null : json(run.output),
         Object.keys(run.info).length > 0 ? json(run.info) : null,

@@ -136,13 +136,14 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     } catch (thrown) {
       error = describeFailure(thrown, signal);
     }
-    const durationMs = performance.now() - started;
+    const pipelineMs = performance.now() - started;
     const values: Record<string, { value: number | null; kind?: MetricKind; error?: string }> = {};
     if (error === undefined) {
       for (const metric of metrics) {
         values[metric.name] = await scoreOne(metric, output, context, signal);
       }
     }
+    const durationMs = performance.now() - started;
     if (timer) clearTimeout(timer);
     if (cancelAll.signal.aborted && (error !== undefined || Object.values(values).some((v) => v.error))) {
       // Cut off by the interruption: not a result, so not logged.
@@ -157,6 +158,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
       ...(error === undefined ? {} : { error }),
       startedAt: runStartedAt,
       durationMs,
+      pipelineMs,
       ...(input === undefined ? {} : { input }),
       ...(output === undefined ? {} : { output }),
       info: { ...context.info },

@@ -12,6 +12,11 @@ import type { LogMigration } from 'llm-host';
  * - `experiment_run_prompts`: which prompt versions a run used.
  * - `experiment_bots` / `experiment_run_bots`: the bots (model, system prompt, options) a run used.
  * - `experiment_run_responses`: the logged responses (`responses.id`) a run made, and what made them.
+ *
+ * Later migrations: `experiments_002_process` records the process (pid and host) that runs an
+ * experiment, so that one whose process died shows as interrupted rather than running forever;
+ * `experiments_003_pipeline_ms` keeps a run's pipeline time beside its total (`duration_ms`, now
+ * metrics included; a run logged before has its pipeline time in both).
  */
 export const EXPERIMENT_MIGRATIONS: readonly LogMigration[] = [
   {
@@ -102,6 +107,22 @@ CREATE TABLE [experiment_run_responses] (
    PRIMARY KEY ([run_id], [response_id])
 );
 CREATE INDEX [idx_experiment_run_responses_response] ON [experiment_run_responses] ([response_id]);`);
+    },
+  },
+  {
+    name: 'experiments_002_process',
+    apply(db) {
+      db.exec(`
+ALTER TABLE [experiments] ADD COLUMN [pid] INTEGER;
+ALTER TABLE [experiments] ADD COLUMN [host] TEXT;`);
+    },
+  },
+  {
+    name: 'experiments_003_pipeline_ms',
+    apply(db) {
+      db.exec(`
+ALTER TABLE [experiment_runs] ADD COLUMN [pipeline_ms] INTEGER;
+UPDATE [experiment_runs] SET [pipeline_ms] = [duration_ms];`);
     },
   },
 ];

@@ -59,6 +59,15 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
+/**
+ * How long a run took: its total, with its pipeline's part when that is given (a run's metrics,
+ * a judge's requests say, take the rest): `1.4 s (pipeline 0.2 s)`.
+ */
+export function formatTook(totalMs: number | null | undefined, pipelineMs?: number | null): string {
+  const total = formatDuration(totalMs);
+  return pipelineMs === null || pipelineMs === undefined ? total : `${total} (pipeline ${formatDuration(pipelineMs)})`;
+}
+
 /** A log timestamp (`2025-01-31T12:00:00.123000+00:00`) as `2025-01-31 12:00:00 UTC`. */
 export function formatTime(utc: string | null | undefined): string {
   if (!utc) return '-';

@@ -1,5 +1,6 @@
 import { LlmError, UsageError, type MetricDirection, type SqlDatabase } from 'llm-host';
 import type { MetricKind } from '../library.js';
+import { withCurrentStatus } from './process-status.js';
 
 /** An experiment as the log keeps it. */
 export interface ExperimentRow {
@@ -11,11 +12,15 @@ export interface ExperimentRow {
   readonly executions: number;
   readonly concurrency: number;
   readonly timeout_ms: number | null;
+  /** `running`, `completed`, `interrupted` or `failed`; `running` only while its process lives (see currentStatus). */
   readonly status: string;
   readonly started_at: string;
   readonly finished_at: string | null;
   readonly duration_ms: number | null;
   readonly llm_version: string | null;
+  /** The process that ran it, and its host (null when logged before they were recorded). */
+  readonly pid: number | null;
+  readonly host: string | null;
 }
 
 /** An experiment with its run counts, for `llm experiments list`. */
@@ -40,7 +45,10 @@ export interface RunRow {
   readonly status: 'ok' | 'error';
   readonly error: string | null;
   readonly startedAt: string;
+  /** How long the run took, metrics included. */
   readonly durationMs: number;
+  /** How long its pipeline took (null when the log does not say). */
+  readonly pipelineMs: number | null;
   readonly input: unknown;
   readonly output: unknown;
   readonly info: Readonly<Record<string, unknown>> | null;
@@ -83,7 +91,7 @@ export interface ExperimentDetails {
 export function listExperiments(db: SqlDatabase, options: { name?: string | undefined; limit?: number | undefined } = {}): ExperimentListing[] {
   const where = options.name ? 'WHERE e.[name] = ?' : '';
   const limit = options.limit && options.limit > 0 ? `LIMIT ${Math.floor(options.limit)}` : '';
-  return db.all<ExperimentListing>(
+  const rows = db.all<ExperimentListing>(
     `SELECT e.*,
             (SELECT COUNT(*) FROM [experiment_runs] r WHERE r.[experiment_id] = e.[id]) AS runs,
             (SELECT COUNT(*) FROM [experiment_runs] r WHERE r.[experiment_id] = e.[id] AND r.[status] = 'ok') AS ok,
@@ -91,6 +99,7 @@ export function listExperiments(db: SqlDatabase, options: { name?: string | unde
        FROM [experiments] e ${where} ORDER BY e.[id] DESC ${limit}`,
     options.name ? [options.name] : [],
   );
+  return rows.map(withCurrentStatus);
 }
 
 /**
@@ -98,6 +107,10 @@ export function listExperiments(db: SqlDatabase, options: { name?: string | unde
  * (its newest experiment), or `NAME~N` (the Nth before the newest of that name).
  */
 export function findExperiment(db: SqlDatabase, reference: string): ExperimentRow {
+  return withCurrentStatus(findExperimentRow(db, reference));
+}
+
+function findExperimentRow(db: SqlDatabase, reference: string): ExperimentRow {
   const ref = reference.trim();
   if (ref === '') throw new UsageError('Give an experiment id or name (llm experiments list shows them).');
   const byId = db.get<ExperimentRow>('SELECT * FROM [experiments] WHERE [id] = ?', [ref.toLowerCase()]);
@@ -122,8 +135,8 @@ export function findExperiment(db: SqlDatabase, reference: string): ExperimentRo
 /** An experiment's metrics, runs (with values and response links), prompt versions and bots. */
 export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): ExperimentDetails {
   const metrics = db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]);
-  const rows = db.all<{ id: string; run_index: number; status: 'ok' | 'error'; error: string | null; started_at: string; duration_ms: number; input: string | null; output: string | null; info: string | null }>(
-    'SELECT [id], [run_index], [status], [error], [started_at], [duration_ms], [input], [output], [info] FROM [experiment_runs] WHERE [experiment_id] = ? ORDER BY [run_index]',
+  const rows = db.all<{ id: string; run_index: number; status: 'ok' | 'error'; error: string | null; started_at: string; duration_ms: number; pipeline_ms: number | null; input: string | null; output: string | null; info: string | null }>(
+    'SELECT [id], [run_index], [status], [error], [started_at], [duration_ms], [pipeline_ms], [input], [output], [info] FROM [experiment_runs] WHERE [experiment_id] = ? ORDER BY [run_index]',
     [experiment.id],
   );
   const values = new Map<string, { metrics: Record<string, number | null>; errors: Record<string, string> }>();
@@ -154,6 +167,7 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
     error: row.error,
     startedAt: row.started_at,
     durationMs: row.duration_ms,
+    pipelineMs: row.pipeline_ms,
     input: parse(row.input),
     output: parse(row.output),
     info: parse(row.info) as Record<string, unknown> | null,

@@ -7,6 +7,7 @@ import {
   formatPValue,
   formatRunValue,
   formatTime,
+  formatTook,
   formatValue,
   metricsTable,
   previewOutput,
@@ -50,7 +51,7 @@ export function formatDetails(details: ExperimentDetails, options: { runs: numbe
   if (e.description) lines.push(`  ${e.description}`);
   if (e.file) lines.push(`  file      ${e.file}`);
   lines.push(
-    `  status    ${e.status}: ${runs.length} of ${e.executions} runs logged, ${ok} ok, ${runs.length - ok} failed${e.duration_ms !== null ? `, in ${formatDuration(e.duration_ms)}` : ''}`,
+    `  status    ${e.status}${diedUnfinished(e) ? ` (process ${e.pid} on ${e.host} ended before it finished)` : ''}: ${runs.length} of ${e.executions} runs logged, ${ok} ok, ${runs.length - ok} failed${e.duration_ms !== null ? `, in ${formatDuration(e.duration_ms)}` : ''}`,
     `  started   ${formatTime(e.started_at)}, concurrency ${e.concurrency}${e.timeout_ms ? `, timeout ${formatDuration(e.timeout_ms)} per run` : ''}`,
   );
   if (e.info) lines.push(`  info      ${truncate(e.info, 100)}`);
@@ -89,7 +90,7 @@ export function formatDetails(details: ExperimentDetails, options: { runs: numbe
         shown.map((run) => [
           String(run.index),
           run.status,
-          formatDuration(run.durationMs),
+          formatTook(run.durationMs, run.status === 'ok' && details.metrics.length > 0 ? run.pipelineMs : undefined),
           ...details.metrics.map((m) => (run.metricErrors[m.name] ? 'error' : formatRunValue(run.metrics[m.name], kinds.get(m.name)))),
           String(run.responses.length),
           run.status === 'ok' ? previewOutput(run.output) : truncate(run.error ?? '', 60),
@@ -192,16 +193,29 @@ export function formatDifferences(comparison: Comparison): string | undefined {
   return `the experiments differ in: ${comparison.differences.join('; ')}`;
 }
 
-/** One plain line per finished run (without a terminal): `[4/10] #3 ok 512 ms length=42 json-valid=true`. */
+/**
+ * One plain line per finished run (without a terminal): `[4/10] #3 ok 1.4 s (pipeline 212 ms) length=42 json-valid=true`.
+ * The time is the run's total, with its pipeline's part when metrics scored it.
+ */
 export function formatRunLine(
-  run: { index: number; status: string; error?: string | undefined; durationMs: number; metrics: Readonly<Record<string, { value: number | null; kind?: MetricKind; error?: string }>> },
+  run: { index: number; status: string; error?: string | undefined; durationMs: number; pipelineMs: number; metrics: Readonly<Record<string, { value: number | null; kind?: MetricKind; error?: string }>> },
   finished: number,
   planned: number,
 ): string {
-  const head = `[${finished}/${planned}] #${run.index} ${run.status} ${formatDuration(run.durationMs)}`;
+  const head = `[${finished}/${planned}] #${run.index} ${run.status} ${runTook(run)}`;
   if (run.status !== 'ok') return `${head}: ${truncate(run.error ?? 'failed', 200)}`;
   const values = Object.entries(run.metrics).map(([name, v]) => `${name}=${v.error ? 'error' : formatRunValue(v.value, v.kind)}`);
   return values.length > 0 ? `${head} ${values.join(' ')}` : head;
+}
+
+/** A finished run's time: the total, with the pipeline's part when metrics scored it. */
+export function runTook(run: { durationMs: number; pipelineMs: number; metrics: Readonly<Record<string, unknown>> }): string {
+  return formatTook(run.durationMs, Object.keys(run.metrics).length > 0 ? run.pipelineMs : undefined);
+}
+
+/** Logged as running, but its process is gone (see currentStatus): it never finished. */
+function diedUnfinished(e: { status: string; finished_at: string | null; pid: number | null }): boolean {
+  return e.status === 'interrupted' && e.finished_at === null && e.pid !== null;
 }
 
 /** The summary printed when an experiment ends. */

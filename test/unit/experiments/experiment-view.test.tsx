@@ -16,11 +16,11 @@ function snapshot(): ProgressSnapshot {
   for (let i = 0; i < 8; i++) progress.runStarted();
   for (const [i, n] of words.entries()) {
     progress.runFinished({
-      id: `r${i}`, index: i, status: 'ok', startedAt: '', durationMs: 10, info: {}, prompts: [], bots: [], responses: [],
+      id: `r${i}`, index: i, status: 'ok', startedAt: '', durationMs: 10, pipelineMs: 10, info: {}, prompts: [], bots: [], responses: [],
       metrics: { words: { value: n, kind: 'integer' }, 'on-topic': i === 2 ? { value: null, error: "metric 'on-topic' failed: judge unreachable" } : { value: i % 2, kind: 'boolean' } },
     });
   }
-  progress.runFinished({ id: 'r5', index: 5, status: 'error', error: 'timed out after 30 s', startedAt: '', durationMs: 30_000, info: {}, prompts: [], bots: [], responses: [], metrics: {} });
+  progress.runFinished({ id: 'r5', index: 5, status: 'error', error: 'timed out after 30 s', startedAt: '', durationMs: 30_000, pipelineMs: 30_000, info: {}, prompts: [], bots: [], responses: [], metrics: {} });
   return { ...progress.snapshot(), elapsedMs: 12_300, etaMs: 8_200 };
 }
 

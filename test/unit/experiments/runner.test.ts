@@ -7,11 +7,13 @@ import { experiment } from '../../../default-plugins/experiments/lib/experiment.
 import { metric } from '../../../default-plugins/experiments/lib/metric.js';
 import { prompt } from '../../../default-plugins/experiments/lib/prompt-function.js';
 import { addRunInfo } from '../../../default-plugins/experiments/lib/run-context.js';
+import { structuredBot } from '../../../default-plugins/experiments/lib/structured-bot.js';
 import { createLlm } from '../../../src/host/llm.js';
 import { FakeOpenAIServer, lastUserMessage, textReply } from '../../helpers/fake-openai-server.js';
 import { availableEngines, openDatabase } from '../../helpers/sqlite-engines.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 // One call: loading node:sqlite a second time hangs under jest's VM modules on Node 20.
@@ -128,6 +130,25 @@ describe.each(engines)('experiments logged to logs.db on %s', (engine) => {
       { name: 'judge', better: 'higher', kind: 'integer' },
     ]);
     expect(warnings).toEqual([]);
+  });
+
+  it("records its process, each run's total time with its pipeline's part, and a system prompt sent as a message", async () => {
+    const llm = await host();
+    const rules = prompt('system', 'Judge {{ what }} strictly.', { name: 'rules' });
+    const judge = structuredBot({ name: 'strict', model: 'gpt-4o-mini', schema: { type: 'object', properties: { score: { type: 'integer' } }, required: ['score'] } });
+    // A slow metric: its 40 ms count in the run's total, not in its pipeline's part.
+    const slow = metric('slow', async () => {
+      await sleep(40);
+      return true;
+    });
+    const exp = experiment('timed', async () => (await judge(rules({ what: 'pitches' }), 'Score this')).score, { executions: 2, concurrency: 1, metrics: [slow] });
+    const runs: { durationMs: number; pipelineMs: number }[] = [];
+    await exp.run({ llm, onRun: (run) => runs.push(run) });
+    expect(query<{ status: string; pid: number; host: string }>('SELECT status, pid, host FROM experiments')).toEqual([{ status: 'completed', pid: process.pid, host: hostname() }]);
+    const rows = query<{ duration_ms: number; pipeline_ms: number }>('SELECT duration_ms, pipeline_ms FROM experiment_runs ORDER BY run_index');
+    expect(rows).toEqual(runs.map((run) => ({ duration_ms: Math.round(run.durationMs), pipeline_ms: Math.round(run.pipelineMs) })));
+    for (const row of rows) expect(row.duration_ms - row.pipeline_ms).toBeGreaterThanOrEqual(35);
+    expect(query<{ name: string; kind: string; system: string }>('SELECT name, kind, system FROM experiment_bots')).toEqual([{ name: 'strict', kind: 'structured', system: 'Judge pitches strictly.' }]);
   });
 
   it('keeps every version of a named prompt with the one before it', async () => {
