@@ -15,23 +15,50 @@ interface Match {
   readonly counts: readonly number[];
 }
 
+/** Where a search without FTS5 reads: the rows an FTS5 index would hold, and the SQL a filter narrows. */
+export interface SearchCorpus {
+  /** Selects `r` (the index's rowid), `id` (for ties: newest id first), `prompt` and `response`. */
+  readonly rows: string;
+  /** Selects `r` of the rows a WHERE clause may narrow. */
+  readonly filtered: string;
+}
+
+/** The `responses` table, as `responses_fts` indexes it. */
+export const RESPONSES_CORPUS: SearchCorpus = {
+  rows: 'SELECT rowid AS r, id, prompt, response FROM responses',
+  filtered: 'SELECT responses.rowid AS r FROM responses',
+};
+
+/** The Python llm 0.32's `turn_search` table, as `turn_search_fts` indexes it (ties by turn id). */
+export const TURNS_CORPUS: SearchCorpus = {
+  rows: 'SELECT id AS r, turn_id AS id, prompt, response FROM turn_search',
+  filtered: 'SELECT turn_search.id AS r FROM turn_search JOIN turns ON turns.id = turn_search.turn_id',
+};
+
 /**
  * `llm logs -q` where the log has no FTS5 index (sql.js): the rowids (and bm25 ranks) of the responses that
  * `responses_fts MATCH '"term1" "term2"' ORDER BY rank, id DESC` would return, best first: the
  * same words (see fts5-tokenizer.ts) and the same ranking, FTS5's bm25() computed over every
- * response as the index would hold them. `filter` and `params` narrow the rows shown (model,
+ * response as the index would hold them (or every 0.32 turn: `corpus`). `filter` and `params` narrow the rows shown (model,
  * conversation), not the statistics, as with FTS5. sql.js holds the whole log in memory anyway.
  */
-export function searchWithoutFts(db: SqliteDatabase, terms: readonly string[], filter: string, params: readonly SqlValue[], count: number): { rowid: number; rank: number }[] {
+export function searchWithoutFts(
+  db: SqliteDatabase,
+  terms: readonly string[],
+  filter: string,
+  params: readonly SqlValue[],
+  count: number,
+  corpus: SearchCorpus = RESPONSES_CORPUS,
+): { rowid: number; rank: number }[] {
   // A term with no word in it (`-`) is left out, as FTS5 leaves it out; with none left, nothing matches.
   const phrases = terms.map(fts5Tokens).filter((phrase) => phrase.length > 0);
   if (phrases.length === 0) return [];
-  const shown = filter ? new Set(db.all<{ r: number }>(`SELECT responses.rowid AS r FROM responses${filter}`, [...params]).map((row) => Number(row.r))) : undefined;
+  const shown = filter ? new Set(db.all<{ r: number }>(`${corpus.filtered}${filter}`, [...params]).map((row) => Number(row.r))) : undefined;
   let rows = 0;
   let words = 0;
   const hits = phrases.map(() => 0);
   const matches: Match[] = [];
-  for (const row of db.all<{ r: number; id: string; prompt: string | null; response: string | null }>('SELECT rowid AS r, id, prompt, response FROM responses')) {
+  for (const row of db.all<{ r: number; id: string; prompt: string | null; response: string | null }>(corpus.rows)) {
     const columns = [fts5Tokens(row.prompt ?? ''), fts5Tokens(row.response ?? '')];
     rows++;
     const size = columns[0]!.length + columns[1]!.length;

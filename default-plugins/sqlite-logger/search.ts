@@ -18,8 +18,3 @@ export function searchTerms(text: string): string[] {
 export function ftsQuery(terms: readonly string[]): string {
   return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' ');
 }
-
-/** A LIKE pattern matching `term` anywhere (the search of Python llm 0.32 turns without FTS5), with `%`, `_` and the escape character escaped. */
-export function likePattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}

@@ -2,7 +2,8 @@ import type { SqliteDatabase, SqlValue } from '../engines/types.js';
 import type { LogAttachment, LogExtras, LogFragment, LogTool, LogToolCall, LogToolResult } from '../log-extras.js';
 import { hasTable } from '../migrations.js';
 import type { LogRow } from '../queries.js';
-import { ftsQuery, likePattern } from '../search.js';
+import { searchWithoutFts, TURNS_CORPUS } from '../search-without-fts.js';
+import { ftsQuery } from '../search.js';
 import { hasMessageStore, MessageStore, type StoredAttachment, type StoredMessage, type StoredPart } from './message-store.js';
 
 /** A turn of a Python llm 0.32 thread, as `llm logs` shows it. `_rank`: its search rank. */
@@ -14,7 +15,7 @@ export interface TurnQuery {
   readonly count: number;
   readonly model?: string | undefined;
   readonly terms?: readonly string[] | undefined;
-  /** Search with FTS5 (else LIKE). */
+  /** Search with FTS5 (else the same search in JavaScript). */
   readonly fullTextSearch: boolean;
   readonly threadId?: string | undefined;
 }
@@ -40,21 +41,6 @@ export function listTurns(db: SqliteDatabase, query: TurnQuery): TurnLogRow[] {
   let join = '';
   let rank = '';
   let order = 'turns.id DESC';
-  if (query.terms) {
-    if (query.fullTextSearch && hasTable(db, 'turn_search_fts')) {
-      join = ' JOIN turn_search ON turn_search.turn_id = turns.id JOIN turn_search_fts ON turn_search_fts.rowid = turn_search.id';
-      where.push('turn_search_fts MATCH ?');
-      params.push(ftsQuery(query.terms));
-      rank = ', turn_search_fts.rank AS _rank';
-      order = 'turn_search_fts.rank, turns.id DESC';
-    } else {
-      join = ' JOIN turn_search ON turn_search.turn_id = turns.id';
-      for (const term of query.terms) {
-        where.push("(turn_search.prompt LIKE ? ESCAPE '\\' OR turn_search.response LIKE ? ESCAPE '\\')");
-        params.push(likePattern(term), likePattern(term));
-      }
-    }
-  }
   if (query.model) {
     where.push('(turns.model = ? OR turns.resolved_model = ?)');
     params.push(query.model, query.model);
@@ -63,6 +49,24 @@ export function listTurns(db: SqliteDatabase, query: TurnQuery): TurnLogRow[] {
     where.push('turns.thread_id = ?');
     params.push(query.threadId);
   }
+  let ranks: Map<number, number> | undefined;
+  if (query.terms) {
+    join = ' JOIN turn_search ON turn_search.turn_id = turns.id';
+    if (query.fullTextSearch && hasTable(db, 'turn_search_fts')) {
+      join += ' JOIN turn_search_fts ON turn_search_fts.rowid = turn_search.id';
+      where.push('turn_search_fts MATCH ?');
+      params.push(ftsQuery(query.terms));
+      rank = ', turn_search_fts.rank AS _rank';
+      order = 'turn_search_fts.rank, turns.id DESC';
+    } else {
+      // No FTS5 here (sql.js): the turns turn_search_fts would find, ranked as it would rank them.
+      const ranked = searchWithoutFts(db, query.terms, where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '', params, query.count, TURNS_CORPUS);
+      if (ranked.length === 0) return [];
+      ranks = new Map(ranked.map(({ rowid, rank: value }) => [rowid, value]));
+      where.push(`turn_search.id IN (${[...ranks.keys()].join(', ')})`);
+      rank = ', turn_search.id AS _search_id';
+    }
+  }
   const sql = `SELECT turns.id, turns.model, turns.resolved_model, turns.options_json, turns.thread_id AS conversation_id, turns.duration_ms,
       turns.datetime_utc, turns.input_tokens, turns.output_tokens, turns.token_details, turns.parent_message_hash, turns.tip_message_hash,
       threads.name AS conversation_name, turns.model AS conversation_model, schemas.content AS schema_json${rank}
@@ -70,7 +74,14 @@ export function listTurns(db: SqliteDatabase, query: TurnQuery): TurnLogRow[] {
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${query.count > 0 ? ` LIMIT ${Math.floor(query.count)}` : ''}`;
   const store = new MessageStore(db);
   const extras = new TurnExtras(db);
-  return db.all<TurnRow>(sql, params).map((row) => buildRow(row, store, extras));
+  const rows = db.all<TurnRow & { _search_id?: number }>(sql, params);
+  if (ranks) {
+    // Best first, as FTS5's rank orders them, with the rank mergeGenerations interleaves by.
+    for (const row of rows) row._rank = ranks.get(Number(row._search_id));
+    rows.sort((a, b) => a._rank! - b._rank! || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    for (const row of rows) delete row._search_id;
+  }
+  return rows.map((row) => buildRow(row, store, extras));
 }
 
 /** The newest turn (by id: ULIDs sort by time) and its thread. */

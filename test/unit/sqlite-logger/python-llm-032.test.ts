@@ -74,6 +74,25 @@ maybe('a logs.db written by the Python llm 0.32', () => {
       expect(newestConversationId(db)).toBe(FIXTURE_THREAD_ID);
     });
   });
+
+  it('-q without FTS5 (sql.js) finds the same turns and rows in the same order as FTS5, partial words included', async () => {
+    await readLog(path, native!, (db, info) => {
+      expect(info.fullTextSearch).toBe(true);
+      const withoutFts = { ...info, fullTextSearch: false };
+      const queries = ['pelican', 'pelic', 'weather Paris', 'umbrella', '"pet pelican"', 'the', 'names', 'nothing-like-this', 'Paris -', 'weather'];
+      let found = 0;
+      for (const search of queries) {
+        for (const filters of [{}, { count: 0 }, { count: 1 }, { model: 'scripted' }, { conversationId: FIXTURE_THREAD_ID }]) {
+          const fts = listResponses(db, info, { search, ...filters }).map((r) => [r.id, r.prompt]);
+          expect([search, filters, listResponses(db, withoutFts, { search, ...filters }).map((r) => [r.id, r.prompt])]).toEqual([search, filters, fts]);
+          found += fts.length;
+        }
+      }
+      // Not a comparison of two empty lists: the queries find turns and legacy rows.
+      expect(listResponses(db, withoutFts, { search: 'pelic' })).toEqual([]);
+      expect(found).toBeGreaterThan(20);
+    });
+  });
 });
 
 maybe('llm logs Markdown for a Python llm 0.32 log', () => {
