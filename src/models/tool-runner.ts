@@ -7,7 +7,8 @@ import { checkToolName, EMPTY_OBJECT_SCHEMA, Toolbox, type Tool, type ToolCall, 
 /**
  * What can be passed as a tool: a `Tool` (see `defineTool`), a `Toolbox` instance (each listed
  * method is a tool), an `llmFunction`, or a member `llmStrategy`/`@llm` implemented (their
- * contracts are the schemas).
+ * contracts are the schemas; an instance method bound to its object, `obj.method.bind(obj)`, so
+ * the model implementing it sees the object).
  */
 export type ToolLike = Tool<any> | Toolbox | ((...args: any[]) => unknown);
 
@@ -46,11 +47,16 @@ function toolsOf(item: ToolLike): Tool[] {
     if (spec && typeof spec.name === 'string') return [functionTool(spec.name, spec.description, spec.input, (input) => (item as (i: unknown) => unknown)(input))];
     const mark = (item as unknown as Record<symbol, MemberMark | undefined>)[STRATEGY_MEMBER];
     if (mark) {
+      const member = item.name.replace(/^bound /, '');
+      // An instance method shows the model the object it is called on: without it, the model would see none.
+      if (mark.kind === 'method' && !mark.bound) {
+        throw new Error(`${member} is a method of an llmStrategy class: pass it bound to its object, as obj.${member}.bind(obj), so it runs with its \`this\``);
+      }
       const input = mark.contract.input ?? EMPTY_OBJECT_SCHEMA;
       const names = Object.keys((input as { properties?: object }).properties ?? {});
       return [
         {
-          name: item.name,
+          name: member,
           description: mark.contract.description,
           inputSchema: input,
           implementation: (args: Record<string, unknown>) => (item as (...a: unknown[]) => unknown)(...names.map((n) => args[n])),

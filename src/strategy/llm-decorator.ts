@@ -44,7 +44,7 @@ export function llm(contract: MemberContract): LlmMemberDecorator {
       return implementation.apply(this, args);
     };
     Object.defineProperty(standalone, 'name', { value: key });
-    markMember(standalone, { contract, parameterCount: value.length });
+    markMember(standalone, { contract, parameterCount: value.length, kind });
     return standalone;
   }) as LlmMemberDecorator;
 }

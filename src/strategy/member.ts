@@ -50,10 +50,29 @@ export interface MemberMark {
   readonly contract: MemberContract;
   /** How many parameters the member was declared with. */
   readonly parameterCount: number;
+  /** What the member is (a method needs the object it is called on). */
+  readonly kind?: MemberKind | undefined;
+  /** Set on `member.bind(obj)`: the function carries its object, so it can be passed around alone (as a tool). */
+  readonly bound?: boolean | undefined;
 }
 
+/**
+ * Marks `fn` as a member a model implements. Its `bind` keeps the mark, so `obj.method.bind(obj)`
+ * is still known as a member (and can be passed as a tool that runs with its `this`).
+ */
 export function markMember(fn: object, mark: MemberMark): void {
   Object.defineProperty(fn, MEMBER, { value: mark, configurable: true, enumerable: false });
+  Object.defineProperty(fn, 'bind', {
+    value: function bindMember(this: (...args: unknown[]) => unknown, thisArg: unknown, ...args: unknown[]) {
+      const bound = Function.prototype.bind.call(this, thisArg, ...args) as (...args: unknown[]) => unknown;
+      // Bound arguments would shift the parameters away from the contract's names: no longer a member.
+      if (args.length === 0) markMember(bound, { ...mark, bound: true });
+      return bound;
+    },
+    configurable: true,
+    writable: true,
+    enumerable: false,
+  });
 }
 
 /** The mark of a function `@llm` or `llmStrategy` made, if it is one. */
@@ -134,7 +153,7 @@ export function implementMember(
     return fn(input, kind === 'static' ? {} : { context: this });
   };
   Object.defineProperty(implementation, 'name', { value: key });
-  markMember(implementation, { contract, parameterCount });
+  markMember(implementation, { contract, parameterCount, kind });
   return implementation;
 }
 

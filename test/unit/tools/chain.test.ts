@@ -5,6 +5,8 @@ import type { Prompt } from '../../../src/models/prompt.js';
 import { defineTool, Toolbox, type ToolCall } from '../../../src/models/tool.js';
 import { CancelToolCall, toTools } from '../../../src/models/tool-runner.js';
 import { llmFunction } from '../../../src/strategy/llm-function.js';
+import { llmStrategy } from '../../../src/strategy/llm-strategy.js';
+import { NotImplementedError } from '../../../src/strategy/not-implemented.js';
 import { runTraced } from '../../../src/strategy/trace.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -153,6 +155,46 @@ describe('toolboxes and other tool-likes', () => {
     const [tool] = toTools([summarize]);
     expect(tool).toMatchObject({ name: 'summarize_text', description: 'Summarize', inputSchema: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] } });
     expect(() => toTools([add, add])).toThrow("two tools are named 'add'");
+  });
+});
+
+/** Implements llmStrategy members: answers with the object the method was called on, from the prompt. */
+class ThisReader extends Model {
+  readonly id = 'this-reader';
+  override readonly supportsSchema = true;
+  async *execute(prompt: Prompt): AsyncIterable<string> {
+    const self = /`this`\), as JSON:\n(.*)\n/.exec(prompt.prompt)?.[1];
+    yield JSON.stringify({ result: self ? `${(JSON.parse(self) as { city: string }).city} sees ${(JSON.parse(/Input:\n(.*)\n/.exec(prompt.prompt)![1]!) as { day: string }).day}` : 'no this' });
+  }
+}
+
+describe('llmStrategy members as tools', () => {
+  class Forecaster {
+    static contracts = {
+      forecast: {
+        description: 'The forecast for a day in this city',
+        input: { type: 'object', properties: { day: { type: 'string' } }, required: ['day'] },
+        output: { type: 'string' },
+      },
+    };
+    constructor(readonly city: string) {}
+    forecast(_day: string): Promise<string> {
+      throw new NotImplementedError();
+    }
+  }
+  llmStrategy(new ThisReader(), { log: false })(Forecaster);
+
+  it('a bound instance method runs with its this: the model implementing it sees the object', async () => {
+    const paris = new Forecaster('Paris');
+    const [tool] = toTools([paris.forecast.bind(paris)]);
+    expect(tool).toMatchObject({ name: 'forecast', description: 'The forecast for a day in this city', inputSchema: Forecaster.contracts.forecast.input });
+    const model = new ToolCallingModel([[{ name: 'forecast', arguments: { day: 'Monday' }, toolCallId: 'f1' }]]);
+    expect(await model.chain('weather?', { tools: [paris.forecast.bind(paris)] }).text()).toBe('answer after forecast=Paris sees Monday');
+  });
+
+  it('an unbound instance method is refused with the fix, instead of running without its object', () => {
+    const paris = new Forecaster('Paris');
+    expect(() => toTools([paris.forecast])).toThrow('forecast is a method of an llmStrategy class: pass it bound to its object, as obj.forecast.bind(obj)');
   });
 });
 
