@@ -61,12 +61,21 @@ export async function cliTools(
   };
 }
 
-/** `--ta`: shows the call and asks; anything but yes cancels it (the model is told). */
+/**
+ * `--ta`: shows the call and asks; anything but yes cancels it (the model is told). The calls of
+ * one reply run concurrently, but their questions are asked one at a time, in order: two at once
+ * would share the terminal and read one answer for both.
+ */
 export function approver(ask: Ask, stderr: NodeJS.WritableStream): NonNullable<ChainOptions['beforeCall']> {
-  return async (_tool, call) => {
-    stderr.write(`Tool call: ${describeCall(call)}\n`);
-    const answer = (await ask('Approve tool call? [y/N]: '))?.trim().toLowerCase();
-    if (answer !== 'y' && answer !== 'yes') throw new CancelToolCall('User cancelled tool call');
+  let previous: Promise<unknown> = Promise.resolve();
+  return (_tool, call) => {
+    const asked = previous.then(async () => {
+      stderr.write(`Tool call: ${describeCall(call)}\n`);
+      const answer = (await ask('Approve tool call? [y/N]: '))?.trim().toLowerCase();
+      if (answer !== 'y' && answer !== 'yes') throw new CancelToolCall('User cancelled tool call');
+    });
+    previous = asked.catch(() => undefined);
+    return asked;
   };
 }
 

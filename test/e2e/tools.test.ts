@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-openai-server.js';
-import { runCli } from '../helpers/run-cli.js';
+import { cliEnv, cliPath, collect, repoRoot, runCli } from '../helpers/run-cli.js';
 import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { toolCallsReply } from '../helpers/tool-replies.js';
@@ -10,6 +11,7 @@ import { toolCallsReply } from '../helpers/tool-replies.js';
 // server over real HTTP, and the tool tables of a real logs.db.
 
 const engines = await availableEngines();
+const ptyRun = join(repoRoot, 'test', 'helpers', 'pty-run.py');
 const native = engines.find((e) => e.kind === 'file');
 
 let dir: ReturnType<typeof tempDir>;
@@ -45,6 +47,23 @@ const counts = (path = join(dir.path, 'logs.db')) => {
   }
 };
 
+/** How many rows of the tool tables point at each tool (its `tools` row included), by tool name. */
+const rowsPerTool = (path = join(dir.path, 'logs.db')) => {
+  const db = openDatabase(native ?? engines[0]!, path);
+  try {
+    const rows = db.all<{ name: string; n: number }>(
+      `SELECT [tools].[name] AS name, 1
+         + (SELECT count(*) FROM [tool_responses] WHERE [tool_id] = [tools].[id])
+         + (SELECT count(*) FROM [tool_calls] WHERE [tool_id] = [tools].[id])
+         + (SELECT count(*) FROM [tool_results] WHERE [tool_id] = [tools].[id]) AS n
+       FROM [tools] ORDER BY [tools].[id]`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.name, Number(row.n)]));
+  } finally {
+    db.close();
+  }
+};
+
 const echoCall = (prompt: string, calls: { name: string; arguments?: unknown }[]) => JSON.stringify({ prompt, tool_calls: calls });
 
 describe('the echo model (offline)', () => {
@@ -55,6 +74,32 @@ describe('the echo model (offline)', () => {
     expect(result.stderr).toContain('Tool call: llm_time({})');
     expect(result.stderr).toMatch(/"timezone_offset": "UTC[+-]\d\d:\d\d"/);
     expect(counts()).toMatchObject({ responses: 2, conversations: 1, tools: 1, tool_responses: 2, tool_calls: 1, tool_results: 1 });
+  });
+
+  it('--ta asks at a real terminal before each call: y runs the tool, n refuses it and the model is told', async () => {
+    // A real pseudo-terminal (python3's pty module) runs the CLI and types the answers.
+    const prompt = echoCall('Time twice?', [{ name: 'llm_time', arguments: {} }, { name: 'llm_time', arguments: {} }]);
+    const child = spawn('python3', [ptyRun, JSON.stringify([['[y/N]: ', 'y'], ['[y/N]: ', 'n']]), process.execPath, cliPath, '-m', 'echo', '-T', 'llm_time', '--ta', prompt], {
+      env: cliEnv(dir.path),
+      cwd: dir.path,
+    });
+    child.stdin!.end();
+    const result = await collect(child);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // What the terminal showed, without readline's cursor moves and with plain newlines.
+    const shown = result.stdout.replace(/\x1b\[\d*[A-Za-z]/g, '').replace(/\r+\n/g, '\n');
+    expect(shown).not.toContain('[pty-run: never asked');
+    // Both calls were shown and asked about, one after the other.
+    expect(shown).toContain('Tool call: llm_time({})\nApprove tool call? [y/N]: y\nTool call: llm_time({})\nApprove tool call? [y/N]: n\n');
+    // The model received the first call's result and, for the second, that the user refused it.
+    expect(shown).toMatch(/Tool result llm_time \(echo_1_1\): \{"utc_time":"\d{4}-\d\d-\d\d/);
+    expect(shown).toContain('Tool result llm_time (echo_1_2): Cancelled: User cancelled tool call');
+    const logs = JSON.parse((await run(['logs', '--json', '-n', '1'])).stdout) as { tool_results: { output: string; exception: string | null }[] }[];
+    expect(logs[0]!.tool_results.map((r) => [r.output.slice(0, 13), r.exception])).toEqual([
+      ['{"utc_time":"', null],
+      ['Cancelled: Us', 'CancelToolCall: User cancelled tool call'],
+    ]);
   });
 
   it('without -T no tool runs, even when the prompt asks for one', async () => {
@@ -207,9 +252,14 @@ describe('the OpenAI plugin against the fake server', () => {
     expect(second.messages[2]).toMatchObject({ role: 'tool', tool_call_id: 'call_v', content: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(second.messages[3]).toMatchObject({ role: 'tool', tool_call_id: 'call_t', content: expect.stringContaining('"utc_time"') });
     expect(second.messages).toHaveLength(4);
-    // What the Python llm 0.31 writes for the same exchange: the two tools once, each linked to both
-    // replies, the two calls on the first reply, the two results on the second.
+    // The issue asks for "five rows in the tool tables" for this exchange. The Python llm 0.31's
+    // log_to_db (llm/models.py at 5ce40fd) writes, for each tool of a chain whose two replies both
+    // offered it: one `tools` row, one `tool_responses` link per reply (its chain passes the tools
+    // on to every prompt), one `tool_calls` row on the first reply and one `tool_results` row on the
+    // second: five rows per tool. With the issue's two tools that is ten in all, which is what we
+    // write: five for each tool, and 0.31's totals.
     expect(counts()).toEqual({ responses: 2, conversations: 1, tools: 2, tool_responses: 4, tool_calls: 2, tool_results: 2, tool_instances: 0 });
+    expect(rowsPerTool()).toEqual({ llm_version: 5, llm_time: 5 });
 
     const logs = JSON.parse((await run(['logs', '--json', '-n', '2'])).stdout) as Record<string, any>[];
     expect(logs[0]!.conversation_id).toBe(logs[1]!.conversation_id);
