@@ -4,6 +4,7 @@ import type { Command as OclifCommand } from '@oclif/core/command';
 import { Config } from '@oclif/core/config';
 import { flush } from '@oclif/core/flush';
 import { settings } from '@oclif/core/settings';
+import { InterruptedError } from '../errors.js';
 import { packageRoot } from '../package-info.js';
 import { matchCommand, splitHelp } from '../util/command-words.js';
 import { commonJsExports } from '../util/interop.js';
@@ -21,16 +22,21 @@ export async function dispatchCli(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
+  let interrupted = false;
   try {
     // Never look for TypeScript sources: dist/ is what runs, in development and in tests too.
     settings.enableAutoTranspile = false;
     const config = await Config.load({ root: packageRoot });
     await dispatch([...argv], config);
   } catch (error) {
+    interrupted = error instanceof InterruptedError;
     reportError(error);
   } finally {
     await flush().catch(() => {});
   }
+  // Ctrl-C stops at once: what the command logged is written by now, and work it left running (a
+  // tool's timers or sockets) must not keep the process alive.
+  if (interrupted) process.exit(process.exitCode);
 }
 
 async function dispatch(rawArgv: string[], config: Config): Promise<void> {

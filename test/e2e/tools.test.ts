@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-openai-server.js';
-import { cliEnv, cliPath, collect, repoRoot, runCli } from '../helpers/run-cli.js';
+import { cliEnv, cliPath, collect, repoRoot, runCli, startCli } from '../helpers/run-cli.js';
 import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { toolCallsReply } from '../helpers/tool-replies.js';
@@ -100,6 +100,35 @@ describe('the echo model (offline)', () => {
       ['{"utc_time":"', null],
       ['Cancelled: Us', 'CancelToolCall: User cancelled tool call'],
     ]);
+  });
+
+  it('Ctrl-C while a tool runs stops the chain at once: exit 130, and the log keeps the reply that asked for it', async () => {
+    // The tool says on stderr that it started, then waits for a file that never appears.
+    const release = join(dir.path, 'release');
+    const code = `import { existsSync } from 'node:fs';
+      export function wait_for_release() {
+        process.stderr.write('tool started\\n');
+        return new Promise((resolve) => setInterval(() => existsSync(${JSON.stringify(release)}) && resolve('released'), 20));
+      }`;
+    const child = startCli(['-m', 'echo', '--functions', code, echoCall('Wait', [{ name: 'wait_for_release' }])], dir.path);
+    let interrupted = false;
+    child.stderr!.on('data', (chunk: Buffer) => {
+      if (!interrupted && chunk.toString().includes('tool started')) interrupted = child.kill('SIGINT');
+    });
+    const result = await collect(child);
+    expect(interrupted).toBe(true);
+    expect(result).toMatchObject({ code: 130, stderr: 'tool started\nError: Aborted.\n' });
+    expect(result.stdout).toBe('Turn 1\nPrompt: Wait\n');
+    // One responses row per model reply: the first reply, with the call it asked for, is logged;
+    // the chain stopped before a second reply, so no tool result was sent or logged.
+    expect(counts()).toEqual({ responses: 1, conversations: 1, tools: 1, tool_responses: 1, tool_calls: 1, tool_results: 0, tool_instances: 0 });
+    const db = openDatabase(native ?? engines[0]!, join(dir.path, 'logs.db'));
+    try {
+      expect(db.get<{ integrity_check: string }>('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+      expect(db.all('SELECT [name] FROM [tool_calls] WHERE [response_id] IN (SELECT [id] FROM [responses])')).toEqual([{ name: 'wait_for_release' }]);
+    } finally {
+      db.close();
+    }
   });
 
   it('without -T no tool runs, even when the prompt asks for one', async () => {
