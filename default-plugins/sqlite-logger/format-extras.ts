@@ -7,10 +7,30 @@ import { pythonJsonDumps } from './threads/python-json.js';
  * Each returns '' when the row has nothing to show.
  */
 
-/** `### Prompt fragments` / `### System fragments`: their hashes. */
-export function fragmentsSection(fragments: readonly LogFragment[] | undefined, title: string): string {
+/**
+ * `### Prompt fragments` / `### System fragments`: their hashes, or with `expand` (`llm logs -e`)
+ * each one's content in a `<details>` block headed by its hash.
+ */
+export function fragmentsSection(fragments: readonly LogFragment[] | undefined, title: string, expand = false): string {
   if (!fragments || fragments.length === 0) return '';
-  return `\n### ${title}\n\n${fragments.map((fragment) => `- ${fragment.hash}`).join('\n')}\n`;
+  const content = expand
+    ? fragments.map((fragment) => `<details><summary>${fragment.hash}</summary>\n${maybeFencedCode(fragment.content)}\n</details>`)
+    : fragments.map((fragment) => `- ${fragment.hash}`);
+  return `\n### ${title}\n\n${content.join('\n')}\n`;
+}
+
+/**
+ * The Python llm's `maybe_fenced_code`: text that looks like code (more than ten `<`, or more than
+ * three lines, nine in ten of them shorter than 120 characters) fenced with enough backticks.
+ */
+export function maybeFencedCode(content: string): string {
+  const lines = content.split(/\r\n|\r|\n/);
+  if (lines.at(-1) === '') lines.pop(); // str.splitlines() drops the empty string after a final newline
+  const isCode = (content.match(/</g)?.length ?? 0) > 10 || (lines.length > 3 && lines.filter((line) => line.length < 120).length / lines.length > 0.9);
+  if (!isCode) return content;
+  let fence = '```';
+  while (content.includes(fence)) fence += '`';
+  return `\n${fence}\n${content.trim()}\n${fence}`;
 }
 
 /** `### Tools`: each tool in full the first time it is shown (`seen` remembers), then by short hash. */

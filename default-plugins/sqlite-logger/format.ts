@@ -1,5 +1,5 @@
 import { attachmentsSection, fragmentsSection, reasoningSection, toolCallsSection, toolResultsSection, toolsSection } from './format-extras.js';
-import type { LogExtras } from './log-extras.js';
+import type { LogExtras, LogFragment } from './log-extras.js';
 import type { LogRow } from './queries.js';
 import { pythonJsonDumps } from './threads/python-json.js';
 
@@ -11,6 +11,8 @@ export interface FormatOptions {
   readonly usage?: boolean;
   /** Truncate long prompts and responses (`-t`). */
   readonly truncate?: boolean;
+  /** Fragments in full (`-e/--expand`): their content in Markdown, not their hashes; untruncated in JSON. */
+  readonly expand?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export function formatMarkdown(rows: readonly (LogRow & LogExtras)[], options: F
     echo(`# ${dateOf(row)}${conversation}\n${model}`);
     if (options.conversation) showConversation = false;
     echo(`## Prompt\n\n${prompt || '-- none --'}`);
-    out.push(fragmentsSection(row.prompt_fragments, 'Prompt fragments'));
+    out.push(fragmentsSection(row.prompt_fragments, 'Prompt fragments', options.expand));
     const modelOptions = parseJson(row.options_json);
     if (modelOptions && typeof modelOptions === 'object' && Object.keys(modelOptions).length > 0) {
       const lines = Object.entries(modelOptions).map(([key, value]) => `- ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
@@ -40,7 +42,7 @@ export function formatMarkdown(rows: readonly (LogRow & LogExtras)[], options: F
       if (row.system !== null) echo(`\n## System\n\n${row.system}`);
       currentSystem = row.system;
     }
-    out.push(fragmentsSection(row.system_fragments, 'System fragments'));
+    out.push(fragmentsSection(row.system_fragments, 'System fragments', options.expand));
     const schema = parseJson(row.schema_json);
     if (schema !== undefined) echo(`\n## Schema\n\n\`\`\`json\n${JSON.stringify(schema, null, 2)}\n\`\`\``);
     let response = options.truncate ? truncate(row.response ?? '') : row.response;
@@ -60,7 +62,10 @@ export function formatMarkdown(rows: readonly (LogRow & LogExtras)[], options: F
   return out.join('');
 }
 
-/** `--json`: the rows with their `_json` columns decoded (dropped with `-t`), as the Python llm. */
+/**
+ * `--json`: the rows with their `_json` columns decoded (dropped with `-t`) and their fragments'
+ * content cut to 100 characters unless `expand`, as the Python llm.
+ */
 export function formatJson(rows: readonly LogRow[], options: FormatOptions = {}): string {
   const objects = rows.map((row) => {
     const object: Record<string, unknown> = {};
@@ -69,6 +74,8 @@ export function formatJson(rows: readonly LogRow[], options: FormatOptions = {})
         if (!options.truncate) object[key] = parseJson(value as string) ?? value;
       } else if (options.truncate && (key === 'prompt' || key === 'response')) {
         object[key] = truncate((value as string | null) ?? '');
+      } else if ((key === 'prompt_fragments' || key === 'system_fragments') && Array.isArray(value) && !options.expand) {
+        object[key] = (value as LogFragment[]).map((fragment) => ({ ...fragment, content: truncate(fragment.content) }));
       } else {
         object[key] = value;
       }

@@ -32,8 +32,9 @@ it('-f with a file, a URL, stdin and an alias: in order before the prompt; --sf 
   ]);
 });
 
-it('a fragment used in two prompts is one fragments row; -c sends both turns with their fragments; llm logs --json shows them', async () => {
-  const doc = write('doc.md', 'A long document about pelicans.');
+it('a fragment used in two prompts is one fragments row; -c sends both turns with their fragments; llm logs --json shows them, -e in full', async () => {
+  const text = 'A long document about pelicans. '.repeat(4).trim();
+  const doc = write('doc.md', text);
   world.server.reply(textReply('One.'), textReply('Two.'), textReply('Three.'));
   await run(['-m', '4o-mini', '-f', doc, 'first']);
   await run(['-m', '4o-mini', '-f', doc, '--sf', doc, 'second']);
@@ -42,20 +43,27 @@ it('a fragment used in two prompts is one fragments row; -c sends both turns wit
   expect(query('SELECT count(*) AS n FROM system_fragments')).toEqual([{ n: 1 }]);
   expect((await run(['-c', 'third'])).stdout).toBe('Three.\n');
   expect(world.server.chatBodies[2].messages).toEqual([
-    { role: 'system', content: 'A long document about pelicans.' },
-    { role: 'user', content: 'A long document about pelicans.\nsecond' },
+    { role: 'system', content: text },
+    { role: 'user', content: `${text}\nsecond` },
     { role: 'assistant', content: 'Two.' },
     { role: 'user', content: 'third' },
   ]);
+  // As the Python llm: --json cuts a fragment's content to 100 characters, -e/--expand does not.
+  const fragment = { hash: sha256(text), content: `${text.slice(0, 97)}...`, aliases: [] };
   const logs = JSON.parse((await run(['logs', '--json', '-n', '2'])).stdout) as Record<string, unknown>[];
-  const fragment = { hash: sha256('A long document about pelicans.'), content: 'A long document about pelicans.', aliases: [] };
   expect(logs[0]).toMatchObject({ prompt: 'second', prompt_fragments: [fragment], system_fragments: [fragment] });
   expect(logs[1]).toMatchObject({ prompt: 'third', prompt_fragments: [], system_fragments: [] });
+  const expanded = JSON.parse((await run(['logs', '--json', '-e', '-n', '2'])).stdout) as Record<string, unknown>[];
+  expect(expanded[0]).toMatchObject({ prompt_fragments: [{ ...fragment, content: text }], system_fragments: [{ ...fragment, content: text }] });
+  // Markdown lists hashes; -e shows each fragment's text under its hash.
   expect((await run(['logs', '-n', '2'])).stdout).toContain(`## Prompt\n\nsecond\n\n### Prompt fragments\n\n- ${fragment.hash}\n`);
+  const markdown = (await run(['logs', '--expand', '-n', '2'])).stdout;
+  expect(markdown).toContain(`## Prompt\n\nsecond\n\n### Prompt fragments\n\n<details><summary>${fragment.hash}</summary>\n${text}\n</details>\n`);
+  expect(markdown).toContain(`### System fragments\n\n<details><summary>${fragment.hash}</summary>\n${text}\n</details>\n`);
   // A hash works wherever -f takes a fragment.
   world.server.reply(textReply('Four.'));
   expect((await run(['-m', '4o-mini', '-f', fragment.hash, 'by hash'])).code).toBe(0);
-  expect(world.server.chatBodies[3].messages[0].content).toBe('A long document about pelicans.\nby hash');
+  expect(world.server.chatBodies[3].messages[0].content).toBe(`${text}\nby hash`);
 });
 
 it('llm fragments lists, shows, aliases and removes; templates take fragments: and system_fragments:', async () => {

@@ -20,6 +20,7 @@ words, "quoted phrases" as phrases, and the best matches come last.`;
     '<%= config.bin %> logs -q "pelican names" -t',
     '<%= config.bin %> logs -c                 # the current conversation',
     '<%= config.bin %> logs --cid 01jk3... --json',
+    '<%= config.bin %> logs -e                 # fragments in full, not just their hashes',
   ];
 
   static override flags = {
@@ -34,6 +35,7 @@ words, "quoted phrases" as phrases, and the best matches come last.`;
     current: Flags.boolean({ char: 'c', summary: 'Only the current conversation: the newest a person had (not an experiment\'s or an LLM function\'s).' }),
     cid: Flags.string({ summary: 'Only the conversation with this id.', aliases: ['conversation'], helpValue: 'ID' }),
     json: Flags.boolean({ summary: 'Output the responses as JSON.' }),
+    expand: Flags.boolean({ char: 'e', summary: "Show fragments in full: their content instead of their hashes (with --json, not cut to 100 characters)." }),
   };
 
   async run(): Promise<void> {
@@ -65,7 +67,7 @@ words, "quoted phrases" as phrases, and the best matches come last.`;
     const rows = await readLog(path, engine, (db, info) =>
       listResponses(db, info, { count: flags.count, model, search: flags.query, conversationId: flags.cid, current }),
     );
-    const options = { conversation: Boolean(flags.cid || current), usage: flags.usage, truncate: flags.truncate };
+    const options = { conversation: Boolean(flags.cid || current), usage: flags.usage, truncate: flags.truncate, expand: flags.expand };
     if (flags.json) process.stdout.write(formatJson(rows, options));
     else if (flags.response) process.stdout.write(rows.length > 0 ? `${rows.at(-1)!.response ?? ''}\n` : '');
     else if (flags.short) process.stdout.write(await formatShort(rows, options));

@@ -112,6 +112,27 @@ describe("llm logs output, as the Python llm's", () => {
     expect(truncate(prompt, 120, { normalize: true, keepEnd: true })).toHaveLength(118);
   });
 
+  it('shows fragments by hash, or in full with -e/--expand: <details> in Markdown (code fenced), uncut in JSON', () => {
+    const prose = { hash: 'a'.repeat(64), content: `Pelicans ${'fish '.repeat(30)}`, aliases: ['notes'] };
+    const code = { hash: 'b'.repeat(64), content: 'line 1\nline 2\n```\nline 4\n', aliases: [] };
+    const rows = [row({ prompt_fragments: [prose, code], system_fragments: [code] } as Partial<LogRow>)];
+    const short = formatMarkdown(rows);
+    expect(short).toContain(`## Prompt\n\nThree names for a pet pelican\n\n### Prompt fragments\n\n- ${prose.hash}\n- ${code.hash}\n\n### System fragments`);
+    expect(short).toContain(`### System fragments\n\n- ${code.hash}\n`);
+    expect(short).not.toContain('Pelicans');
+    const expanded = formatMarkdown(rows, { expand: true });
+    const codeBlock = `<details><summary>${code.hash}</summary>\n\n\`\`\`\`\nline 1\nline 2\n\`\`\`\nline 4\n\`\`\`\`\n</details>`;
+    expect(expanded).toContain(`### Prompt fragments\n\n<details><summary>${prose.hash}</summary>\n${prose.content}\n</details>\n${codeBlock}\n`);
+    expect(expanded).toContain(`### System fragments\n\n${codeBlock}\n`);
+
+    const [cut] = JSON.parse(formatJson(rows));
+    expect(cut.prompt_fragments).toEqual([{ ...prose, content: truncate(prose.content) }, code]);
+    expect(cut.prompt_fragments[0].content).toHaveLength(100);
+    const [full] = JSON.parse(formatJson(rows, { expand: true }));
+    expect(full.prompt_fragments).toEqual([prose, code]);
+    expect(full.system_fragments).toEqual([code]);
+  });
+
   it('writes usage like token_usage_string', () => {
     expect(usageText({ input_tokens: 1000000, output_tokens: null, token_details: null })).toBe('1,000,000 input');
   });
