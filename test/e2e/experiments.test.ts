@@ -145,6 +145,7 @@ export default experiment('rough', ({ index }) => {
     [['experiments', 'run', 'ok.mjs', '--timeout', 'soon'], 2, /^Error: --timeout must be a positive number of seconds \(got NaN\)\.\n$/],
     [['experiments', 'run', 'ok.mjs', '--name', 'other'], 2, /^Error: ok\.mjs has no experiment named 'other' \(it has 'ok'\)\.\n$/],
     [['experiments', 'run', 'ok.mjs', '-d', '/nonexistent-dir/x.db'], 1, /^Error: [^\n]*\/nonexistent-dir\/x\.db[^\n]*directory[^\n]*does not exist\n$/],
+    [['experiments', 'run', 'ok.mjs', '--baseline', 'nope'], 2, /^Error: --baseline nope: No experiments logged yet \(there is no log at .*logs\.db\): run one with 'llm experiments run FILE'\.\n$/],
     [['experiments', 'run', 'nonscalar.mjs'], 0, /^$/],
   ])('bad input: llm %j exits %d with one line', async (args, code, stderr) => {
     file('bad.ts', "import { experiment } from 'llm-host/experiments';\nexport default experiment('bad', () => {;\n");

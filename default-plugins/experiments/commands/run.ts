@@ -9,9 +9,16 @@ experiment() from 'llm-host/experiments' (TypeScript is compiled on the fly; 'll
 to this llm from any folder).
 Runs execute concurrently; each is scored by the experiment's metrics and logged with the prompt
 templates, bots and responses it used. In a terminal a live view shows progress, counts, elapsed time
-and ETA, each metric's running mean with its 95% confidence interval, and the latest errors; otherwise
-one line is printed per finished run (its time: the total, metrics included, and the pipeline's part),
-then a summary (--json: the summary as JSON only).
+and ETA, each metric's running mean with its 95% confidence interval, the latest errors and finished
+runs, and takes keys (shown on its help line):
+  p       pause starting new runs (running ones go on); p again resumes
+  q       stop gracefully, as the first Ctrl-C
+  ↑ ↓     select a finished or failed run; Enter shows its input, output, metric values, error
+          and time; Esc returns
+  m       switch the metric table between the means with their 95% intervals and the difference
+          from the experiment --baseline names (paired by input when it ran the same inputs)
+Otherwise one line is printed per finished run (its time: the total, metrics included, and the
+pipeline's part), then a summary (--json: the summary as JSON only).
 
 Ctrl-C stops starting runs and gives running ones 5 s to finish (a second Ctrl-C cancels them);
 everything finished is logged, and the exit code is 130. Experiments are logged even when
@@ -22,6 +29,7 @@ everything finished is logged, and the exit code is 130. Experiments are logged 
     '<%= config.bin %> experiments run pitch.ts --executions 50 --concurrency 8',
     '<%= config.bin %> experiments run pitch.ts --name pitch-terse --timeout 30',
     '<%= config.bin %> experiments run pitch.ts --json | jq .metrics',
+    '<%= config.bin %> experiments run pitch.ts --baseline pitch   # m: compare with the last pitch run',
   ];
 
   static override args = {
@@ -36,6 +44,7 @@ everything finished is logged, and the exit code is 130. Experiments are logged 
     json: Flags.boolean({ summary: 'Print the summary as JSON (and no progress).' }),
     database: Flags.string({ char: 'd', summary: 'Log to this SQLite file instead of logs.db in the user directory.', helpValue: 'FILE' }),
     log: Flags.boolean({ summary: 'Log the runs’ responses even when logging is off (llm logs off).' }),
+    baseline: Flags.string({ summary: 'A logged experiment (id, name or NAME~N) the live view compares the runs with (key m).', helpValue: 'NAME' }),
   };
 
   async run(): Promise<void> {
@@ -53,6 +62,7 @@ everything finished is logged, and the exit code is 130. Experiments are logged 
         logResponses: flags.log,
         json: flags.json,
         live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
+        baseline: flags.baseline,
       },
       { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
     );

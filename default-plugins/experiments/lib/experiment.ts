@@ -123,6 +123,11 @@ export interface ExperimentRunOptions {
   /** Called for each finished run. */
   readonly onRun?: (run: RunRecord) => void;
   /**
+   * Called before each run starts: the run starts once what it returns resolves, so a caller can
+   * pause the experiment (the live view's `p`). Resolve it when `signal` aborts, too.
+   */
+  readonly beforeRun?: () => void | Promise<void>;
+  /**
    * Batch the log writes: at most this many runs (default 250) or this long between writes
    * (default 250 ms on a native SQLite engine, which writes on a background thread; 2000 ms on
    * sql.js, which rewrites the whole file each time).

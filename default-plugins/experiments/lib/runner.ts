@@ -181,7 +181,14 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   const pendingLogs = new Set<Promise<void>>();
   let next = 0;
   const worker = async () => {
-    while (!stopped && next < executions) await runOne(next++);
+    while (!stopped && next < executions) {
+      if (options.beforeRun) {
+        // Paused: wait until resumed (or stopped).
+        await options.beforeRun();
+        if (stopped || next >= executions) break;
+      }
+      await runOne(next++);
+    }
   };
   // A failure here is a bug in a callback (onRun, onProgress), not in a run: the experiment is
   // logged as failed with the runs that finished, and the error goes to the caller.

@@ -123,3 +123,26 @@ export function formatPValue(p: number | null | undefined): string {
   if (p >= 0.001) return p >= 0.995 ? '1' : p.toFixed(p < 0.01 ? 4 : 3).replace(/0+$/, '').replace(/\.$/, '');
   return p.toPrecision(1);
 }
+
+/** What a run line shows of a finished run. */
+export interface FinishedRun {
+  readonly index: number;
+  readonly status: string;
+  readonly error?: string | undefined;
+  readonly durationMs: number;
+  readonly pipelineMs: number;
+  readonly metrics: Readonly<Record<string, { readonly value: number | null; readonly kind?: MetricKind; readonly error?: string }>>;
+}
+
+/** A finished run's time: the total, with the pipeline's part when metrics scored it. */
+export function runTook(run: Pick<FinishedRun, 'durationMs' | 'pipelineMs' | 'metrics'>): string {
+  return formatTook(run.durationMs, Object.keys(run.metrics).length > 0 ? run.pipelineMs : undefined);
+}
+
+/** A finished run in one line: `#3 ok 1.4 s (pipeline 212 ms) length=42 json-valid=true`, or `#5 error 30.0 s: timed out`. */
+export function describeRun(run: FinishedRun, errorWidth: number): string {
+  const head = `#${run.index} ${run.status} ${runTook(run)}`;
+  if (run.status !== 'ok') return `${head}: ${truncate(run.error ?? 'failed', errorWidth)}`;
+  const values = Object.entries(run.metrics).map(([name, v]) => `${name}=${v.error ? 'error' : formatRunValue(v.value, v.kind)}`);
+  return values.length > 0 ? `${head} ${values.join(' ')}` : head;
+}

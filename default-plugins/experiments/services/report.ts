@@ -7,8 +7,10 @@ import {
   formatPValue,
   formatRunValue,
   formatTime,
+  describeRun,
   formatTook,
   formatValue,
+  type FinishedRun,
   metricsTable,
   previewOutput,
   table,
@@ -197,20 +199,8 @@ export function formatDifferences(comparison: Comparison): string | undefined {
  * One plain line per finished run (without a terminal): `[4/10] #3 ok 1.4 s (pipeline 212 ms) length=42 json-valid=true`.
  * The time is the run's total, with its pipeline's part when metrics scored it.
  */
-export function formatRunLine(
-  run: { index: number; status: string; error?: string | undefined; durationMs: number; pipelineMs: number; metrics: Readonly<Record<string, { value: number | null; kind?: MetricKind; error?: string }>> },
-  finished: number,
-  planned: number,
-): string {
-  const head = `[${finished}/${planned}] #${run.index} ${run.status} ${runTook(run)}`;
-  if (run.status !== 'ok') return `${head}: ${truncate(run.error ?? 'failed', 200)}`;
-  const values = Object.entries(run.metrics).map(([name, v]) => `${name}=${v.error ? 'error' : formatRunValue(v.value, v.kind)}`);
-  return values.length > 0 ? `${head} ${values.join(' ')}` : head;
-}
-
-/** A finished run's time: the total, with the pipeline's part when metrics scored it. */
-export function runTook(run: { durationMs: number; pipelineMs: number; metrics: Readonly<Record<string, unknown>> }): string {
-  return formatTook(run.durationMs, Object.keys(run.metrics).length > 0 ? run.pipelineMs : undefined);
+export function formatRunLine(run: FinishedRun, finished: number, planned: number): string {
+  return `[${finished}/${planned}] ${describeRun(run, 200)}`;
 }
 
 /** Logged as running, but its process is gone (see currentStatus): it never finished. */

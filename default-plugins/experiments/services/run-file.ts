@@ -1,6 +1,8 @@
 import { LlmError, UsageError, type Llm } from 'llm-host';
-import type { ExperimentProgress, ExperimentResult } from '../library.js';
+import type { ExperimentProgress, ExperimentResult, RunRecord } from '../library.js';
 import { loadExperimentFile } from './load-file.js';
+import { PauseGate } from './pause-gate.js';
+import type { ExperimentDetails } from './queries.js';
 import { formatRunLine, formatSummary } from './report.js';
 
 /** What `llm experiments run` was asked. */
@@ -19,6 +21,8 @@ export interface RunFileRequest {
   readonly json?: boolean | undefined;
   /** Show the live Ink view (stdout is a terminal and not --json). */
   readonly live: boolean;
+  /** A logged experiment (id, name, NAME~N) the live view compares the runs with (`m`). */
+  readonly baseline?: string | undefined;
 }
 
 /** Where output goes. */
@@ -32,9 +36,10 @@ export const GRACE_MS = 5_000;
 
 /**
  * Runs the experiments of a file, one after the other, with a live view on a terminal, else one
- * line per finished run and a summary (or the summary as JSON). Ctrl-C stops starting runs and
- * waits briefly for running ones (a second Ctrl-C cancels them, a third exits at once); what
- * finished is logged, and the exit code is 130.
+ * line per finished run and a summary (or the summary as JSON). Ctrl-C (or `q` in the live view)
+ * stops starting runs and waits briefly for running ones (a second Ctrl-C cancels them, a third
+ * exits at once); what finished is logged, and the exit code is 130. In the live view, `p`
+ * pauses starting runs.
  */
 export async function runExperimentFile(llm: Llm, request: RunFileRequest, output: RunOutput): Promise<ExperimentResult[]> {
   if (request.executions !== undefined && (!Number.isInteger(request.executions) || request.executions < 1)) {
@@ -54,15 +59,20 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
       throw new UsageError(`${request.file} has no experiment named '${request.name}' (it has ${loaded.experiments.map((e) => `'${e.name}'`).join(', ')}).`);
     }
   }
+  // The baseline is read first, so that a wrong name fails before any run.
+  const baseline = request.baseline === undefined ? undefined : await loadBaseline(llm, request.baseline, request.database);
   const liveView = request.live ? await import('../ui/render-live-view.js') : undefined;
+  const compareWithBaseline = baseline && liveView ? (await import('./live-comparison.js')).compareWithBaseline : undefined;
 
   const stop = new AbortController();
   const cancel = new AbortController();
   let presses = 0;
+  const pause = new PauseGate();
   const onSigint = () => {
     presses++;
     if (presses === 1) {
       stop.abort();
+      pause.release();
       if (!request.live) output.err(`Stopping: no new runs start; running ones get ${GRACE_MS / 1000} s to finish (Ctrl-C again cancels them).\n`);
     } else if (presses === 2) {
       cancel.abort();
@@ -78,6 +88,18 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
       if (stop.signal.aborted) break;
       let progress: ExperimentProgress | undefined;
       let view: import('../ui/render-live-view.js').LiveView | undefined;
+      const finished: RunRecord[] = [];
+      const controls = {
+        togglePause: () => {
+          if (stop.signal.aborted) return;
+          pause.toggle();
+          view?.changed();
+        },
+        stop: () => {
+          if (presses === 0) onSigint();
+        },
+        interrupt: onSigint,
+      };
       let result: ExperimentResult;
       try {
         result = await experiment.run({
@@ -92,14 +114,22 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
           cancel: cancel.signal,
           graceMs: GRACE_MS,
           prepare: loaded.models,
+          beforeRun: () => pause.wait(),
           onProgress: (current) => {
             if (!progress) {
               progress = current;
-              if (liveView) view = liveView.renderLiveView(() => current.snapshot(), { file: request.file });
+              if (liveView) {
+                const source = { snapshot: () => current.snapshot(), runs: () => finished, paused: () => pause.paused };
+                view = liveView.renderLiveView(source, controls, {
+                  file: request.file,
+                  baseline: baseline && compareWithBaseline ? { reference: request.baseline!, compare: (runs, metrics) => compareWithBaseline(baseline, request.baseline!, runs, metrics) } : undefined,
+                });
+              }
             }
             view?.changed();
           },
           onRun: (run) => {
+            if (view) finished.push(run);
             if (!request.live && !request.json && progress) output.out(`${formatRunLine(run, progress.finished, progress.planned)}\n`);
           },
         });
@@ -115,6 +145,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
     }
   } finally {
     process.off('SIGINT', onSigint);
+    pause.release();
   }
   if (request.json) output.out(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
   if (stop.signal.aborted) {
@@ -125,4 +156,14 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
     throw failure;
   }
   return results;
+}
+
+/** The logged experiment `--baseline` names, with its runs. */
+async function loadBaseline(llm: Llm, reference: string, database: string | undefined): Promise<ExperimentDetails> {
+  const [{ readExperiments }, { findExperiment, loadExperiment }] = await Promise.all([import('./read-log.js'), import('./queries.js')]);
+  try {
+    return (await readExperiments(llm, database, (db) => loadExperiment(db, findExperiment(db, reference))))!;
+  } catch (error) {
+    throw new UsageError(`--baseline ${reference}: ${(error as Error).message}`);
+  }
 }
