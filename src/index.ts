@@ -15,7 +15,7 @@ export { Conversation } from './models/conversation.js';
 export { historyText, type HistoryMessage, type MessageAttachment, type MessagePart } from './models/message.js';
 export type { ModelEntry, NamedModel } from './models/registry.js';
 export { ChainLimitError, ChainResponse, DEFAULT_CHAIN_LIMIT, type ChainOptions } from './models/chain.js';
-export { defineTool, Toolbox, type Tool, type ToolboxClass, type ToolCall, type ToolMethod, type ToolResult } from './models/tool.js';
+export { defineTool, Toolbox, ToolOutput, type ToolOutputInit, type Tool, type ToolboxClass, type ToolCall, type ToolMethod, type ToolResult } from './models/tool.js';
 export { CancelToolCall, executeToolCalls, toTools, type AfterCall, type BeforeCall, type ToolLike } from './models/tool-runner.js';
 export { ToolRegistry, type ToolEntry } from './models/tool-registry.js';
 export { loadFunctions } from './services/load-functions.js';

@@ -1,6 +1,7 @@
 import type { Fragment, Response } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { Statement } from './log-worker.js';
+import { attachmentParams, attachmentRows, INSERT_ATTACHMENT, type AttachmentRow } from './attachment-rows.js';
 import { schemaId } from './schema-id.js';
 import { threadPosition } from './threads/thread-positions.js';
 import { threadTurnStatements, type ThreadTurnRecord } from './threads/turn-statements.js';
@@ -22,15 +23,6 @@ export interface ResponseRecord {
   readonly fragments: readonly FragmentRow[];
   /** `fragments` rows before the system prompt, in order. */
   readonly systemFragments: readonly FragmentRow[];
-}
-
-/** An `attachments` row: a path or URL is stored as such, only bytes given as bytes are stored. */
-export interface AttachmentRow {
-  readonly id: string;
-  readonly type: string;
-  readonly path: string | null;
-  readonly url: string | null;
-  readonly content: Uint8Array | null;
 }
 
 /** A `fragments` row (its integer id is the database's). */
@@ -75,16 +67,7 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
   // A continued Python llm 0.32 thread: the writer (and its hashing) loads only then.
   const thread = threadPosition(response.conversation) ? (await import('./threads/thread-turns.js')).threadTurnRecord(response, text, usage) : undefined;
   const { prompt } = response;
-  const attachments: AttachmentRow[] = [];
-  for (const attachment of prompt.attachments) {
-    attachments.push({
-      id: await attachment.id(),
-      type: await attachment.resolveType(),
-      path: attachment.path ?? null,
-      url: attachment.url ?? null,
-      content: attachment.content ?? null,
-    });
-  }
+  const attachments = await attachmentRows(prompt.attachments);
   const fragmentRow = (fragment: Fragment): FragmentRow => ({ hash: fragment.hash, content: fragment.content, source: fragment.source || null });
   return {
     thread,
@@ -117,7 +100,7 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
       schema_id: schema?.id ?? null,
       resolved_model: response.resolvedModel ?? null,
     },
-    tools: toolRecord(response),
+    tools: await toolRecord(response),
   };
 }
 
@@ -150,7 +133,7 @@ export function recordStatements(record: ResponseRecord): Statement[] {
     }
   }
   for (const [order, attachment] of record.attachments.entries()) {
-    statements.push(['INSERT OR IGNORE INTO [attachments] ([id], [type], [path], [url], [content]) VALUES (?, ?, ?, ?, ?)', [attachment.id, attachment.type, attachment.path, attachment.url, attachment.content]]);
+    statements.push([INSERT_ATTACHMENT, attachmentParams(attachment)]);
     // The same attachment twice in one prompt is one link, as the table's primary key allows.
     statements.push(['INSERT OR IGNORE INTO [prompt_attachments] ([response_id], [attachment_id], [order]) VALUES (?, ?, ?)', [row.id, attachment.id, order]]);
   }

@@ -39,6 +39,19 @@ export function toolInfoByResponse(db: SqliteDatabase, ids: readonly string[]): 
     const { response_id, ...result } = row;
     info.get(response_id)?.tool_results.push({ ...result, instance: null, attachments: [] });
   }
+  const results = new Map([...info.values()].flatMap((entry) => entry.tool_results.map((result) => [result.id, result] as const)));
+  if (results.size > 0 && hasTable(db, 'tool_results_attachments')) {
+    const resultIds = [...results.keys()];
+    for (const { tool_result_id, content_length, ...attachment } of db.all<{ tool_result_id: number; id: string; type: string | null; path: string | null; url: string | null; content_length: number | null }>(
+      `SELECT tra.[tool_result_id], a.[id], a.[type], a.[path], a.[url], length(a.[content]) AS content_length
+         FROM [tool_results_attachments] tra JOIN [attachments] a ON tra.[attachment_id] = a.[id]
+        WHERE tra.[tool_result_id] IN (${resultIds.map(() => '?').join(', ')}) ORDER BY tra.[tool_result_id], tra.[order]`,
+      resultIds,
+    )) {
+      const length = Number(content_length ?? 0);
+      results.get(tool_result_id)?.attachments.push({ ...attachment, content: length > 0 ? true : null, content_length: length > 0 ? length : null });
+    }
+  }
   return info;
 }
 

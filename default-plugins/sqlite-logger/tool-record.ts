@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Response, Toolbox } from 'llm-host';
 import type { Statement } from './log-worker.js';
+import { attachmentParams, attachmentRows, INSERT_ATTACHMENT, type AttachmentRow } from './attachment-rows.js';
 
 /** What the log's tool tables get for one response, as the Python llm 0.31's `log_to_db` writes them. */
 export interface ToolRecord {
@@ -16,6 +17,8 @@ export interface ToolRecord {
     readonly toolHash: string | null;
     readonly exception: string | null;
     readonly instance: { readonly plugin: string | null; readonly name: string; readonly arguments: string; readonly isNew: boolean } | null;
+    /** The attachments the tool returned (`tool_results_attachments`), in order. */
+    readonly attachments: readonly AttachmentRow[];
   }[];
 }
 
@@ -23,7 +26,7 @@ export interface ToolRecord {
 const loggedInstances = new WeakSet<Toolbox>();
 
 /** The tool record of a finished response; undefined when it used no tools. */
-export function toolRecord(response: Response): ToolRecord | undefined {
+export async function toolRecord(response: Response): Promise<ToolRecord | undefined> {
   const { tools, toolResults } = response.prompt;
   const calls = response.toolCallsSoFar;
   if (tools.length === 0 && calls.length === 0 && toolResults.length === 0) return undefined;
@@ -36,7 +39,7 @@ export function toolRecord(response: Response): ToolRecord | undefined {
   return {
     tools: toolRows,
     calls: calls.map((call) => ({ name: call.name, arguments: pythonJson(call.arguments), toolCallId: call.toolCallId ?? null, toolHash: hashes.get(call.name) ?? null })),
-    results: toolResults.map((result) => {
+    results: await Promise.all(toolResults.map(async (result) => {
       let instance: ToolRecord['results'][number]['instance'] = null;
       if (result.instance) {
         const isNew = !loggedInstances.has(result.instance);
@@ -50,8 +53,9 @@ export function toolRecord(response: Response): ToolRecord | undefined {
         toolHash: hashes.get(result.name) ?? null,
         exception: result.exception ? `${result.exception.name}: ${result.exception.message}` : null,
         instance,
+        attachments: await attachmentRows(result.attachments ?? []),
       };
-    }),
+    })),
   };
 }
 
@@ -83,6 +87,15 @@ export function toolStatements(responseId: string, record: ToolRecord): Statemen
       `INSERT INTO [tool_results] ([response_id], [tool_id], [name], [output], [tool_call_id], [instance_id], [exception]) VALUES (?, ${TOOL_ID}, ?, ?, ?, ${instance ? INSTANCE_ID : '?'}, ?)`,
       [responseId, result.toolHash, result.name, result.output, result.toolCallId, ...(instance ? [instance.plugin, instance.name, instance.arguments] : [null]), result.exception],
     ]);
+    // As the Python llm 0.31's log_to_db: each attachment once in `attachments`, linked in order to
+    // the result just inserted (the newest of this response's results).
+    for (const [order, attachment] of result.attachments.entries()) {
+      statements.push([INSERT_ATTACHMENT, attachmentParams(attachment)]);
+      statements.push([
+        'INSERT OR IGNORE INTO [tool_results_attachments] ([tool_result_id], [attachment_id], [order]) VALUES ((SELECT max([id]) FROM [tool_results] WHERE [response_id] = ?), ?, ?)',
+        [responseId, attachment.id, order],
+      ]);
+    }
   }
   return statements;
 }

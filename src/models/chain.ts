@@ -150,6 +150,8 @@ export class ChainResponse implements AsyncIterable<string> {
       if (calls.length === 0) return;
       if (limit > 0 && count >= limit) throw new ChainLimitError(limit);
       const toolResults = await executeToolCalls(calls, tools, { beforeCall, afterCall, signal: promptOptions.signal });
+      // As in the Python llm, attachments the tools returned go to the model with the next prompt.
+      const attachments = toolResults.flatMap((result) => result.attachments ?? []);
       response = this.conversation.prompt('', {
         options: promptOptions.options,
         schema: promptOptions.schema,
@@ -159,6 +161,7 @@ export class ChainResponse implements AsyncIterable<string> {
         log: promptOptions.log,
         tools,
         toolResults,
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
     }
   }

@@ -2,7 +2,8 @@ import { messageOf } from '../errors.js';
 import { compileSchema, describeSchemaError, type JsonSchema } from '../json-schema.js';
 import type { MemberMark } from '../strategy/member.js';
 import { runTraced } from '../strategy/trace.js';
-import { checkToolName, EMPTY_OBJECT_SCHEMA, Toolbox, type Tool, type ToolCall, type ToolResult } from './tool.js';
+import type { Attachment } from './attachment.js';
+import { checkToolName, EMPTY_OBJECT_SCHEMA, Toolbox, ToolOutput, type Tool, type ToolCall, type ToolResult } from './tool.js';
 
 /**
  * What can be passed as a tool: a `Tool` (see `defineTool`), a `Toolbox` instance (each listed
@@ -121,8 +122,17 @@ async function executeToolCall(call: ToolCall, tool: Tool | undefined, settings:
   }
   settings.signal?.throwIfAborted();
   try {
-    const output = await runTraced(call.name, () => runTool(call, tool, settings.signal), { kind: 'tool', arguments: call.arguments });
-    result = { ...base, output: output.value };
+    let attachments: readonly Attachment[] = [];
+    const output = await runTraced(
+      call.name,
+      async () => {
+        const ran = await runTool(call, tool, settings.signal);
+        attachments = ran.attachments;
+        return ran.text;
+      },
+      { kind: 'tool', arguments: call.arguments },
+    );
+    result = { ...base, output: output.value, ...(attachments.length > 0 ? { attachments } : {}) };
   } catch (error) {
     if (settings.signal?.aborted) throw settings.signal.reason;
     const exception = error instanceof Error ? error : new Error(String(error));
@@ -132,8 +142,8 @@ async function executeToolCall(call: ToolCall, tool: Tool | undefined, settings:
   return result;
 }
 
-/** Validates the arguments and runs the tool; its result as text. Throws what went wrong. */
-async function runTool(call: ToolCall, tool: Tool | undefined, signal: AbortSignal | undefined): Promise<string> {
+/** Validates the arguments and runs the tool; its result as text, and its attachments. Throws what went wrong. */
+async function runTool(call: ToolCall, tool: Tool | undefined, signal: AbortSignal | undefined): Promise<{ text: string; attachments: readonly Attachment[] }> {
   if (!tool) throw new ToolCallError(`tool "${call.name}" does not exist`);
   if (!tool.implementation) throw new ToolCallError(`tool "${call.name}" has no implementation`);
   const validate = await compileSchema(tool.inputSchema);
@@ -142,8 +152,10 @@ async function runTool(call: ToolCall, tool: Tool | undefined, signal: AbortSign
     throw new ToolCallError(`invalid arguments for ${call.name}: ${problems.join('; ')}`);
   }
   const pending = Promise.resolve(tool.implementation(call.arguments as Record<string, unknown>));
-  const value = signal ? await abortable(pending, signal) : await pending;
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+  const returned = signal ? await abortable(pending, signal) : await pending;
+  const value = ToolOutput.is(returned) ? returned.output : returned;
+  const attachments = ToolOutput.is(returned) ? returned.attachments : [];
+  return { text: typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null'), attachments };
 }
 
 /** A call that could not run (unknown tool, bad arguments). */

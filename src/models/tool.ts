@@ -1,5 +1,6 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { JsonSchema } from '../json-schema.js';
+import type { Attachment } from './attachment.js';
 
 /**
  * A function a model may ask to run: a name, what it does, a JSON Schema for its arguments and an
@@ -125,11 +126,45 @@ export interface ToolCall {
   readonly toolCallId?: string | undefined;
 }
 
+/** What `ToolOutput` takes. */
+export interface ToolOutputInit {
+  /** The result: a string is sent as is, anything else as JSON. */
+  readonly output?: unknown;
+  /** Images, audio, files... sent to the model with the result (in the next prompt of the chain). */
+  readonly attachments?: readonly Attachment[] | undefined;
+}
+
+const TOOL_OUTPUT = Symbol.for('llm.toolOutput');
+
+/**
+ * What a tool returns to send attachments with its result (the Python llm's `ToolOutput`):
+ * `return new ToolOutput({ output: 'Here is the chart', attachments: [Attachment.fromPath('chart.png')] })`.
+ * The attachments go to the model with the next prompt of the chain, and into the log
+ * (`tool_results_attachments`).
+ */
+export class ToolOutput {
+  readonly output: unknown;
+  readonly attachments: readonly Attachment[];
+
+  constructor(init: ToolOutputInit = {}) {
+    this.output = init.output ?? null;
+    this.attachments = [...(init.attachments ?? [])];
+    Object.defineProperty(this, TOOL_OUTPUT, { value: true });
+  }
+
+  /** Whether a value is a ToolOutput (also one made by another copy of llm-host). */
+  static is(value: unknown): value is ToolOutput {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TOOL_OUTPUT] === true;
+  }
+}
+
 /** What running a tool call gave, sent to the model in the next prompt of a chain. */
 export interface ToolResult {
   readonly name: string;
   /** The output sent to the model: the tool's result, or `Error: ...` when it failed. */
   readonly output: string;
+  /** Attachments the tool returned with its result (`ToolOutput`), sent with the next prompt. */
+  readonly attachments?: readonly Attachment[] | undefined;
   readonly toolCallId?: string | undefined;
   /** The toolbox instance whose method ran, if any. */
   readonly instance?: Toolbox | undefined;

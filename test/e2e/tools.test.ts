@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-openai-server.js';
 import { cliEnv, cliPath, collect, repoRoot, runCli, startCli } from '../helpers/run-cli.js';
 import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
+import { png } from '../helpers/media.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { toolCallsReply } from '../helpers/tool-replies.js';
 
@@ -310,6 +311,37 @@ describe('the OpenAI plugin against the fake server', () => {
     expect(third.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant', 'user']);
     expect(third.tools).toBeUndefined();
     expect(server.problems).toEqual([]);
+  });
+
+  it('a tool that returns a ToolOutput sends its attachment with the next prompt and logs it in tool_results_attachments', async () => {
+    writeFileSync(join(dir.path, 'chart.png'), png());
+    const code = `import { Attachment, ToolOutput } from 'llm-host';
+      export function draw_chart() {
+        return new ToolOutput({ output: 'Here is the chart', attachments: [Attachment.fromPath(${JSON.stringify(join(dir.path, 'chart.png'))})] });
+      }`;
+    let round = 0;
+    server.handle((request) => (++round === 1 ? toolCallsReply(request, [{ id: 'c1', name: 'draw_chart', arguments: '{}' }]) : textReply('An orange square.')));
+    const result = await run(['-m', '4o-mini', '--functions', code, 'Draw a chart and describe it']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('An orange square.\n');
+    expect(server.problems).toEqual([]);
+    // The Python llm 0.31's chain puts the tools' attachments on the next prompt: a user message after the tool message.
+    const second = server.chatBodies[1];
+    expect(second.messages.slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 'c1', content: 'Here is the chart' },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png().toString('base64')}` } }] },
+    ]);
+    const db = openDatabase(native ?? engines[0]!, join(dir.path, 'logs.db'));
+    try {
+      expect(db.all('SELECT r.[name], r.[output], a.[type], a.[path], tra.[order] FROM [tool_results_attachments] tra JOIN [tool_results] r ON r.[id] = tra.[tool_result_id] JOIN [attachments] a ON a.[id] = tra.[attachment_id]')).toEqual([
+        { name: 'draw_chart', output: 'Here is the chart', type: 'image/png', path: join(dir.path, 'chart.png'), order: 0 },
+      ]);
+    } finally {
+      db.close();
+    }
+    const logs = JSON.parse((await run(['logs', '--json', '-n', '1'])).stdout) as { tool_results: { attachments: { type: string; path: string }[] }[] }[];
+    expect(logs[0]!.tool_results[0]!.attachments).toMatchObject([{ type: 'image/png', path: join(dir.path, 'chart.png') }]);
+    expect((await run(['logs', '-n', '1'])).stdout).toContain(`\n    - image/png: ${join(dir.path, 'chart.png')}\n`);
   });
 
   it('sends the tool messages back without streaming too', async () => {
