@@ -32,6 +32,7 @@ export default definePlugin({
       register('experiments compare', () => import('./commands/compare.js'));
       register('experiments metrics', () => import('./commands/metrics.js'));
       register('experiments plan', () => import('./commands/plan.js'));
+      register('experiments report', () => import('./commands/report.js'));
     });
   },
 });

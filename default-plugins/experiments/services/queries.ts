@@ -201,6 +201,11 @@ export function promptHistory(db: SqlDatabase, name: string): { hash: string; pr
     .map((row) => ({ hash: row.hash, previousHash: row.previous_hash, createdAt: row.created_at, experimentId: row.first_experiment_id }));
 }
 
+/** The template text of a prompt version, or undefined when the log lacks it. */
+export function promptTemplate(db: SqlDatabase, name: string, hash: string): string | undefined {
+  return db.get<{ template: string }>('SELECT [template] FROM [prompt_versions] WHERE [name] = ? AND [hash] = ?', [name, hash])?.template;
+}
+
 function parse(text: string | null): unknown {
   if (text === null) return undefined;
   try {

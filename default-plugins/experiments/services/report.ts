@@ -163,7 +163,8 @@ export function formatComparison(comparison: Comparison): string {
   return lines.join('\n') + '\n';
 }
 
-const METHODS: Record<MetricComparison['method'], string> = {
+/** How each comparison method is named in output. */
+export const METHODS: Record<MetricComparison['method'], string> = {
   'paired-t': 'paired t',
   mcnemar: 'McNemar exact',
   welch: 'Welch',
