@@ -1,4 +1,4 @@
-import { formatDuration, formatRunValue } from '../services/format.js';
+import { formatRunValue, formatTook } from '../services/format.js';
 import type { ReportData } from './data.js';
 import { html, type SafeHtml } from './escape.js';
 
@@ -23,7 +23,7 @@ export function runsSection(data: ReportData): SafeHtml {
 ${data.experiments.flatMap(({ letter, details }) =>
   details.runs.map((run) => {
     const errors = [...(run.error ? [run.error] : []), ...Object.entries(run.metricErrors).map(([name, message]) => `${name}: ${message}`)];
-    return html`<tr data-experiment="${letter}" data-status="${run.status}"><td>${letter}</td><td class="num">${run.index}</td><td>${run.status}</td><td class="num">${formatDuration(run.durationMs)}</td><td><pre>${text(run.input)}</pre></td><td><pre>${text(run.output)}</pre></td>${metrics.map(
+    return html`<tr data-experiment="${letter}" data-status="${run.status}"><td>${letter}</td><td class="num">${run.index}</td><td>${run.status}</td><td class="num">${formatTook(run.durationMs, run.status === 'ok' && details.metrics.length > 0 ? run.pipelineMs : undefined)}</td><td><pre>${text(run.input)}</pre></td><td><pre>${text(run.output)}</pre></td>${metrics.map(
       (m) => html`<td class="num">${run.metricErrors[m.name] ? 'error' : formatRunValue(run.metrics[m.name], m.kind)}</td>`,
     )}<td>${errors.map((e) => html`<pre class="error">${e}</pre>`)}</td></tr>
 `;

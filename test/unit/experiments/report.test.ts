@@ -18,6 +18,7 @@ function run(index: number, input: unknown, values: Record<string, number | null
     error: null,
     startedAt: '2026-01-01T00:00:00.000000+00:00',
     durationMs: 12,
+    pipelineMs: 10,
     input,
     output: `out ${index}`,
     info: null,
@@ -44,6 +45,8 @@ function details(id: string, name: string, runs: RunRow[], overrides: Partial<Ex
       finished_at: null,
       duration_ms: 10,
       llm_version: null,
+      pid: null,
+      host: null,
     },
     metrics: [
       { name: 'score', description: 'a score', better: 'higher', kind: 'number' },
