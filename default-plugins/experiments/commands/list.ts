@@ -6,8 +6,9 @@ import { readExperiments } from '../services/read-log.js';
 export default class ExperimentsList extends Command {
   static override summary = 'List logged experiments, newest first.';
 
-  static override description = `Status is running, completed, interrupted (Ctrl-C, or its process ended before it finished:
-killed, crashed; only a process on this host can be checked) or failed.`;
+  static override description = `Status is running, completed, failed or interrupted: stopped with
+Ctrl-C, or its process ended before it finished (killed, crashed; only a
+process on this host can be checked).`;
 
   static override examples = ['<%= config.bin %> experiments list', '<%= config.bin %> experiments list --name pitch -n 5', '<%= config.bin %> experiments list --json'];
 

@@ -4,25 +4,28 @@ import { runExperimentFile } from '../services/run-file.js';
 export default class ExperimentsRun extends Command {
   static override summary = 'Run the experiments a file exports: every run is scored by its metrics and logged to logs.db.';
 
-  static override description = `FILE is a .ts, .js or .mjs module that exports one or more experiments made with
-experiment() from 'llm-host/experiments' (TypeScript is compiled on the fly; 'llm-host/experiments' resolves
-to this llm from any folder).
-Runs execute concurrently; each is scored by the experiment's metrics and logged with the prompt
-templates, bots and responses it used. In a terminal a live view shows progress, counts, elapsed time
-and ETA, each metric's running mean with its 95% confidence interval, the latest errors and finished
-runs, and takes keys (shown on its help line):
-  p       pause starting new runs (running ones go on); p again resumes
-  q       stop gracefully, as the first Ctrl-C
-  ↑ ↓     select a finished or failed run; Enter shows its input, output, metric values, error
-          and time; Esc returns
-  m       switch the metric table between the means with their 95% intervals and the difference
-          from the experiment --baseline names (paired by input when it ran the same inputs)
-Otherwise one line is printed per finished run (its time: the total, metrics included, and the
-pipeline's part), then a summary (--json: the summary as JSON only).
+  static override description = `FILE is a .ts, .js or .mjs module that exports one or more experiments
+made with experiment() from 'llm-host/experiments' (TypeScript is compiled
+on the fly; 'llm-host/experiments' resolves to this llm from any folder).
+Runs execute concurrently; each is scored by the experiment's metrics and
+logged with the prompt templates, bots and responses it used.
 
-Ctrl-C stops starting runs and gives running ones 5 s to finish (a second Ctrl-C cancels them);
-everything finished is logged, and the exit code is 130. Experiments are logged even when
-'llm logs off' is set; their responses follow that setting (--log logs them anyway).`;
+In a terminal a live view shows progress, counts, elapsed time and ETA,
+each metric's running mean with its 95% confidence interval, the latest
+errors and finished runs, and takes keys (listed on its help line):
+  p      pause or resume starting new runs (running ones go on)
+  q      stop gracefully, as the first Ctrl-C
+  ↑ ↓    select a finished or failed run
+  Enter  show its input, output, metric values, error and time (Esc: back)
+  m      metric table: the means, or the difference from --baseline
+Otherwise one line is printed per finished run (its time: the total,
+metrics included, and the pipeline's part), then a summary (--json: the
+summary as JSON only).
+
+Ctrl-C stops starting runs and gives running ones 5 s to finish (a second
+Ctrl-C cancels them); everything finished is logged, and the exit code is
+130. Experiments are logged even when 'llm logs off' is set; their
+responses follow that setting (--log logs them anyway).`;
 
   static override examples = [
     '<%= config.bin %> experiments run examples/experiments/pitch.ts',
@@ -44,7 +47,10 @@ everything finished is logged, and the exit code is 130. Experiments are logged 
     json: Flags.boolean({ summary: 'Print the summary as JSON (and no progress).' }),
     database: Flags.string({ char: 'd', summary: 'Log to this SQLite file instead of logs.db in the user directory.', helpValue: 'FILE' }),
     log: Flags.boolean({ summary: 'Log the runs’ responses even when logging is off (llm logs off).' }),
-    baseline: Flags.string({ summary: 'A logged experiment (id, name or NAME~N) the live view compares the runs with (key m).', helpValue: 'NAME' }),
+    baseline: Flags.string({
+      summary: 'A logged experiment (id, name or NAME~N) the live view compares the runs with (key m): paired by input while every input run is one of its inputs.',
+      helpValue: 'NAME',
+    }),
   };
 
   async run(): Promise<void> {

@@ -6,11 +6,12 @@ import { readExperiments } from '../services/read-log.js';
 export default class ExperimentsShow extends Command {
   static override summary = 'Show a logged experiment: per metric n, mean, sd, min, max and 95% CI; its prompts, bots and runs.';
 
-  static override description = `ID|NAME is an experiment id (or the start of one), a name (its newest run), or NAME~N (the Nth
-run of that name before the newest). The 95% confidence interval of a mean uses Student's t; for a
-boolean metric (a rate) it is Wilson's score interval. A run's time is its total, metrics
-included, with its pipeline's part. An experiment whose process ended before it finished (killed,
-crashed) shows as interrupted.`;
+  static override description = `ID|NAME is an experiment id (or the start of one), a name (its newest
+run), or NAME~N (the Nth run of that name before the newest). The 95%
+confidence interval of a mean uses Student's t; for a boolean metric (a
+rate) it is Wilson's score interval. A run's time is its total, metrics
+included, with its pipeline's part. An experiment whose process ended
+before it finished (killed, crashed) shows as interrupted.`;
 
   static override examples = [
     '<%= config.bin %> experiments show pitch',
