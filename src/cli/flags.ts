@@ -1,4 +1,6 @@
 import * as Flags from '@oclif/core/flags';
+import type { AttachmentArgument } from '../services/resolve-attachments.js';
+import { parsePairs } from './key-value-args.js';
 
 /** Flags shared by `llm prompt` and `llm chat`. */
 export const modelFlags = {
@@ -32,7 +34,7 @@ export const templateFlags = {
   }),
 };
 
-/** Attachment and fragment flags of `llm prompt`. */
+/** Attachment and fragment flags shared by `llm prompt` and `llm chat`. */
 export const attachmentFlags = {
   attachment: Flags.string({
     char: 'a',
@@ -63,6 +65,11 @@ export const attachmentFlags = {
     helpValue: 'PATH|URL|HASH|ALIAS|-',
   }),
 };
+
+/** `-a` values, then `--at` pairs (the Python llm's order), as `resolveAttachments` takes them. */
+export function attachmentArguments(flags: { attachment?: string[] | undefined; 'attachment-type'?: string[] | undefined }): AttachmentArgument[] {
+  return [...(flags.attachment ?? []).map((value) => ({ value })), ...parsePairs(flags['attachment-type']).map(([value, type]) => ({ value, type }))];
+}
 
 /** The flags whose values are `KEY VALUE` pairs. */
 export const PAIRED_FLAGS = ['-o', '--option', '-p', '--param', '--at', '--attachment-type'];

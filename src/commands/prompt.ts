@@ -2,9 +2,9 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { Command } from '../cli/command.js';
 import { askAtTerminal, hasTerminal } from '../cli/ask.js';
-import { attachmentFlags, conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags, toolFlags } from '../cli/flags.js';
+import { attachmentArguments, attachmentFlags, conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags, toolFlags } from '../cli/flags.js';
 import { withInterrupt } from '../cli/interrupt.js';
-import { pairKeyValueArgs, parseKeyValues, parsePairs } from '../cli/key-value-args.js';
+import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
 import { withConversationOrigin } from '../models/origin.js';
 import { cliTools } from '../services/cli-tools.js';
@@ -95,8 +95,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
       template: flags.template,
       params: parseKeyValues(flags.param),
       schema,
-      // As the Python llm: -a attachments, then --at ones.
-      attachments: [...(flags.attachment ?? []).map((value) => ({ value })), ...parsePairs(flags['attachment-type']).map(([value, type]) => ({ value, type }))],
+      attachments: attachmentArguments(flags),
       fragments: flags.fragment,
       systemFragments: flags['system-fragment'],
       database: flags.database,

@@ -264,7 +264,7 @@ export class Response implements AsyncIterable<string> {
 }
 
 /** Every attachment's type is one the model takes; else an error listing what it takes. */
-async function checkAttachmentTypes(model: Model, attachments: readonly Attachment[]): Promise<void> {
+export async function checkAttachmentTypes(model: Model, attachments: readonly Attachment[]): Promise<void> {
   for (const attachment of attachments) {
     const type = await attachment.resolveType();
     if (model.attachmentTypes.has(type)) continue;

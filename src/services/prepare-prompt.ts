@@ -2,6 +2,7 @@ import { LlmError, OptionsError, TemplateError, UnknownModelError, UsageError, m
 import { compileSchema, type JsonSchema } from '../json-schema.js';
 import type { Llm } from '../host/llm.js';
 import type { Model } from '../models/model.js';
+import { checkAttachmentTypes } from '../models/response.js';
 import { applyTemplate, checkVariables, templateValues, unusedParams } from '../templates/apply.js';
 import { TemplateStore } from '../templates/store.js';
 import { substitute } from '../templates/substitute.js';
@@ -10,7 +11,7 @@ import { Attachment } from '../models/attachment.js';
 import { Fragment } from '../models/fragment.js';
 import { readInput, readPrompt } from './read-prompt.js';
 import { resolveAttachments, type AttachmentArgument } from './resolve-attachments.js';
-import { resolveFragments } from './resolve-fragments.js';
+import { resolveFragments, splitFragments } from './resolve-fragments.js';
 
 /** What the command line says about a prompt, before any template is applied. */
 export interface PromptArguments {
@@ -102,20 +103,22 @@ export async function preparePrompt(llm: Llm, args: PromptArguments): Promise<Pr
  */
 async function resolveExtras(
   llm: Llm,
-  args: PromptArguments,
+  args: Omit<PromptArguments, 'words'>,
   template: Template | undefined,
+  { chat = false }: { chat?: boolean } = {},
 ): Promise<{ resolved: Pick<PreparedPrompt, 'attachments' | 'fragments' | 'systemFragments'>; stdin: NodeJS.ReadStream | null; hasContent: boolean }> {
   const attachmentArgs = [...templateAttachments(template), ...(args.attachments ?? [])];
   const fragmentRefs = [...(template?.fragments ?? []), ...(args.fragments ?? [])];
   const systemRefs = [...(template?.system_fragments ?? []), ...(args.systemFragments ?? [])];
   const readers = [...attachmentArgs.map((a) => a.value), ...fragmentRefs, ...systemRefs].filter((value) => value === '-').length;
+  if (readers > 0 && chat) throw new UsageError("llm chat reads your lines from stdin, so -a, --at, -f and --sf cannot read it ('-'): give a file path instead.");
   if (readers > 1) throw new UsageError("Only one of -a, --at, -f and --sf can read stdin ('-').");
   const stdin = args.stdin ?? process.stdin;
   const attachments = await resolveAttachments(attachmentArgs, stdin);
-  const fromPrompt = await resolveFragments(llm, fragmentRefs, { stdin, database: args.database, allowAttachments: true });
+  const fromPrompt = splitFragments(await resolveFragments(llm, fragmentRefs, { stdin, database: args.database, allowAttachments: true }));
   const systemFragments = (await resolveFragments(llm, systemRefs, { stdin, database: args.database })) as Fragment[];
-  const fragments = fromPrompt.filter((item): item is Fragment => item instanceof Fragment);
-  attachments.push(...fromPrompt.filter((item): item is Attachment => item instanceof Attachment));
+  const fragments = fromPrompt.fragments;
+  attachments.push(...fromPrompt.attachments);
   return {
     resolved: { attachments, fragments, systemFragments },
     stdin: readers > 0 ? null : stdin,
@@ -129,7 +132,7 @@ function templateAttachments(template: Template | undefined): AttachmentArgument
 }
 
 /** What `llm chat` needs from a template: applied once up front, then to every line typed. */
-export interface PreparedChat {
+export interface PreparedChat extends Pick<PreparedPrompt, 'attachments' | 'fragments' | 'systemFragments'> {
   readonly model: Model;
   readonly system: string | undefined;
   readonly options: Record<string, unknown>;
@@ -139,12 +142,18 @@ export interface PreparedChat {
   readonly templateTools?: PreparedPrompt['templateTools'];
 }
 
-/** Like `preparePrompt`, for `llm chat`: the input comes later, one line at a time. */
+/**
+ * Like `preparePrompt`, for `llm chat`: the input comes later, one line at a time. Attachments and
+ * fragments (the template's, then `-a`, `--at`, `-f`, `--sf`) are resolved and their types checked
+ * against the model now, so a wrong one fails before the chat starts; they go with the first line.
+ */
 export async function prepareChat(llm: Llm, args: Omit<PromptArguments, 'words' | 'stdin'>): Promise<PreparedChat> {
   if (args.template === undefined) {
     rejectParamsWithoutTemplate(args.params);
     const model = await llm.getModel(args.model ?? args.defaultModel);
-    return { model, system: args.system, options: await model.validateOptions(args.options, { fromCli: true }), transform: undefined };
+    const options = await model.validateOptions(args.options, { fromCli: true });
+    const extras = await chatExtras(llm, model, args, undefined);
+    return { model, system: args.system, options, transform: undefined, ...extras };
   }
   const template = await new TemplateStore(llm.userDir).load(args.template);
   for (const warning of unusedParams(template, args.params)) llm.warn(warning);
@@ -159,7 +168,14 @@ export async function prepareChat(llm: Llm, args: Omit<PromptArguments, 'words' 
     options,
     transform: (line) => applyTemplate(template, { input: line, params: args.params }).prompt,
     templateTools: { tools: template.tools ?? [], functions: template.functions ? [template.functions] : [] },
+    ...(await chatExtras(llm, model, args, template)),
   };
+}
+
+async function chatExtras(llm: Llm, model: Model, args: Omit<PromptArguments, 'words' | 'stdin'>, template: Template | undefined) {
+  const { resolved } = await resolveExtras(llm, args, template, { chat: true });
+  await checkAttachmentTypes(model, resolved.attachments);
+  return resolved;
 }
 
 /**

@@ -34,6 +34,14 @@ export async function resolveFragments(llm: Llm, references: readonly string[], 
   return resolved;
 }
 
+/** Fragments and attachments apart, each in order (a loader's attachments go with the prompt's). */
+export function splitFragments(items: readonly (Fragment | Attachment)[]): { fragments: Fragment[]; attachments: Attachment[] } {
+  return {
+    fragments: items.filter((item): item is Fragment => item instanceof Fragment),
+    attachments: items.filter((item): item is Attachment => item instanceof Attachment),
+  };
+}
+
 async function resolveFragment(llm: Llm, reference: string, context: FragmentContext): Promise<(Fragment | Attachment)[]> {
   if (/^https?:\/\//i.test(reference)) return [new Fragment(await textOf(await fetchBytes(reference), reference, reference), reference)];
   if (reference === '-') {

@@ -159,3 +159,42 @@ export default {
   const system = await run(['-m', '4o-mini', '--sf', 'gh:x', 'x']);
   expect(system.stderr).toBe("Error: Fragment loader 'gh:' returned an attachment for 'gh:x', which a system fragment cannot take: use -f instead of --sf.\n");
 });
+
+it('llm chat: -f, --sf and -a go with the first line; !fragment adds fragments to a line, in !multi too; a failing one is an error and the chat goes on', async () => {
+  const image = png();
+  const logo = write('logo.png', image);
+  write('notes.md', 'Pelicans eat fish.');
+  write('style.txt', 'Answer in French.');
+  write('more.md', 'Pelicans fly in lines.');
+  world.files.set('/facts.txt', { body: 'Pelicans have pouches.', type: 'text/plain' });
+  expect((await run(['fragments', 'set', 'notes', 'notes.md'])).code).toBe(0);
+  world.server.reply(textReply('Un.'), textReply('Deux.'), textReply('Trois.'));
+  const input = ['What do they eat?', `!fragment notes ${world.files.url}/facts.txt`, '!multi', 'And then?', '!fragment more.md', '!end', '!fragment nothing-here', 'exit', ''].join('\n');
+  const result = await run(['chat', '-m', '4o-mini', '-f', 'notes', '--sf', 'style.txt', '-s', 'Be brief', '-a', logo], { input });
+  expect(result.stdout).toContain("Type '!fragment <my_fragment> [<another_fragment> ...]' to insert one or more fragments\n");
+  expect(result.stdout).toContain('> Un.\n> Deux.\n> Trois.\n> > ');
+  expect(result).toMatchObject({ code: 0, stderr: "Error: Fragment 'nothing-here' not found: it is not a file, a URL, or a stored hash or alias ('llm fragments' lists those).\n" });
+  const first = { role: 'user', content: [{ type: 'text', text: 'Pelicans eat fish.\nWhat do they eat?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${image.toString('base64')}` } }] };
+  expect(world.server.chatBodies[0].messages).toEqual([{ role: 'system', content: 'Answer in French.\n\nBe brief' }, first]);
+  // A !fragment line alone sends its fragments; in !multi they go before that message's text.
+  expect(world.server.chatBodies[1].messages.slice(1)).toEqual([first, { role: 'assistant', content: 'Un.' }, { role: 'user', content: 'Pelicans eat fish.\nPelicans have pouches.' }]);
+  expect(world.server.chatBodies[2].messages.at(-1)).toEqual({ role: 'user', content: 'Pelicans fly in lines.\nAnd then?' });
+  expect(world.server.requests).toHaveLength(3);
+  // Logged as llm prompt logs them: each fragment once, linked to each turn that used it.
+  expect(query('SELECT count(*) AS n FROM fragments')).toEqual([{ n: 4 }]);
+  const logs = JSON.parse((await run(['logs', '--json', '-c'])).stdout) as { prompt: string; prompt_fragments: { content: string }[]; system_fragments: unknown[]; attachments: unknown[] }[];
+  expect(logs.map((row) => [row.prompt, row.prompt_fragments.map((f) => f.content), row.system_fragments.length, row.attachments.length])).toEqual([
+    ['What do they eat?', ['Pelicans eat fish.'], 1, 1],
+    ['', ['Pelicans eat fish.', 'Pelicans have pouches.'], 0, 0],
+    ['And then?', ['Pelicans fly in lines.'], 0, 0],
+  ]);
+});
+
+it('llm chat: -f - is refused (the chat reads stdin), and an attachment the model cannot take fails before the chat starts', async () => {
+  const stdin = await run(['chat', '-m', '4o-mini', '-f', '-'], { input: 'hi\n' });
+  expect(stdin).toMatchObject({ code: 2, stdout: '', stderr: "Error: llm chat reads your lines from stdin, so -a, --at, -f and --sf cannot read it ('-'): give a file path instead.\n" });
+  const wrong = await run(['chat', '-m', 'echo', '-a', write('a.png', png())], { input: 'hi\n' });
+  expect(wrong).toMatchObject({ code: 1, stdout: '' });
+  expect(wrong.stderr).toMatch(/^Error: Model 'echo' does not take attachments \(.*a\.png is image\/png\)\. Pick a model that does with -m[^\n]*\n$/);
+  expect(world.server.requests).toHaveLength(0);
+});
