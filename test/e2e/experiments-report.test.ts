@@ -86,6 +86,10 @@ describe('llm experiments report', () => {
     expect(wordsPerInput!.marks.dot).toEqual([3]);
     expect(shortPerInput!.marks.dot).toEqual([3]);
 
+    // How they were compared, and the planner's numbers for the difference not shown.
+    expect(await tab.locator('#metrics > p').first().textContent()).toMatch(/^B - A: paired by input: .* corrected across the metrics with Holm’s method\.$/);
+    expect(await tab.locator('#metric-1 ul.plans li').allTextContents()).toEqual([expect.stringMatching(/^B - A: not enough runs: a difference of 66\.7 pts needs \d+ inputs at 2 executions each/)]);
+
     // The markup in an input and its echo show as text; nothing ran.
     expect(await tab.evaluate(() => (window as unknown as { injected?: number }).injected)).toBeUndefined();
     expect(await tab.locator('img').count()).toBe(0);

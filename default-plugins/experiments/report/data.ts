@@ -2,7 +2,7 @@ import { UsageError, type MetricDirection } from 'llm-host';
 import type { Interval, MetricKind } from '../library.js';
 import { compareExperiments, type Comparison, type ComparisonOptions, type MetricComparison } from '../services/compare.js';
 import type { ExperimentDetails } from '../services/queries.js';
-import { metricResults } from '../services/report.js';
+import { metricResults, planSentence } from '../services/report.js';
 import { promptChanges, type PromptChange, type TemplateLookup } from './prompt-diff.js';
 
 /**
@@ -41,6 +41,8 @@ export interface ReportComparison
   readonly label: string;
   /** Paired: each input's B - A, the input shown as short text. */
   readonly perInput: readonly { readonly input: string; readonly difference: number }[];
+  /** For a difference not shown: what it takes to show it (as compare says), else null. */
+  readonly plan: string | null;
 }
 
 /** Everything the report shows. */
@@ -112,6 +114,7 @@ function reportMetric(name: string, experiments: readonly ReportExperiment[], co
         pAdjusted: m.pAdjusted,
         significant: m.significant,
         verdict: m.verdict,
+        plan: m.plan !== null || m.verdict === 'not enough runs' ? planSentence(m) : null,
         perInput: uniqueLabels(m.perInput.map((p) => inputLabel(p.input))).map((input, i) => ({ input, difference: m.perInput[i]!.difference })),
       },
     ];

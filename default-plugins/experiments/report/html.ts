@@ -34,6 +34,7 @@ export function renderReport(data: ReportData, libraries: ChartLibraries): strin
 ${experimentsSection(data)}
 <section id="metrics">
 <h2>Metrics</h2>
+${data.comparisons.map(({ label, comparison }) => html`<p>${label}: ${comparison.paired ? 'paired by input: both ran the same inputs; each input\u2019s runs are averaged, then the differences are tested over inputs (Student\u2019s t; McNemar\u2019s exact test for a rate with one run per input).' : 'unpaired: the inputs differ (or there are none), so each experiment is a sample (Welch\u2019s interval for means, Newcombe\u2019s for rates).'} ${comparison.correction === 'holm' ? 'p-values are corrected across the metrics with Holm\u2019s method.' : 'Each metric is tested on its own (no correction).'}</p>`)}
 ${data.metrics.length === 0 ? html`<p>These experiments scored no metrics.</p>` : data.metrics.map((metric, i) => metricSection(metric, i, data))}
 </section>
 ${setupSection(data)}
@@ -85,6 +86,7 @@ ${
 </table>`
     : ''
 }
+${plans(metric)}
 <div class="charts">
 <figure class="chart" data-chart="distribution" data-metric="${index}"><figcaption>${metric.kind === 'boolean' ? 'Rate in each experiment, with its 95% (Wilson) interval' : 'Every run\u2019s value in each experiment (box: quartiles); \u25c6 the mean and its 95% interval'}</figcaption></figure>
 ${metric.comparisons.length > 0 ? html`<figure class="chart" data-chart="difference" data-metric="${index}"><figcaption>Difference from A with its 95% interval${correction ? '; red: significant after Holm\u2019s correction' : '; red: significant at 5%'}</figcaption></figure>` : ''}
@@ -97,4 +99,11 @@ ${
 }
 </div>
 </article>`;
+}
+
+/** What it would take to show each difference not shown (the planner's numbers, as compare gives them). */
+function plans(metric: ReportMetric): SafeHtml | '' {
+  const rows = metric.comparisons.filter((c) => c.plan !== null);
+  if (rows.length === 0) return '';
+  return html`<p class="plans">To detect a difference (80% power, 5% two-sided):</p><ul class="plans">${rows.map((c) => html`<li>${c.label}: ${c.plan}</li>`)}</ul>`;
 }

@@ -172,7 +172,7 @@ export const METHODS: Record<MetricComparison['method'], string> = {
 };
 
 /** One sentence about what it takes to detect a metric's difference. */
-function planSentence(m: MetricComparison): string {
+export function planSentence(m: MetricComparison): string {
   if (!m.plan) {
     if (m.ci === null) return `not enough runs: at least 2 ${m.inputs !== null ? 'inputs' : 'runs'} with values on each side are needed to estimate a difference.`;
     return 'no plan: the values do not vary, or there is no difference to detect (give one with --detect).';
