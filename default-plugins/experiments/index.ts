@@ -28,6 +28,7 @@ export default definePlugin({
       register('experiments', () => import('./commands/list.js'));
       register('experiments list', () => import('./commands/list.js'));
       register('experiments run', () => import('./commands/run.js'));
+      register('experiments resume', () => import('./commands/resume.js'));
       register('experiments show', () => import('./commands/show.js'));
       register('experiments compare', () => import('./commands/compare.js'));
       register('experiments metrics', () => import('./commands/metrics.js'));

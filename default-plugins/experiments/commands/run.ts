@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from 'llm-host/command';
+import { parseShard } from '../lib/shards.js';
 import { runExperimentFile } from '../services/run-file.js';
 
 export default class ExperimentsRun extends Command {
@@ -24,8 +25,16 @@ summary as JSON only).
 
 Ctrl-C stops starting runs and gives running ones 5 s to finish (a second
 Ctrl-C cancels them); everything finished is logged, and the exit code is
-130. Experiments are logged even when 'llm logs off' is set; their
-responses follow that setting (--log logs them anyway).`;
+130: 'llm experiments resume NAME|ID' runs the rest into the same
+experiment (after a crash or kill -9 too).
+
+--shard K/N runs only the Kth of N disjoint slices of the runs (run i when
+i % N = K-1), so N machines or CI jobs share one experiment, each with its
+own log; 'llm logs merge' joins the logs, and the shards show and compare
+as one experiment.
+
+Experiments are logged even when 'llm logs off' is set; their responses
+follow that setting (--log logs them anyway).`;
 
   static override examples = [
     '<%= config.bin %> experiments run examples/experiments/pitch.ts',
@@ -33,6 +42,7 @@ responses follow that setting (--log logs them anyway).`;
     '<%= config.bin %> experiments run pitch.ts --name pitch-terse --timeout 30',
     '<%= config.bin %> experiments run pitch.ts --json | jq .metrics',
     '<%= config.bin %> experiments run pitch.ts --baseline pitch   # m: compare with the last pitch run',
+    '<%= config.bin %> experiments run pitch.ts --shard 3/8 -d shard-3.db',
   ];
 
   static override args = {
@@ -51,6 +61,12 @@ responses follow that setting (--log logs them anyway).`;
       summary: 'A logged experiment (id, name or NAME~N) the live view compares the runs with (key m): paired by input while every input run is one of its inputs.',
       helpValue: 'NAME',
     }),
+    shard: Flags.string({ summary: 'Run only the Kth of N disjoint slices of the runs; every shard logs to the same experiment id.', helpValue: 'K/N' }),
+    'shard-group': Flags.string({
+      summary: 'Tells sharded runs of the same file apart (e.g. a CI run id); default: the file’s contents.',
+      helpValue: 'ID',
+      dependsOn: ['shard'],
+    }),
   };
 
   async run(): Promise<void> {
@@ -66,6 +82,8 @@ responses follow that setting (--log logs them anyway).`;
         timeout: flags.timeout === undefined ? undefined : Number(flags.timeout),
         database: flags.database,
         logResponses: flags.log,
+        shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+        shardGroup: flags['shard-group'],
         json: flags.json,
         live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
         baseline: flags.baseline,

@@ -93,6 +93,10 @@ export interface ExperimentResult {
   readonly errors: readonly { readonly index: number; readonly message: string }[];
   /** The log file the experiment was written to. */
   readonly database: string | undefined;
+  /** Runs logged before this resume, kept and counted here (`resume`). */
+  readonly resumed?: number;
+  /** The slice of the runs this was (`shard`). */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** Why (some of) the runs could not be logged, if that happened: the results above are complete, the log is not. */
   readonly logError?: string;
 }
@@ -140,6 +144,20 @@ export interface ExperimentRunOptions {
    * bots the experiment file defines.
    */
   readonly prepare?: readonly (Model | string | undefined)[];
+  /**
+   * Continue the logged experiment with this id (made by this experiment): its logged runs are
+   * kept (and counted in the result), the missing ones run into it. Its number of runs, and unless
+   * given its concurrency and timeout, are the logged ones.
+   */
+  readonly resume?: string;
+  /**
+   * Run only the `index`th (from 1) of `count` disjoint slices of the runs (run i when
+   * i % count === index - 1). Every slice of one sharded run logs to the same experiment id, so
+   * logs from several machines merge into one experiment (`llm logs merge`).
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Tells sharded runs of the same experiment apart (part of the shared id; the CLI uses the file's contents). */
+  readonly shardGroup?: string;
 }
 
 const BRAND = Symbol.for('llm.experiment');

@@ -34,6 +34,8 @@ export class ExperimentProgress {
   ok = 0;
   failed = 0;
   cancelled = 0;
+  /** Runs logged before a resume, counted as finished. */
+  resumed = 0;
   stopping = false;
   readonly startedAt = performance.now();
   private readonly values = new Map<string, number[]>();
@@ -54,6 +56,15 @@ export class ExperimentProgress {
     }
   }
 
+  /** Counts the runs a resumed experiment had logged already. */
+  resumeFrom(runs: readonly Pick<RunRecord, 'index' | 'status' | 'error' | 'metrics'>[]): void {
+    for (const run of runs) {
+      this.started++;
+      this.count(run);
+      this.resumed++;
+    }
+  }
+
   /** A run started. */
   runStarted(): void {
     this.started++;
@@ -66,6 +77,10 @@ export class ExperimentProgress {
 
   /** A run finished: count it and keep its metric values. */
   runFinished(run: RunRecord): void {
+    this.count(run);
+  }
+
+  private count(run: Pick<RunRecord, 'index' | 'status' | 'error' | 'metrics'>): void {
     this.finished++;
     if (run.status === 'ok') this.ok++;
     else {
@@ -113,7 +128,7 @@ export class ExperimentProgress {
       running: this.started - this.finished - this.cancelled,
       cancelled: this.cancelled,
       elapsedMs,
-      etaMs: this.finished === 0 || this.stopping ? null : (elapsedMs / this.finished) * Math.max(0, remaining),
+      etaMs: this.finished === this.resumed || this.stopping ? null : (elapsedMs / (this.finished - this.resumed)) * Math.max(0, remaining),
       metrics: this.metricResults(),
       latestErrors: [...this.latest],
       stopping: this.stopping,

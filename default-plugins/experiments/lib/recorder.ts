@@ -6,6 +6,7 @@ import type { BotUse } from './run-context.js';
 import { stableJson } from './run-context.js';
 import { EXPERIMENT_MIGRATIONS } from './schema.js';
 import type { MetricKind } from './statistics.js';
+import type { Shard } from './shards.js';
 import { LlmError, type Llm, type LogStore, type SqlStatement } from 'llm-host';
 import { messageOf, packageVersion, utcNow } from './core.js';
 
@@ -21,6 +22,8 @@ export interface ExperimentRow {
   readonly timeoutMs: number | undefined;
   readonly startedAt: string;
   readonly metrics: readonly ResolvedMetric[];
+  /** The slice of the runs this process runs (`--shard K/N`), if sharded. */
+  readonly shard?: Shard | undefined;
 }
 
 /** How often to write. */
@@ -62,6 +65,7 @@ export class ExperimentRecorder {
   private constructor(
     private readonly store: LogStore,
     private readonly experimentId: string,
+    private readonly shard: Shard | undefined,
     private readonly batch: BatchSettings,
     private readonly warn: (message: string) => void,
   ) {}
@@ -71,18 +75,35 @@ export class ExperimentRecorder {
     return this.store.path;
   }
 
-  /** Opens the log and writes the experiment row. */
-  static async start(llm: Llm, row: ExperimentRow, settings: { database?: string | undefined; batch?: Partial<BatchSettings> | undefined }): Promise<ExperimentRecorder> {
+  /**
+   * Opens the log and writes the experiment row; `resume`: the row is there already (the
+   * experiment is continued), and is marked running again. A shard already in the log is an
+   * error naming the fix (resume it, or give another shard group).
+   */
+  static async start(
+    llm: Llm,
+    row: ExperimentRow,
+    settings: { database?: string | undefined; batch?: Partial<BatchSettings> | undefined; resume?: boolean | undefined; store?: LogStore | undefined },
+  ): Promise<ExperimentRecorder> {
     const names = new Set(llm.logMigrations().map((m) => m.name));
     if (!EXPERIMENT_MIGRATIONS.every((m) => names.has(m.name))) {
       throw new LlmError("The experiments plugin is switched off, so experiments cannot be logged: switch it on (see 'llm plugins --all'), or run with { log: false }.");
     }
-    const store = await llm.logStore(settings.database);
+    const store = settings.store ?? (await llm.logStore(settings.database));
     const defaults = defaultBatch(store.engine);
     const batch = { runs: settings.batch?.runs ?? defaults.runs, ms: settings.batch?.ms ?? defaults.ms };
-    const recorder = new ExperimentRecorder(store, row.id, batch, llm.warn);
+    const recorder = new ExperimentRecorder(store, row.id, row.shard, batch, llm.warn);
+    if (row.shard && !settings.resume) {
+      const shard = row.shard;
+      const there = await store.read((db) => db.get('SELECT 1 AS [x] FROM [experiment_shards] WHERE [experiment_id] = ? AND [shard] = ?', [row.id, shard.index]));
+      if (there) {
+        throw new LlmError(
+          `Shard ${shard.index}/${shard.count} of experiment '${row.name}' (${row.id}) is in ${store.path} already: continue it with 'llm experiments resume ${row.id}', or give --shard-group to start another sharded run.`,
+        );
+      }
+    }
     // The first append starts the log-writer thread (native engines), before the first run.
-    await store.append(experimentStatements(row));
+    await store.append(settings.resume ? resumeStatements(row) : experimentStatements(row));
     recorder.writes++;
     return recorder;
   }
@@ -135,7 +156,11 @@ export class ExperimentRecorder {
     await Promise.all(runs.map((r) => r.logged));
     try {
       const { statements } = runStatements(this.experimentId, runs.map((r) => r.run), this.written);
-      statements.push(['UPDATE [experiments] SET [status] = ?, [finished_at] = ?, [duration_ms] = ? WHERE [id] = ?', [outcome.status, utcNow(), Math.round(outcome.durationMs), this.experimentId]]);
+      const finishedAt = utcNow();
+      statements.push(['UPDATE [experiments] SET [status] = ?, [finished_at] = ?, [duration_ms] = ? WHERE [id] = ?', [outcome.status, finishedAt, Math.round(outcome.durationMs), this.experimentId]]);
+      if (this.shard) {
+        statements.push(['UPDATE [experiment_shards] SET [status] = ?, [finished_at] = ? WHERE [experiment_id] = ? AND [shard] = ?', [outcome.status, finishedAt, this.experimentId, this.shard.index]]);
+      }
       for (const [name, kind] of outcome.kinds) {
         statements.push(['UPDATE [experiment_metrics] SET [kind] = ? WHERE [experiment_id] = ? AND [name] = ?', [kind, this.experimentId, name]]);
       }
@@ -147,11 +172,11 @@ export class ExperimentRecorder {
   }
 }
 
-/** The statements that write the experiment's row and its metrics. */
+/** The statements that write the experiment's row and its metrics (a shard's row is written by each shard: the first wins). */
 function experimentStatements(row: ExperimentRow): SqlStatement[] {
   const statements: SqlStatement[] = [];
   statements.push([
-    `INSERT INTO [experiments] ([id], [name], [description], [file], [info], [executions], [concurrency], [timeout_ms], [status], [started_at], [llm_version], [pid], [host])
+    `INSERT ${row.shard ? 'OR IGNORE ' : ''}INTO [experiments] ([id], [name], [description], [file], [info], [executions], [concurrency], [timeout_ms], [status], [started_at], [llm_version], [pid], [host])
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
     [
       row.id,
@@ -169,13 +194,34 @@ function experimentStatements(row: ExperimentRow): SqlStatement[] {
       hostname(),
     ],
   ]);
+  if (row.shard) statements.push(...shardStatements(row));
   for (const [position, metric] of row.metrics.entries()) {
     statements.push([
-      'INSERT INTO [experiment_metrics] ([experiment_id], [name], [description], [better], [position]) VALUES (?, ?, ?, ?, ?)',
+      `INSERT ${row.shard ? 'OR IGNORE ' : ''}INTO [experiment_metrics] ([experiment_id], [name], [description], [better], [position]) VALUES (?, ?, ?, ?, ?)`,
       [row.id, metric.name, metric.description ?? null, metric.better, position],
     ]);
   }
   return statements;
+}
+
+/** The statements that mark a logged experiment (and the shard being resumed) running again. */
+function resumeStatements(row: ExperimentRow): SqlStatement[] {
+  // The process that resumes it is the one readers check for being alive now.
+  const statements: SqlStatement[] = [["UPDATE [experiments] SET [status] = 'running', [finished_at] = NULL, [pid] = ?, [host] = ? WHERE [id] = ?", [process.pid, hostname(), row.id]]];
+  if (row.shard) statements.push(...shardStatements(row));
+  return statements;
+}
+
+/** The row of the shard this process runs, (re)marked running. */
+function shardStatements(row: ExperimentRow): SqlStatement[] {
+  const shard = row.shard!;
+  return [
+    [
+      `INSERT INTO [experiment_shards] ([experiment_id], [shard], [shards], [status], [started_at]) VALUES (?, ?, ?, 'running', ?)
+       ON CONFLICT ([experiment_id], [shard]) DO UPDATE SET [status] = 'running', [finished_at] = NULL`,
+      [row.id, shard.index, shard.count, row.startedAt],
+    ],
+  ];
 }
 
 /**

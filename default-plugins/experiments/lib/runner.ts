@@ -2,10 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { checkCount, checkTimeout, type Experiment, type ExperimentResult, type ExperimentRunOptions, type RunRecord } from './experiment.js';
 import { resolveMetrics, scoreMetric, type ResolvedMetric } from './metric.js';
 import { ExperimentProgress } from './progress.js';
+import { readLoggedExperiment, type LoggedExperiment } from './logged-experiment.js';
 import { ExperimentRecorder } from './recorder.js';
 import { RunContext, withRunContext } from './run-context.js';
+import { checkShard, shardedExperimentId, shardIndexes, type Shard } from './shards.js';
 import type { MetricKind } from './statistics.js';
-import type { Llm, MetricContext, Model } from 'llm-host';
+import { LlmError, type Llm, type LogStore, type MetricContext, type Model } from 'llm-host';
 import { messageOf, newId, sharedLlm, utcNow } from './core.js';
 
 const DEFAULT_EXECUTIONS = 10;
@@ -37,9 +39,25 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   const llm: Llm = options.llm ?? (await sharedLlm());
   const settings = experiment.options;
   const inputs = settings.inputs;
-  const executions = checkCount(options.executions ?? settings.executions ?? inputs?.length ?? DEFAULT_EXECUTIONS, 'executions');
-  const concurrency = checkCount(options.concurrency ?? settings.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency');
-  const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
+  // Resuming: the experiment as logged says how many runs it has and which are done.
+  let store: LogStore | undefined;
+  let logged: LoggedExperiment | undefined;
+  if (options.resume !== undefined) {
+    if (options.log === false) throw new LlmError('An experiment is resumed from its log: resume cannot be combined with { log: false }.');
+    store = await llm.logStore(options.database);
+    logged = await readLoggedExperiment(store, options.resume);
+    if (logged.name !== experiment.name) throw new LlmError(`Experiment ${logged.id} is '${logged.name}', not '${experiment.name}': resume it with the experiment of that name.`);
+  }
+  const executions = logged ? logged.executions : checkCount(options.executions ?? settings.executions ?? inputs?.length ?? DEFAULT_EXECUTIONS, 'executions');
+  const concurrency = checkCount(options.concurrency ?? logged?.concurrency ?? settings.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency');
+  const timeoutMs = options.timeoutMs ?? logged?.timeoutMs ?? settings.timeoutMs;
+  // The slices to run: the one asked for, or on resume the ones the log ran (none: every run).
+  const shards: Shard[] = options.shard ? [checkShard(options.shard)] : logged ? [...logged.shards] : [];
+  const shard = shards.length === 1 ? shards[0] : undefined;
+  const inScope = shardIndexes(executions, shards);
+  const previous = logged ? logged.runs.filter((run) => inScope.includes(run.index)) : [];
+  const done = new Set(previous.map((run) => run.index));
+  const todo = inScope.filter((index) => !done.has(index));
   if (timeoutMs !== undefined) checkTimeout(timeoutMs, 'timeout');
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const metrics = await resolveMetrics(settings.metrics ?? [], llm.metrics());
@@ -58,7 +76,9 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   };
   await prepareModels(options.prepare ?? [], getModel);
 
-  const id = newId();
+  const id =
+    logged?.id ??
+    (shard ? shardedExperimentId({ name: experiment.name, executions, shards: shard.count, group: options.shardGroup ?? '' }) : newId());
   const startedAt = utcNow();
   const recorder =
     options.log === false
@@ -76,10 +96,12 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
             timeoutMs,
             startedAt,
             metrics,
+            shard,
           },
-          { database: options.database, batch: options.batch },
+          { database: options.database, batch: options.batch, resume: logged !== undefined, store },
         );
-  const progress = new ExperimentProgress(experiment.name, executions, metrics);
+  const progress = new ExperimentProgress(experiment.name, inScope.length, metrics);
+  progress.resumeFrom(previous);
   // The runs' responses go to the experiment's log file, and follow `llm logs off` unless forced.
   // `batch`: the logger may write them together, many per transaction.
   const log = { batch: true, ...(options.database ? { database: options.database } : {}), ...(options.logResponses ? { force: true } : {}) };
@@ -107,7 +129,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   if (options.cancel?.aborted) cancel();
   options.cancel?.addEventListener('abort', cancel, { once: true });
 
-  const runOne = async (index: number): Promise<void> => {
+  const runOne = async (index: number, position: number): Promise<void> => {
     const runId = newId();
     // A run's signal: the experiment's cancellation, and the run's own timeout if it has one.
     let timer: NodeJS.Timeout | undefined;
@@ -120,7 +142,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     const input = inputs ? inputs[index % inputs.length] : undefined;
     // The last wave of runs logs at once: nothing more is coming for their responses to wait for,
     // and the experiment is finished only when they are written.
-    const lastWave = executions - index <= concurrency;
+    const lastWave = todo.length - position <= concurrency;
     const context = new RunContext({ id: runId, index, input, signal, log: lastWave ? { ...log, batch: false } : log, getModel });
     const runStartedAt = utcNow();
     const started = performance.now();
@@ -181,13 +203,14 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   const pendingLogs = new Set<Promise<void>>();
   let next = 0;
   const worker = async () => {
-    while (!stopped && next < executions) {
+    while (!stopped && next < todo.length) {
       if (options.beforeRun) {
         // Paused: wait until resumed (or stopped).
         await options.beforeRun();
-        if (stopped || next >= executions) break;
+        if (stopped || next >= todo.length) break;
       }
-      await runOne(next++);
+      const position = next++;
+      await runOne(todo[position]!, position);
     }
   };
   // A failure here is a bug in a callback (onRun, onProgress), not in a run: the experiment is
@@ -199,7 +222,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     // instead of all interleaving step by step: the first request goes out after one run's
     // work, not after sixteen runs' work, and no run's duration counts the others' code.
     await Promise.all(
-      Array.from({ length: Math.min(concurrency, executions) }, (_, slot) =>
+      Array.from({ length: Math.min(concurrency, todo.length) }, (_, slot) =>
         slot === 0 ? worker() : new Promise<void>((resolve) => setImmediate(resolve)).then(worker),
       ),
     );
@@ -221,7 +244,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   }
   let logError: string | undefined;
   try {
-    await recorder?.finish({ status, durationMs: performance.now() - progress.startedAt, kinds });
+    await recorder?.finish({ status, durationMs: (logged?.durationMs ?? 0) + performance.now() - progress.startedAt, kinds });
   } catch (error) {
     logError = messageOf(error);
   }
@@ -238,7 +261,9 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     ok: progress.ok,
     failed: progress.failed,
     cancelled: progress.cancelled,
-    notStarted: executions - progress.started,
+    notStarted: inScope.length - progress.started,
+    ...(previous.length > 0 ? { resumed: previous.length } : {}),
+    ...(shard ? { shard } : {}),
     metrics: progress.metricResults(),
     errors: progress.firstErrors,
     database: recorder?.path,

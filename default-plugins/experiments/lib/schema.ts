@@ -17,6 +17,9 @@ import type { LogMigration } from 'llm-host';
  * experiment, so that one whose process died shows as interrupted rather than running forever;
  * `experiments_003_pipeline_ms` keeps a run's pipeline time beside its total (`duration_ms`, now
  * metrics included; a run logged before has its pipeline time in both).
+ * `experiments_004_shards`: `experiment_shards`, the slices (`--shard K/N`) of a sharded
+ * experiment this log ran or merged, each with its own status; an experiment without rows there
+ * ran whole.
  */
 export const EXPERIMENT_MIGRATIONS: readonly LogMigration[] = [
   {
@@ -123,6 +126,21 @@ ALTER TABLE [experiments] ADD COLUMN [host] TEXT;`);
       db.exec(`
 ALTER TABLE [experiment_runs] ADD COLUMN [pipeline_ms] INTEGER;
 UPDATE [experiment_runs] SET [pipeline_ms] = [duration_ms];`);
+    },
+  },
+  {
+    name: 'experiments_004_shards',
+    apply(db) {
+      db.exec(`
+CREATE TABLE [experiment_shards] (
+   [experiment_id] TEXT NOT NULL REFERENCES [experiments]([id]),
+   [shard] INTEGER NOT NULL,
+   [shards] INTEGER NOT NULL,
+   [status] TEXT NOT NULL,
+   [started_at] TEXT NOT NULL,
+   [finished_at] TEXT,
+   PRIMARY KEY ([experiment_id], [shard])
+);`);
     },
   },
 ];

@@ -85,6 +85,8 @@ export interface ExperimentDetails {
   readonly runs: readonly RunRow[];
   readonly prompts: readonly PromptUsage[];
   readonly bots: readonly BotUsage[];
+  /** The slices of a sharded experiment this log ran or merged (empty: it ran whole). */
+  readonly shards: readonly { readonly index: number; readonly count: number; readonly status: string }[];
 }
 
 /** Experiments, newest first. */
@@ -96,7 +98,7 @@ export function listExperiments(db: SqlDatabase, options: { name?: string | unde
             (SELECT COUNT(*) FROM [experiment_runs] r WHERE r.[experiment_id] = e.[id]) AS runs,
             (SELECT COUNT(*) FROM [experiment_runs] r WHERE r.[experiment_id] = e.[id] AND r.[status] = 'ok') AS ok,
             (SELECT COUNT(*) FROM [experiment_runs] r WHERE r.[experiment_id] = e.[id] AND r.[status] <> 'ok') AS failed
-       FROM [experiments] e ${where} ORDER BY e.[id] DESC ${limit}`,
+       FROM [experiments] e ${where} ORDER BY e.[started_at] DESC, e.[id] DESC ${limit}`,
     options.name ? [options.name] : [],
   );
   return rows.map(withCurrentStatus);
@@ -117,12 +119,12 @@ function findExperimentRow(db: SqlDatabase, reference: string): ExperimentRow {
   if (byId) return byId;
   const back = /^(.*)~(\d+)$/.exec(ref);
   if (back) {
-    const found = db.get<ExperimentRow>('SELECT * FROM [experiments] WHERE [name] = ? ORDER BY [id] DESC LIMIT 1 OFFSET ?', [back[1]!, Number(back[2])]);
+    const found = db.get<ExperimentRow>('SELECT * FROM [experiments] WHERE [name] = ? ORDER BY [started_at] DESC, [id] DESC LIMIT 1 OFFSET ?', [back[1]!, Number(back[2])]);
     if (found) return found;
     const count = db.get<{ n: number }>('SELECT COUNT(*) AS n FROM [experiments] WHERE [name] = ?', [back[1]!])!.n;
     if (count > 0) throw new LlmError(`'${ref}' goes back further than the log: experiment '${back[1]}' was run ${count} time${count === 1 ? '' : 's'} (~0 to ~${count - 1}).`);
   }
-  const byName = db.get<ExperimentRow>('SELECT * FROM [experiments] WHERE [name] = ? ORDER BY [id] DESC LIMIT 1', [ref]);
+  const byName = db.get<ExperimentRow>('SELECT * FROM [experiments] WHERE [name] = ? ORDER BY [started_at] DESC, [id] DESC LIMIT 1', [ref]);
   if (byName) return byName;
   if (/^[0-9a-z]{6,}$/i.test(ref)) {
     const matches = db.all<ExperimentRow>("SELECT * FROM [experiments] WHERE [id] LIKE ? || '%' ORDER BY [id] DESC LIMIT 5", [ref.toLowerCase()]);
@@ -188,7 +190,10 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
       WHERE r.[experiment_id] = ? GROUP BY b.[id] ORDER BY b.[name]`,
     [experiment.id],
   ).map((row) => ({ ...row, options: (parse(row.options) ?? {}) as Record<string, unknown> }));
-  return { experiment, metrics, runs, prompts, bots };
+  const shards = db
+    .all<{ shard: number; shards: number; status: string }>('SELECT [shard], [shards], [status] FROM [experiment_shards] WHERE [experiment_id] = ? ORDER BY [shard]', [experiment.id])
+    .map((s) => ({ index: s.shard, count: s.shards, status: s.status }));
+  return { experiment, metrics, runs, prompts, bots, shards };
 }
 
 /** The versions of a prompt, oldest first, each with the one before it. */

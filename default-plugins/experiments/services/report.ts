@@ -52,6 +52,10 @@ export function formatDetails(details: ExperimentDetails, options: { runs: numbe
   const lines: string[] = [`Experiment ${e.name} (${e.id})`];
   if (e.description) lines.push(`  ${e.description}`);
   if (e.file) lines.push(`  file      ${e.file}`);
+  if (details.shards.length > 0) {
+    const count = details.shards[0]!.count;
+    lines.push(`  shards    ${details.shards.map((s) => `${s.index}${s.status === 'completed' ? '' : ` (${s.status})`}`).join(', ')} of ${count}`);
+  }
   lines.push(
     `  status    ${e.status}${diedUnfinished(e) ? ` (process ${e.pid} on ${e.host} ended before it finished)` : ''}: ${runs.length} of ${e.executions} runs logged, ${ok} ok, ${runs.length - ok} failed${e.duration_ms !== null ? `, in ${formatDuration(e.duration_ms)}` : ''}`,
     `  started   ${formatTime(e.started_at)}, concurrency ${e.concurrency}${e.timeout_ms ? `, timeout ${formatDuration(e.timeout_ms)} per run` : ''}`,
@@ -211,8 +215,10 @@ function diedUnfinished(e: { status: string; finished_at: string | null; pid: nu
 
 /** The summary printed when an experiment ends. */
 export function formatSummary(result: ExperimentResult): string {
+  const planned = result.finished + result.cancelled + result.notStarted;
+  const of = result.shard ? `${planned} (shard ${result.shard.index}/${result.shard.count} of ${result.executions})` : String(planned);
   const lines = [
-    `${result.name}${result.id ? ` (${result.id})` : ''}: ${result.status}, ${result.finished} of ${result.executions} runs, ${result.ok} ok, ${result.failed} failed, in ${formatDuration(result.durationMs)}` +
+    `${result.name}${result.id ? ` (${result.id})` : ''}: ${result.status}, ${result.finished} of ${of} runs${result.resumed ? ` (${result.resumed} logged before)` : ''}, ${result.ok} ok, ${result.failed} failed, in ${formatDuration(result.durationMs)}` +
       (result.cancelled > 0 ? `; ${result.cancelled} cancelled` : '') +
       (result.notStarted > 0 ? `; ${result.notStarted} not started` : ''),
     metricsTable(result.metrics),

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { LlmError, UsageError, type Llm } from 'llm-host';
 import type { ExperimentProgress, ExperimentResult, RunRecord } from '../library.js';
 import { loadExperimentFile } from './load-file.js';
 import { PauseGate } from './pause-gate.js';
 import type { ExperimentDetails } from './queries.js';
 import { formatRunLine, formatSummary } from './report.js';
+import type { Shard } from '../lib/shards.js';
 
 /** What `llm experiments run` was asked. */
 export interface RunFileRequest {
@@ -23,6 +26,12 @@ export interface RunFileRequest {
   readonly live: boolean;
   /** A logged experiment (id, name, NAME~N) the live view compares the runs with (`m`). */
   readonly baseline?: string | undefined;
+  /** Continue the logged experiment with this id (`llm experiments resume`). */
+  readonly resume?: string | undefined;
+  /** Run only this slice of the runs (`--shard K/N`). */
+  readonly shard?: Shard | undefined;
+  /** Tells sharded runs of one file apart (`--shard-group`; default: the file's contents). */
+  readonly shardGroup?: string | undefined;
 }
 
 /** Where output goes. */
@@ -61,6 +70,8 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
   }
   // The baseline is read first, so that a wrong name fails before any run.
   const baseline = request.baseline === undefined ? undefined : await loadBaseline(llm, request.baseline, request.database);
+  // Shards of one file share an experiment id: by default the file's contents tell runs apart.
+  const shardGroup = request.shard ? (request.shardGroup ?? createHash('sha256').update(readFileSync(loaded.path)).digest('hex')) : undefined;
   const liveView = request.live ? await import('../ui/render-live-view.js') : undefined;
   const compareWithBaseline = baseline && liveView ? (await import('./live-comparison.js')).compareWithBaseline : undefined;
 
@@ -115,6 +126,8 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
           graceMs: GRACE_MS,
           prepare: loaded.models,
           beforeRun: () => pause.wait(),
+          ...(request.resume === undefined ? {} : { resume: request.resume }),
+          ...(request.shard ? { shard: request.shard, shardGroup } : {}),
           onProgress: (current) => {
             if (!progress) {
               progress = current;
@@ -150,7 +163,9 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
   if (request.json) output.out(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
   if (stop.signal.aborted) {
     const logged = results.reduce((sum, r) => sum + r.finished, 0);
-    output.err(`Interrupted: ${logged} finished run${logged === 1 ? '' : 's'} ${results.some((r) => r.id) ? 'logged' : 'kept'}.\n`);
+    const stoppedOne = results.find((r) => r.id && r.status === 'interrupted');
+    const hint = stoppedOne ? ` Run the rest with: llm experiments resume ${stoppedOne.id}${request.database ? ` -d ${request.database}` : ''}` : '';
+    output.err(`Interrupted: ${logged} finished run${logged === 1 ? '' : 's'} ${results.some((r) => r.id) ? 'logged' : 'kept'}.${hint}\n`);
     process.exitCode = 130;
   } else if (failure) {
     throw failure;

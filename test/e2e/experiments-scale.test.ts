@@ -1,0 +1,126 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collect, runCli, startCli } from '../helpers/run-cli.js';
+import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+// Experiments at scale through the built CLI: resume after Ctrl-C and kill -9, shards in
+// separate processes merged with `llm logs merge`.
+
+const [engine] = await availableEngines(); // the one the CLI picks by default here
+
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  dir = tempDir('llm-experiments-scale-');
+});
+afterEach(() => dir.remove());
+
+const run = (args: string[]) => runCli(args, dir.path);
+const query = <T extends object>(sql: string, file = 'logs.db'): T[] => {
+  const path = join(dir.path, file);
+  if (!existsSync(path)) return [];
+  const db = openDatabase(engine!, path);
+  try {
+    return db.all<T>(sql);
+  } finally {
+    db.close();
+  }
+};
+const file = (name: string, text: string) => {
+  const path = join(dir.path, name);
+  writeFileSync(path, text);
+  return path;
+};
+/** Polls until `check` holds (an observable event, not a timing). */
+const until = async (check: () => boolean) => {
+  const holds = () => {
+    try {
+      return check();
+    } catch {
+      return false; // the log is not there yet
+    }
+  };
+  while (!holds()) await new Promise((resolve) => setTimeout(resolve, 20));
+};
+
+/** An experiment of `executions` echo runs; from run `gate` on, each waits for the file `release` to exist. */
+const gatedExperiment = (executions: number, gate: number) => {
+  const release = join(dir.path, 'release');
+  const path = file(
+    'gated.mjs',
+    `import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bot, experiment } from 'llm-host/experiments';
+const echo = bot({ model: 'echo' });
+export default experiment('gated', async ({ index }) => {
+  while (index >= ${gate} && !existsSync(${JSON.stringify(release)})) await sleep(10);
+  return echo('run ' + index).text();
+}, { executions: ${executions}, concurrency: 2, metrics: ['length'] });
+`,
+  );
+  return { path, release };
+};
+
+describe('llm experiments resume', () => {
+  it('after kill -9: keeps the runs logged, runs only the missing ones into the same experiment', async () => {
+    const { path, release } = gatedExperiment(8, 3);
+    const child = startCli(['experiments', 'run', path], dir.path);
+    const done = collect(child);
+    // Runs 0-2 finish and are logged; runs 3 and 4 wait. Then the process is killed outright.
+    await until(() => query<{ n: number }>('SELECT COUNT(*) AS n FROM experiment_runs')[0]?.n === 3);
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    const [before] = query<{ id: string; status: string }>('SELECT id, status FROM experiments');
+    expect(before!.status).toBe('running');
+
+    writeFileSync(release, '');
+    const resumed = await run(['experiments', 'resume', 'gated']);
+    expect(resumed).toMatchObject({ code: 0, stderr: '' });
+    expect(resumed.stdout).toMatch(new RegExp(`gated \\(${before!.id}\\): completed, 8 of 8 runs \\(3 logged before\\), 8 ok, 0 failed`));
+    // One line per run made now: the five missing ones.
+    expect(resumed.stdout.split('\n').filter((line) => line.startsWith('['))).toHaveLength(5);
+    expect(query('SELECT id, status FROM experiments')).toEqual([{ id: before!.id, status: 'completed' }]);
+    expect(query<{ run_index: number }>('SELECT run_index FROM experiment_runs ORDER BY run_index').map((r) => r.run_index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const shown = await run(['experiments', 'show', 'gated']);
+    expect(shown.stdout).toContain('completed: 8 of 8 runs logged, 8 ok, 0 failed');
+    expect(shown.stdout).toMatch(/length +8 /);
+  });
+
+  it('after Ctrl-C: the hint names the command, and resume finishes the experiment', async () => {
+    const { path, release } = gatedExperiment(6, 2);
+    const child = startCli(['experiments', 'run', path], dir.path);
+    let printed = 0;
+    let pressed = false;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      printed += (chunk.toString().match(/^\[/gm) ?? []).length;
+      if (printed >= 2 && !pressed) {
+        pressed = true;
+        child.kill('SIGINT');
+      }
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // The running runs (2 and 3) finish in the grace period.
+      if (stderr.includes('Stopping:')) writeFileSync(release, '');
+    });
+    const stopped = await collect(child);
+    expect(stopped.code).toBe(130);
+    const [experiment] = query<{ id: string }>('SELECT id FROM experiments');
+    expect(stopped.stderr).toContain(`finished runs logged. Run the rest with: llm experiments resume ${experiment!.id}`);
+    const logged = query<{ n: number }>('SELECT COUNT(*) AS n FROM experiment_runs')[0]!.n;
+    const resumed = await run(['experiments', 'resume', experiment!.id, '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ id: experiment!.id, status: 'completed', finished: 6, ok: 6, resumed: logged });
+    expect(query<{ n: number; d: number }>('SELECT COUNT(*) AS n, COUNT(DISTINCT run_index) AS d FROM experiment_runs')).toEqual([{ n: 6, d: 6 }]);
+  });
+
+  it('says what is wrong with an experiment it cannot resume', async () => {
+    expect((await run(['experiments', 'resume', 'nothing'])).stderr).toContain('No experiments logged yet');
+    const { path } = gatedExperiment(1, 5);
+    expect((await run(['experiments', 'run', path])).code).toBe(0);
+    const missing = await run(['experiments', 'resume', 'nothing']);
+    expect(missing).toMatchObject({ code: 1 });
+    expect(missing.stderr).toMatch(/^Error: No experiment 'nothing' in the log/);
+  });
+});
