@@ -86,7 +86,7 @@ export interface ExperimentDetails {
   readonly prompts: readonly PromptUsage[];
   readonly bots: readonly BotUsage[];
   /** The slices of a sharded experiment this log ran or merged (empty: it ran whole). */
-  readonly shards: readonly { readonly index: number; readonly count: number; readonly status: string }[];
+  readonly shards?: readonly { readonly index: number; readonly count: number; readonly status: string }[];
 }
 
 /** Experiments, newest first. */

@@ -52,9 +52,10 @@ export function formatDetails(details: ExperimentDetails, options: { runs: numbe
   const lines: string[] = [`Experiment ${e.name} (${e.id})`];
   if (e.description) lines.push(`  ${e.description}`);
   if (e.file) lines.push(`  file      ${e.file}`);
-  if (details.shards.length > 0) {
-    const count = details.shards[0]!.count;
-    lines.push(`  shards    ${details.shards.map((s) => `${s.index}${s.status === 'completed' ? '' : ` (${s.status})`}`).join(', ')} of ${count}`);
+  const shards = details.shards ?? [];
+  if (shards.length > 0) {
+    const count = shards[0]!.count;
+    lines.push(`  shards    ${shards.map((s) => `${s.index}${s.status === 'completed' ? '' : ` (${s.status})`}`).join(', ')} of ${count}`);
   }
   lines.push(
     `  status    ${e.status}${diedUnfinished(e) ? ` (process ${e.pid} on ${e.host} ended before it finished)` : ''}: ${runs.length} of ${e.executions} runs logged, ${ok} ok, ${runs.length - ok} failed${e.duration_ms !== null ? `, in ${formatDuration(e.duration_ms)}` : ''}`,
