@@ -53,6 +53,13 @@ export function wav(samples = 800, rate = 8000, hz = 440): Buffer {
   return Buffer.concat([header, data]);
 }
 
+/** An MP3 of silent frames: MPEG-1 Layer III headers (128 kbit/s, 44.1 kHz; 417 bytes a frame), empty payloads. */
+export function mp3(frames = 3): Buffer {
+  const frame = Buffer.alloc(417);
+  frame.set([0xff, 0xfb, 0x90, 0x64]);
+  return Buffer.concat(Array.from({ length: frames }, () => frame));
+}
+
 /** A one-page PDF that says `text`. */
 export function pdf(text = 'Hello, pelican'): Buffer {
   const stream = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;

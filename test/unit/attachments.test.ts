@@ -11,7 +11,7 @@ import { Model, type ExecuteContext } from '../../src/models/model.js';
 import { Prompt } from '../../src/models/prompt.js';
 import { validator } from '../helpers/fake-openai-server.js';
 import { FileServer } from '../helpers/file-server.js';
-import { pdf, png, wav } from '../helpers/media.js';
+import { mp3, pdf, png, wav } from '../helpers/media.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -85,15 +85,17 @@ describe('the OpenAI request with attachments', () => {
   const spec = OPENAI_MODELS.find((m) => m.id === 'gpt-4o')!;
 
   it('is valid against OpenAI’s schema for images (file and URL), audio and PDFs', async () => {
-    const attachments = [Attachment.fromBytes(png()), Attachment.fromUrl('https://example.com/bird.png', 'image/png'), Attachment.fromBytes(wav()), Attachment.fromBytes(pdf())];
+    const attachments = [Attachment.fromBytes(png()), Attachment.fromUrl('https://example.com/bird.png', 'image/png'), Attachment.fromBytes(wav()), Attachment.fromBytes(mp3()), Attachment.fromBytes(pdf())];
     const prompt = new Prompt('Describe all of these', { id: 'gpt-4o' } as Model, { attachments });
     const parts = new Map<Attachment, Awaited<ReturnType<typeof attachmentPart>>>();
     for (const attachment of attachments) parts.set(attachment, await attachmentPart(attachment));
     for (const stream of [true, false]) {
       const body = buildRequestBody(spec, prompt, undefined, stream, parts);
       expect(validator().check('CreateChatCompletionRequest', body)).toEqual([]);
-      expect((body.messages as { content: { type: string }[] }[])[0]!.content.map((p) => p.type)).toEqual(['text', 'image_url', 'image_url', 'input_audio', 'file']);
+      expect((body.messages as { content: { type: string }[] }[])[0]!.content.map((p) => p.type)).toEqual(['text', 'image_url', 'image_url', 'input_audio', 'input_audio', 'file']);
     }
     expect(parts.get(attachments[1]!)).toEqual({ type: 'image_url', image_url: { url: 'https://example.com/bird.png' } });
+    expect(parts.get(attachments[2]!)).toMatchObject({ input_audio: { format: 'wav' } });
+    expect(parts.get(attachments[3]!)).toEqual({ type: 'input_audio', input_audio: { data: mp3().toString('base64'), format: 'mp3' } });
   });
 });

@@ -252,6 +252,8 @@ describe('extra-openai-models.yaml', () => {
     const entry = (await llm.getModels()).find((e) => e.model.id === 'local-llama')!;
     expect(entry).toMatchObject({ plugin: 'openai', aliases: ['ll', '0613'] });
     expect(entry.model).toMatchObject({ needsKey: undefined, keyEnvVar: undefined, canStream: false, supportsSchema: true, label: 'OpenAI Chat' });
+    // vision: true takes images and PDFs, as the Python llm's vision models do.
+    expect([...entry.model.attachmentTypes].sort()).toEqual(['application/pdf', 'image/gif', 'image/jpeg', 'image/png', 'image/webp']);
     // No key anywhere is needed, and the OpenAI key is not sent to another server.
     expect(await (await llm.getModel('0613')).prompt('hi').text()).toBe('You said: hi');
     const [request] = server.requests;
@@ -267,12 +269,16 @@ describe('extra-openai-models.yaml', () => {
   api_key_name: router
 - model_id: gpt-9-preview
   reasoning: true
+  audio: true
 `);
     await llm.keys.set('router', 'router-key-123');
     await (await llm.getModel('router-model')).prompt('a').text();
     expect(server.requests[0]!.headers.authorization).toBe('Bearer router-key-123');
     const preview = await llm.getModel('gpt-9-preview');
     expect(preview).toMatchObject({ needsKey: 'openai', keyEnvVar: 'OPENAI_API_KEY' });
+    // audio: true takes wav and mp3 (input_audio's two formats); without vision, no images.
+    expect([...preview.attachmentTypes].sort()).toEqual(['audio/mpeg', 'audio/wav']);
+    expect([...(await llm.getModel('router-model')).attachmentTypes]).toEqual([]);
     await preview.prompt('b', { options: { reasoning_effort: 'low' } }).text();
     expect(server.requests[1]!.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
     expect(server.chatBodies[1]).toMatchObject({ model: 'gpt-9-preview', reasoning_effort: 'low' });

@@ -121,6 +121,19 @@ describe('prepareChat', () => {
     const plain = await prepareChat(llm, { options: {}, params: {} });
     expect(plain.transform).toBeUndefined();
   });
+
+  it("resolves the template's fragments and system fragments, then -f and --sf, for the first line; '-' is refused", async () => {
+    writeFileSync(join(dir.path, 'a.txt'), 'alpha');
+    writeFileSync(join(dir.path, 'b.txt'), 'beta');
+    template('docs', `fragments: [${join(dir.path, 'a.txt')}]\nsystem_fragments: [${join(dir.path, 'b.txt')}]\nprompt: $input\n`);
+    const chat = await prepareChat(llm, { template: 'docs', options: {}, params: {}, fragments: [join(dir.path, 'b.txt')], systemFragments: [join(dir.path, 'a.txt')] });
+    expect(chat.fragments.map((f) => f.content)).toEqual(['alpha', 'beta']);
+    expect(chat.systemFragments.map((f) => f.content)).toEqual(['beta', 'alpha']);
+    expect(chat.attachments).toEqual([]);
+    await expect(prepareChat(llm, { options: {}, params: {}, fragments: ['-'] })).rejects.toThrow(
+      new UsageError("llm chat reads your lines from stdin, so -a, --at, -f and --sf cannot read it ('-'): give a file path instead."),
+    );
+  });
 });
 
 describe('saveTemplateFromPrompt', () => {
