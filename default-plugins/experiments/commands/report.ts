@@ -4,18 +4,23 @@ import type { Correction } from '../lib/multiple-testing.js';
 import { writeReport } from '../services/write-report.js';
 
 export default class ExperimentsReport extends Command {
-  static override summary = 'Write an HTML report of logged experiments: charts per metric, the setups and every run.';
+  static override summary = 'Write an HTML report of experiments: charts per metric, setups, runs.';
 
-  static override description = `A is the baseline; each further experiment (B, C...) is compared with it, as 'llm experiments
-compare' does (paired by input when they ran the same inputs; Holm's correction across metrics).
-Per metric: each experiment's values side by side (box plots, or rates with their intervals), each
-difference from A with its 95% interval, and each input's difference when paired. Then the setups
-(bots' models, options and system prompts, prompt template versions, with a line diff of what
-changed) and a table of every run (input, output, metric values, errors) with a filter.
+  static override description = `A is the baseline; each further experiment (B, C...) is compared with
+it, as 'llm experiments compare' does (paired by input when they ran the
+same inputs; Holm's correction across metrics). Per metric: each
+experiment's values side by side (box plots, or rates with their
+intervals), each difference from A with its 95% interval and p-values
+(and the inputs it would take to show one not shown), and each input's
+difference when paired. Then the setups (bots' models, options
+and system prompts, prompt template versions, with a line diff of what
+changed) and a table of every run (input, output, metric values, errors)
+with a filter.
 
-One self-contained file: its styles, data and scripts (d3 and Observable Plot) are inline, so it
-opens offline and can be shared. It is written atomically. --open opens it in the browser: the
-command in the BROWSER environment variable if set, else the system's default.`;
+One self-contained file: its styles, data and scripts (d3 and Observable
+Plot) are inline, so it opens offline and can be shared. It is written
+atomically. --open opens it in the browser: the command in the BROWSER
+environment variable if set, else the system's default.`;
 
   static override examples = [
     '<%= config.bin %> experiments report pitch~1 pitch -o report.html --open',
