@@ -223,7 +223,7 @@ export default experiment('bench', async ({ index }) => writer(ask({ name: 'run 
         `the whole command ${wallMs.toFixed(0)} ms = ${ratio(wallMs)}x (start-up and compiling the file included; no target); ` +
         `peak RSS ${rssMb.toFixed(1)} MB (target <= ${TARGETS.rssMb} MB) ${rssOk ? 'ok' : 'MISSED'}`,
     );
-    return { ok: wallOk && rssOk };
+    return { ok: wallOk && rssOk, wallRatio: experimentMs / IDEAL_MS };
   } finally {
     await server.close();
     rmSync(scratch, { recursive: true, force: true });

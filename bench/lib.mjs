@@ -1,5 +1,5 @@
 // Shared helpers for the benchmarks: timing child processes and summarizing samples.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,25 @@ export function timeRun(command, args, options = {}) {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
   return ms;
+}
+
+/**
+ * Wall time of one run of a command, in milliseconds, without blocking this process (a fake server
+ * in this process must keep answering); rejects if it fails.
+ */
+export function timeRunAsync(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+    let stderr = '';
+    child.stderr.on('data', (data) => (stderr += data));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`));
+      else resolve(ms);
+    });
+  });
 }
 
 /** The median of a list of numbers. */

@@ -134,25 +134,32 @@ function mb(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/**
- * A function that appends `count` responses (in conversations of 1 to 4 turns) straight into a
- * log, through a native SQLite in this process (node:sqlite, else better-sqlite3): the FTS5
- * triggers, where the log has them, index the rows as the logger's inserts would.
- */
-async function bulkWriter() {
-  let open;
+/** Opens a SQLite file with a native engine in this process (node:sqlite, else better-sqlite3); undefined if neither loads. */
+function nativeOpener() {
   try {
-    const { DatabaseSync } = await import('node:sqlite');
-    open = (path) => new DatabaseSync(path);
+    const { DatabaseSync } = process.getBuiltinModule?.('node:sqlite') ?? {};
+    if (DatabaseSync) return (path) => new DatabaseSync(path);
   } catch {
-    try {
-      const Database = require('better-sqlite3');
-      open = (path) => new Database(path);
-    } catch {
-      return undefined;
-    }
+    // Not in this Node version.
   }
-  return (path, count) => {
+  try {
+    const Database = require('better-sqlite3');
+    return (path) => new Database(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A function that appends `count` responses (in conversations of 1 to 4 turns) of `responseWords`
+ * words each straight into a log, through a native SQLite in this process (node:sqlite, else
+ * better-sqlite3): the FTS5 triggers, where the log has them, index the rows as the logger's
+ * inserts would. Its `open` opens a file with the same engine. Undefined without a native engine.
+ */
+export function bulkWriter() {
+  const open = nativeOpener();
+  if (!open) return undefined;
+  const write = (path, count, responseWords = 150) => {
     const db = open(path);
     const words = 'pelican gull heron tern cormorant wing beak feather ocean harbor fish dive glide nest tide wave sand rock cliff storm calm sun moon sky'.split(' ');
     let seed = 42;
@@ -174,11 +181,11 @@ async function bulkWriter() {
         insertConversation.run(conversation, text(5), 'echo');
       }
       const prompt = text(30);
-      const response = text(150);
-      insertResponse.run(id, 'echo', prompt, response, JSON.stringify({ id: `raw-${i}`, usage: { in: 30, out: 150 } }), conversation, 500, `2024-01-01T00:00:00.${String(i % 1e6).padStart(6, '0')}+00:00`, 30, 150);
+      const response = text(responseWords);
+      insertResponse.run(id, 'echo', prompt, response, JSON.stringify({ id: `raw-${i}`, usage: { in: 30, out: responseWords } }), conversation, 500, `2024-01-01T00:00:00.${String(i % 1e6).padStart(6, '0')}+00:00`, 30, responseWords);
     }
     db.exec('COMMIT');
     db.close();
   };
+  return Object.assign(write, { open });
 }
-

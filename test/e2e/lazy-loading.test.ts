@@ -40,10 +40,11 @@ describe('lazy loading', () => {
     expect(modules.filter((m) => /cosmiconfig|@oclif|tapable/.test(m))).toEqual([]);
   });
 
-  it('a prompt loads ajv (to check options) but no HTTP client, UI or YAML', async () => {
+  it('a prompt loads no validator, HTTP client, UI or YAML; with -o it loads ajv to check the options', async () => {
     const modules = await loadedModules(['-m', 'echo', 'hi']);
-    expect(modules.some((m) => m.includes('/node_modules/ajv/'))).toBe(true);
-    expect(modules.filter((m) => /\/node_modules\/(ink|react|undici|yaml)\//.test(m))).toEqual([]);
+    expect(modules.filter((m) => /\/node_modules\/(ajv|ink|react|undici|yaml)\//.test(m))).toEqual([]);
+    const withOptions = await loadedModules(['-m', 'echo', '-o', 'uppercase', '1', 'hi']);
+    expect(withOptions.some((m) => m.includes('/node_modules/ajv/'))).toBe(true);
   });
 
   it('a prompt with a template loads YAML', async () => {
@@ -56,7 +57,7 @@ describe('lazy loading', () => {
     try {
       const prompt = await loadedModules(['-m', '4o-mini', 'hi'], { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.baseUrl });
       expect(prompt.some((m) => m.includes('/node_modules/undici/'))).toBe(true);
-      expect(prompt.filter((m) => /\/node_modules\/(ink|react|yaml)\//.test(m))).toEqual([]);
+      expect(prompt.filter((m) => /\/node_modules\/(ajv|ink|react|yaml)\//.test(m))).toEqual([]);
       const extra = { 'extra-openai-models.yaml': `- model_id: local\n  api_base: ${server.baseUrl}\n` };
       const list = await loadedModules(['models', 'list'], {}, extra);
       expect(list.some((m) => m.includes('/node_modules/yaml/'))).toBe(true);

@@ -1,5 +1,8 @@
 import { OptionsError } from '../../src/errors.js';
-import { validateOptions } from '../../src/models/options.js';
+import { acceptsEmpty, validateOptions } from '../../src/models/options.js';
+import { loadAjv } from '../../src/json-schema.js';
+import { chatOptionsSchema } from '../../default-plugins/openai/options-schema.js';
+import { EchoModel } from '../../default-plugins/echo/echo-model.js';
 
 const model = {
   id: 'test-model',
@@ -53,5 +56,34 @@ describe('validateOptions', () => {
   it('says when a model takes no options', async () => {
     const bare = { id: 'bare', optionsSchema: { type: 'object', properties: {}, additionalProperties: false } };
     await expect(validateOptions(bare, { x: '1' }, { fromCli: true })).rejects.toThrow(/this model takes no options/);
+  });
+});
+
+describe('acceptsEmpty (no options given: no validator needed)', () => {
+  const schemas: [string, Record<string, unknown>][] = [
+    ['plain properties', { type: 'object', additionalProperties: false, properties: { a: { type: 'integer' }, b: { enum: ['x'] } } }],
+    ['no properties', { type: 'object', properties: {}, additionalProperties: false }],
+    ['a default', { type: 'object', properties: { a: { type: 'integer', default: 3 } } }],
+    ['a required option', { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] }],
+    ['minProperties', { type: 'object', minProperties: 1 }],
+    ['anyOf', { type: 'object', anyOf: [{ required: ['a'] }, { required: ['b'] }] }],
+    ['not an object schema', { type: 'array' }],
+  ];
+
+  it.each(schemas)('agrees with ajv for %s', async (_name, schema) => {
+    const ajv = await loadAjv();
+    const data: Record<string, unknown> = {};
+    const valid = ajv.compile(schema)(data);
+    // Whenever the fast path answers, ajv gives the same answer: valid, with no defaults added.
+    if (acceptsEmpty(schema)) expect([valid, data]).toEqual([true, {}]);
+    const options = await validateOptions({ id: 'm', optionsSchema: schema }, {}).catch((e: unknown) => e);
+    expect(options instanceof OptionsError).toBe(!valid);
+    if (valid) expect(options).toEqual(data);
+  });
+
+  it('answers for the bundled models, so a prompt without -o loads no validator', () => {
+    expect(acceptsEmpty(chatOptionsSchema(undefined))).toBe(true);
+    expect(acceptsEmpty(chatOptionsSchema(['low', 'high']))).toBe(true);
+    expect(acceptsEmpty(new EchoModel().optionsSchema)).toBe(true);
   });
 });
