@@ -21,7 +21,7 @@ async function until(check: () => boolean): Promise<void> {
 }
 const ESC = '\u001B';
 
-it('p pauses and resumes, up and Enter show a run, Esc returns, m compares with --baseline, q stops', async () => {
+it('p pauses and resumes, up and Enter show a run, Esc returns, m compares with --baseline, q stops; without a terminal, the lines and the baseline table', async () => {
   // With GATE set, run i marks its start and waits for the file go-i; without, it runs at once.
   const gate = join(dir.path, 'gate');
   const path = join(dir.path, 'keys.mjs');
@@ -44,6 +44,11 @@ export default experiment('keys', async ({ index, input }) => {
   const go = (i: number) => writeFileSync(`${gate}-go-${i}`, '');
   // The baseline: the same experiment, logged before (no terminal: one line per run).
   expect((await runCli(['experiments', 'run', path], dir.path)).code).toBe(0);
+  // Without a terminal, --baseline adds the table after the summary; the run lines stay as they are.
+  const plain = await runCli(['experiments', 'run', path, '-n', '2', '--baseline', 'keys'], dir.path);
+  expect(plain.code).toBe(0);
+  expect(plain.stdout).toMatch(/^\[1\/2\] #0 ok \d+ ms \(pipeline \d+ ms\) chars=14\n\[2\/2\] #1 ok /);
+  expect(plain.stdout).toMatch(/\nAgainst keys \([0-9a-z]{26}\), paired by input; now - baseline\n {2}metric +baseline +now +difference +95% CI +n +method\n {2}chars +14 +14 +±0 +\[±?0, ±?0\] +2 inputs +paired t\n$/);
 
   const cli = startCliInPty(['experiments', 'run', path, '--baseline', 'keys'], dir.path, { env: { GATE: gate } });
   await cli.waitFor('↑↓ select a run · p pause · q stop · m compare with keys');
@@ -92,11 +97,16 @@ export default experiment('keys', async ({ index, input }) => {
   expect(await cli.exited).toBe(130);
   expect(cli.text()).toContain('Interrupted: 3 finished runs logged.');
   expect(cli.text()).toMatch(/keys \([0-9a-z]{26}\): interrupted, 3 of 4 runs, 3 ok, 0 failed/);
+  // After the summary, the runs against the baseline, as a table.
+  expect(cli.text().split('see it with: llm experiments show ')[1]).toMatch(
+    /Against keys \([0-9a-z]{26}\), paired by input; now - baseline\n {2}metric +baseline +now +difference +95% CI +n +method\n {2}chars +14 +14 +±0 +\[±?0, ±?0\] +2 inputs +paired t\n/,
+  );
   expect(started(3)).toBe(false);
   const db = openDatabase(engine!, join(dir.path, 'logs.db'));
   try {
     expect(db.all<{ status: string; runs: number }>('SELECT status, (SELECT COUNT(*) FROM experiment_runs r WHERE r.experiment_id = e.id) AS runs FROM experiments e ORDER BY id')).toEqual([
       { status: 'completed', runs: 4 },
+      { status: 'completed', runs: 2 },
       { status: 'interrupted', runs: 3 },
     ]);
   } finally {

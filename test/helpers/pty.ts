@@ -12,7 +12,7 @@ export interface PtyCli {
   text(): string;
   /** Where the text ends now: waitFor(..., since) looks only at what comes after. */
   mark(): number;
-  /** Resolves with the text once it shows `expected` after `since`; fails with the screen after 20 s. */
+  /** Resolves with the text once it shows `expected` after `since`; fails with the screen after 60 s. */
   waitFor(expected: string | RegExp, since?: number): Promise<string>;
   /** The exit code of the CLI. */
   readonly exited: Promise<number | null>;
@@ -65,7 +65,7 @@ export function startCliInPty(args: readonly string[], userDir: string, options:
         const timer = setTimeout(() => {
           listeners.delete(check);
           reject(new Error(`the terminal never showed ${String(expected)}; it showed:\n${plain.slice(since).slice(-3000)}${stderr ? `\n(script: ${stderr})` : ''}`));
-        }, 20_000);
+        }, 60_000);
         const check = () => {
           if (found()) {
             clearTimeout(timer);

@@ -58,7 +58,7 @@ follow that setting (--log logs them anyway).`;
     database: Flags.string({ char: 'd', summary: 'Log to this SQLite file instead of logs.db in the user directory.', helpValue: 'FILE' }),
     log: Flags.boolean({ summary: 'Log the runs’ responses even when logging is off (llm logs off).' }),
     baseline: Flags.string({
-      summary: 'A logged experiment (id, name or NAME~N) the live view compares the runs with (key m): paired by input while every input run is one of its inputs.',
+      summary: 'A logged experiment (id, name or NAME~N) to compare the runs with: in the live view (key m), and after the summary; paired by input while every input run is one of its inputs.',
       helpValue: 'NAME',
     }),
     shard: Flags.string({ summary: 'Run only the Kth of N disjoint slices of the runs; every shard logs to the same experiment id.', helpValue: 'K/N' }),

@@ -1,4 +1,5 @@
 import type { Interval, MetricKind, MetricResult } from '../library.js';
+import type { BaselineComparison } from './live-comparison.js';
 
 /**
  * Text formatting shared by the commands and the live view: numbers with sensible precision,
@@ -145,4 +146,27 @@ export function describeRun(run: FinishedRun, errorWidth: number): string {
   if (run.status !== 'ok') return `${head}: ${truncate(run.error ?? 'failed', errorWidth)}`;
   const values = Object.entries(run.metrics).map(([name, v]) => `${name}=${v.error ? 'error' : formatRunValue(v.value, v.kind)}`);
   return values.length > 0 ? `${head} ${values.join(' ')}` : head;
+}
+
+const METHOD_NAMES = { 'paired-t': 'paired t', mcnemar: 'McNemar', welch: 'Welch', newcombe: 'Newcombe' } as const;
+
+/** The cells of the table of a run against its baseline: header, then one row per metric. */
+export function baselineCells(comparison: BaselineComparison): { header: string[]; rows: string[][] } {
+  return {
+    header: ['metric', 'baseline', 'now', 'difference', '95% CI', 'n', 'method'],
+    rows: comparison.metrics.map((m) => [
+      m.name,
+      formatValue(m.baseline, m.kind),
+      formatValue(m.current, m.kind),
+      formatDifference(m.difference, m.kind),
+      formatDifferenceInterval(m.ci, m.kind),
+      m.method === null ? '' : m.inputs !== null ? `${m.inputs} inputs` : `${m.executions} runs`,
+      m.method === null ? 'not in the baseline' : METHOD_NAMES[m.method],
+    ]),
+  };
+}
+
+/** What the baseline table is about: `Against pitch~1 (01j...), paired by input; now - baseline`. */
+export function baselineTitle(comparison: BaselineComparison): string {
+  return `Against ${comparison.reference} (${comparison.id}), ${comparison.paired ? 'paired by input' : 'unpaired: the inputs differ'}; now - baseline`;
 }

@@ -1,4 +1,5 @@
 import { summarize, type ExperimentResult, type MetricKind, type MetricResult } from '../library.js';
+import type { BaselineComparison } from './live-comparison.js';
 import { currentRow, type Comparison, type MetricComparison } from './compare.js';
 import {
   formatDifference,
@@ -7,6 +8,8 @@ import {
   formatPValue,
   formatRunValue,
   formatTime,
+  baselineCells,
+  baselineTitle,
   describeRun,
   formatTook,
   formatValue,
@@ -229,4 +232,10 @@ export function formatSummary(result: ExperimentResult): string {
   }
   if (result.id) lines.push(`Logged to ${result.database}; see it with: llm experiments show ${result.id}`);
   return lines.join('\n') + '\n';
+}
+
+/** After the summary, with --baseline: each metric against the baseline (95% intervals, each metric alone). */
+export function formatBaselineComparison(comparison: BaselineComparison): string {
+  const { header, rows } = baselineCells(comparison);
+  return `${baselineTitle(comparison)}\n${rows.length === 0 ? '  (no metrics)' : table(header, rows, '_rrrrr_')}\n`;
 }

@@ -5,7 +5,7 @@ import type { ExperimentProgress, ExperimentResult, RunRecord } from '../library
 import { loadExperimentFile } from './load-file.js';
 import { PauseGate } from './pause-gate.js';
 import type { ExperimentDetails } from './queries.js';
-import { formatRunLine, formatSummary } from './report.js';
+import { formatBaselineComparison, formatRunLine, formatSummary } from './report.js';
 import type { Shard } from '../lib/shards.js';
 
 /** What `llm experiments run` was asked. */
@@ -73,7 +73,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
   // Shards of one file share an experiment id: by default the file's contents tell runs apart.
   const shardGroup = request.shard ? (request.shardGroup ?? createHash('sha256').update(readFileSync(loaded.path)).digest('hex')) : undefined;
   const liveView = request.live ? await import('../ui/render-live-view.js') : undefined;
-  const compareWithBaseline = baseline && liveView ? (await import('./live-comparison.js')).compareWithBaseline : undefined;
+  const compareWithBaseline = baseline && !request.json ? (await import('./live-comparison.js')).compareWithBaseline : undefined;
 
   const stop = new AbortController();
   const cancel = new AbortController();
@@ -142,7 +142,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
             view?.changed();
           },
           onRun: (run) => {
-            if (view) finished.push(run);
+            if (view || compareWithBaseline) finished.push(run);
             if (!request.live && !request.json && progress) output.out(`${formatRunLine(run, progress.finished, progress.planned)}\n`);
           },
         });
@@ -151,6 +151,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
       }
       results.push(result);
       if (!request.json) output.out(`${request.live ? '\n' : ''}${formatSummary(result)}`);
+      if (baseline && compareWithBaseline) output.out(formatBaselineComparison(compareWithBaseline(baseline, request.baseline!, finished, result.metrics)));
       if (result.logError) failure ??= new LlmError(`Experiment '${result.name}' ran, but its log is incomplete: ${result.logError}`);
       if (result.status === 'completed' && result.finished > 0 && result.ok === 0) {
         failure ??= new LlmError(`Every run of experiment '${result.name}' failed; the first error: ${result.errors[0]?.message ?? 'unknown'}`);
