@@ -65,7 +65,7 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
   const schema = response.prompt.schema ? schemaId(response.prompt.schema) : undefined;
   const details = usage.details && Object.keys(usage.details).length > 0 ? JSON.stringify(usage.details) : null;
   // A continued Python llm 0.32 thread: the writer (and its hashing) loads only then.
-  const thread = threadPosition(response.conversation) ? (await import('./threads/thread-turns.js')).threadTurnRecord(response, text, usage) : undefined;
+  const thread = threadPosition(response.conversation) ? await (await import('./threads/thread-turns.js')).threadTurnRecord(response, text, usage) : undefined;
   const { prompt } = response;
   const attachments = await attachmentRows(prompt.attachments);
   const fragmentRow = (fragment: Fragment): FragmentRow => ({ hash: fragment.hash, content: fragment.content, source: fragment.source || null });

@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileEngine } from '../../default-plugins/sqlite-logger/engines/types.js';
-import { hashMessageDict } from '../../default-plugins/sqlite-logger/threads/message-hash.js';
+import { hashMessageDict, messageHash } from '../../default-plugins/sqlite-logger/threads/message-hash.js';
 import { MessageStore } from '../../default-plugins/sqlite-logger/threads/message-store.js';
-import { FakeOpenAIServer, textReply } from '../helpers/fake-openai-server.js';
-import { runCli } from '../helpers/run-cli.js';
+import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-openai-server.js';
+import { png } from '../helpers/media.js';
+import { repoRoot, runCli } from '../helpers/run-cli.js';
+import { toolCallsReply } from '../helpers/tool-replies.js';
 import { availableEngines } from '../helpers/sqlite-engines.js';
 import { FIXTURE_THREAD_ID, PYTHON_LLM_032_LOGS_MD, writePythonLlm032Log } from '../helpers/python-llm-032.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -23,6 +28,19 @@ afterEach(() => dir.remove());
 
 const run = (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli(args, dir.path, options);
 const maybe = native ? describe : describe.skip;
+
+/** Whether the Python llm 0.32 itself can run here (test/fixtures/python-llm-0.32/run.sh: its mirror and Python packages). */
+const python032 = (() => {
+  if (!existsSync('/work/.mirror/simonw+llm/repo') || !existsSync('/work/.mirror/simonw+sqlite-utils/repo')) return false;
+  try {
+    // check.py adds Debian's dist-packages to the path, as this does.
+    const modules = 'pydantic, click, pluggy, yaml, httpx, puremagic, click_default_group, dateutil, tabulate';
+    execFileSync('python3', ['-c', `import sys; sys.path.append('/usr/lib/python3/dist-packages'); import ${modules}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 maybe('llm logs on a Python llm 0.32 log', () => {
   it('lists both generations in order, exactly as the Python llm 0.32 prints them', async () => {
@@ -110,6 +128,85 @@ maybe('llm -c on a Python llm 0.32 log', () => {
       for (const message of chain.slice(-4)) expect(hashMessageDict({ role: message.role, parts: message.parts.map((p) => p.dict) }, message.parentHash)).toBe(message.hash);
     } finally {
       db.close();
+    }
+  });
+
+  it('continues the thread with an attachment (-a) and a tool chain (-T): their parts are written into it as the Python llm 0.32 writes them', async () => {
+    writeFileSync(join(dir.path, 'dot.png'), png());
+    const replies = [
+      (request: FakeRequest) => (void request, textReply('An orange dot.')),
+      (request: FakeRequest) => toolCallsReply(request, [{ id: 'call_v', name: 'llm_version', arguments: '{}' }]),
+      (request: FakeRequest) => (void request, textReply('That is the version.')),
+      (request: FakeRequest) => (void request, textReply('You are welcome.')),
+    ];
+    server.handle((request) => replies.shift()!(request));
+    expect(await openai(['-c', '-m', '4o-mini', '-a', join(dir.path, 'dot.png'), 'And this one?'])).toMatchObject({ code: 0, stderr: '' });
+    expect(await openai(['-c', '-T', 'llm_version', 'Which llm version?'])).toMatchObject({ code: 0, stderr: '', stdout: 'That is the version.\n' });
+    await openai(['-c', 'Thanks']);
+    // The whole history comes back from the thread's messages: the image, the call and its result.
+    const dot = `data:image/png;base64,${png().toString('base64')}`;
+    const history = server.chatBodies[3].messages as { role: string }[];
+    expect(history.slice(THREAD_MESSAGES.length)).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'And this one?' }, { type: 'image_url', image_url: { url: dot } }] },
+      { role: 'assistant', content: 'An orange dot.' },
+      { role: 'user', content: 'Which llm version?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_v', type: 'function', function: { name: 'llm_version', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_v', content: expect.stringMatching(/^\d+\.\d+\.\d+/) },
+      { role: 'assistant', content: 'That is the version.' },
+      { role: 'user', content: 'Thanks' },
+    ]);
+    expect(server.problems).toEqual([]);
+
+    const path = join(dir.path, 'logs.db');
+    const db = native!.open(path, { busyTimeoutMs: 1000 });
+    try {
+      expect(db.get<{ integrity_check: string }>('PRAGMA integrity_check')!.integrity_check).toBe('ok');
+      db.run("INSERT INTO turn_search_fts(turn_search_fts) VALUES ('integrity-check')");
+      // Nothing went to the legacy tables: the turns are the thread's.
+      expect(db.get<{ n: number }>('SELECT count(*) AS n FROM responses')!.n).toBe(3);
+      expect(db.get<{ n: number }>('SELECT count(*) AS n FROM tool_calls')!.n).toBe(0);
+      const store = new MessageStore(db);
+      const tip = db.get<{ tip_message_hash: string }>('SELECT tip_message_hash FROM threads WHERE id = ?', [FIXTURE_THREAD_ID])!.tip_message_hash;
+      const chain = store.chain(tip);
+      // Every message, the fixture's and ours, re-hashes to its key from what is stored (attachments from their bytes).
+      for (const message of chain) expect(messageHash({ role: message.role, parts: message.parts.map((p) => p.part) }, message.parentHash)).toBe(message.hash);
+      // The rows as 0.32's _write_part leaves them (compare the fixture's own tool_call, tool_result and attachment parts).
+      const newParts = db.all<{ type: string; tool_name: string | null; text: string | null; payload: string | null }>(
+        `SELECT [type], [tool_name], [text], [payload] FROM [parts] WHERE [message_hash] IN (${chain.slice(-9).map(() => '?').join(', ')}) AND [type] != 'text' ORDER BY [id]`,
+        chain.slice(-9).map((m) => m.hash),
+      );
+      const png64 = createHash('sha256').update(png()).digest('hex');
+      expect(newParts).toEqual([
+        { type: 'attachment', tool_name: null, text: null, payload: `{"attachment": {"id": "${png64}"}}` },
+        { type: 'tool_call', tool_name: 'llm_version', text: null, payload: '{"name": "llm_version", "arguments": {}, "tool_call_id": "call_v"}' },
+        { type: 'tool_result', tool_name: 'llm_version', text: null, payload: expect.stringMatching(/^\{"name": "llm_version", "output": "\d+\.\d+\.\d+[^"]*", "tool_call_id": "call_v"\}$/) },
+      ]);
+      expect(db.all('SELECT a.[id], a.[type], a.[path] FROM [part_attachments] pa JOIN [attachments] a ON a.[id] = pa.[attachment_id] WHERE a.[id] = ?', [png64])).toEqual([{ id: png64, type: 'image/png', path: join(dir.path, 'dot.png') }]);
+      // Both turns of the chain were offered the tool (turn_tools), as 0.32 records it.
+      expect(db.all("SELECT count(*) AS n FROM [turn_tools] JOIN [tools] ON [tools].[id] = [turn_tools].[tool_id] WHERE [tools].[name] = 'llm_version'")).toEqual([{ n: 2 }]);
+    } finally {
+      db.close();
+    }
+    // The Python llm 0.32's own code re-derives every hash and reads the thread, where it can run.
+    if (python032) {
+      const checked = execFileSync(join(repoRoot, 'test', 'fixtures', 'python-llm-0.32', 'run.sh'), ['check', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      expect(checked).toContain('verify(): every message hashes to its key');
+      expect(checked).toContain(`llm -c continues ${FIXTURE_THREAD_ID} with 17 messages:`);
+      expect(checked).toContain(
+        [
+          "  user: [('text', 'And this one?'), ('attachment', None)]",
+          "  assistant: [('text', 'An orange dot.')]",
+          "  user: [('text', 'Which llm version?')]",
+          "  assistant: [('tool_call', None)]",
+          "  tool: [('tool_result', None)]",
+          "  assistant: [('text', 'That is the version.')]",
+          "  user: [('text', 'Thanks')]",
+          "  assistant: [('text', 'You are welcome.')]\n",
+        ].join('\n'),
+      );
+      // Its llm logs shows the new turns' attachment, tools, call and result.
+      expect(checked).toContain('### Tool calls\n\n- **llm_version**: `call_v`');
+      expect(checked).toContain(`1. **image/png**: \`${join(dir.path, 'dot.png')}\``);
     }
   });
 

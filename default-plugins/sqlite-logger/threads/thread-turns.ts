@@ -1,5 +1,6 @@
-import type { HistoryMessage, Response, Usage } from 'llm-host';
+import type { Attachment, HistoryMessage, MessageAttachment, MessagePart, Response, Usage } from 'llm-host';
 import { schemaId } from '../schema-id.js';
+import { pythonJson, toolHash } from '../tool-record.js';
 import { messageHash } from './message-hash.js';
 import { pythonJsonDumps } from './python-json.js';
 import { threadPosition } from './thread-positions.js';
@@ -17,14 +18,42 @@ import type { ThreadTurnRecord } from './turn-statements.js';
  * if it continues none. The messages are what the model was sent after the thread's history (a
  * system prompt if this one differs, the prompt) and its reply, as the Python llm 0.32 stores them.
  */
-export function threadTurnRecord(response: Response, text: string, usage: Usage): ThreadTurnRecord | undefined {
+export async function threadTurnRecord(response: Response, text: string, usage: Usage): Promise<ThreadTurnRecord | undefined> {
   const position = threadPosition(response.conversation);
   if (!position) return undefined;
+  const { prompt } = response;
+  // What the Python llm 0.32 appends to the chain for a turn (`_append_turn_input`): a tool message
+  // of the tool results, then a user message of the prompt's text and attachments.
   const input: HistoryMessage[] = [];
-  const system = response.prompt.system;
+  const system = prompt.system;
   if (system && system !== position.system) input.push({ role: 'system', parts: [{ type: 'text', text: system }] });
-  if (response.prompt.prompt) input.push({ role: 'user', parts: [{ type: 'text', text: response.prompt.prompt }] });
-  const output: HistoryMessage[] = text ? [{ role: 'assistant', parts: [{ type: 'text', text }] }] : [];
+  if (prompt.toolResults.length > 0) {
+    const parts: MessagePart[] = [];
+    for (const result of prompt.toolResults) {
+      const attachments = await Promise.all((result.attachments ?? []).map(messageAttachment));
+      parts.push({
+        type: 'tool_result',
+        name: result.name,
+        output: result.output,
+        toolCallId: result.toolCallId,
+        // 0.32's _format_tool_exception: "ClassName: message".
+        ...(result.exception ? { exception: `${result.exception.name}: ${result.exception.message}` } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
+      });
+    }
+    input.push({ role: 'tool', parts });
+  }
+  const userParts: MessagePart[] = [];
+  if (prompt.prompt) userParts.push({ type: 'text', text: prompt.prompt });
+  for (const attachment of prompt.attachments) userParts.push({ type: 'attachment', attachment: await messageAttachment(attachment) });
+  if (userParts.length > 0) input.push({ role: 'user', parts: userParts });
+  // The reply: its text, then the tools it called, as one assistant message.
+  const outputParts: MessagePart[] = [];
+  if (text) outputParts.push({ type: 'text', text });
+  for (const call of response.toolCallsSoFar) {
+    outputParts.push({ type: 'tool_call', name: call.name, arguments: call.arguments as Record<string, unknown>, toolCallId: call.toolCallId });
+  }
+  const output: HistoryMessage[] = outputParts.length > 0 ? [{ role: 'assistant', parts: outputParts }] : [];
   const messages: { hash: string; parentHash: string | null; message: HistoryMessage }[] = [];
   let tip = position.tip;
   const chain = (message: HistoryMessage) => {
@@ -55,7 +84,26 @@ export function threadTurnRecord(response: Response, text: string, usage: Usage)
       datetime_utc: response.datetimeUtc ?? null,
     },
     search: { prompt: input.at(-1)?.role === 'user' ? response.prompt.prompt : '', response: text },
+    tools: prompt.tools.map((tool) => ({
+      hash: toolHash(tool),
+      name: tool.name,
+      description: tool.description ?? null,
+      inputSchema: pythonJson(tool.inputSchema),
+      plugin: tool.plugin ?? null,
+      // A toolbox method's configured instance (0.32 names it by the tool name's first word).
+      instance: tool.instance ? { name: tool.name.split('_')[0]!, plugin: tool.plugin ?? null, arguments: pythonJson(tool.instance.config) } : null,
+    })),
+    instantiations: prompt.toolResults.flatMap((result) =>
+      result.instance && result.toolCallId
+        ? [{ toolCallId: result.toolCallId, instance: { name: result.name.split('_')[0]!, plugin: prompt.tools.find((tool) => tool.name === result.name)?.plugin ?? null, arguments: pythonJson(result.instance.config) } }]
+        : [],
+    ),
   };
+}
+
+/** An attachment as a message part carries it (its type resolved, as 0.32 hashes and stores it). */
+async function messageAttachment(attachment: Attachment): Promise<MessageAttachment> {
+  return { type: await attachment.resolveType(), path: attachment.path, url: attachment.url, content: attachment.content };
 }
 
 /** The Python llm's `_dump`: `json.dumps(value)` when it is not empty, else NULL. */
