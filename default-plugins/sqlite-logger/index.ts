@@ -39,6 +39,7 @@ export default definePlugin({
       register('logs on', () => import('./commands/on.js'));
       register('logs off', () => import('./commands/off.js'));
       register('logs backup', () => import('./commands/backup.js'));
+      register('logs merge', () => import('./commands/merge.js'));
       register('fragments', () => import('./commands/fragments/list.js'));
       register('fragments list', () => import('./commands/fragments/list.js'));
       register('fragments show', () => import('./commands/fragments/show.js'));

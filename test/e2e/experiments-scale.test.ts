@@ -124,3 +124,42 @@ describe('llm experiments resume', () => {
     expect(missing.stderr).toMatch(/^Error: No experiment 'nothing' in the log/);
   });
 });
+
+describe('shards and llm logs merge', () => {
+  it('four shards in four processes into four logs merge into one log where the experiment counts every run once; merging again adds nothing', async () => {
+    const path = file(
+      'sharded.mjs',
+      `import { bot, experiment } from 'llm-host/experiments';
+const echo = bot({ model: 'echo' });
+export default experiment('sharded', ({ index }) => echo('run ' + index).text(), { executions: 40, concurrency: 4, metrics: ['length'] });
+`,
+    );
+    const shards = await Promise.all([1, 2, 3, 4].map((k) => run(['experiments', 'run', path, '--shard', `${k}/4`, '-d', `shard-${k}.db`, '--json'])));
+    const ids = new Set<string>();
+    for (const [i, shard] of shards.entries()) {
+      expect(shard.code).toBe(0);
+      const summary = JSON.parse(shard.stdout) as { id: string; finished: number; shard: unknown; executions: number };
+      expect(summary).toMatchObject({ finished: 10, executions: 40, shard: { index: i + 1, count: 4 } });
+      ids.add(summary.id);
+    }
+    expect(ids.size).toBe(1);
+
+    const merged = await run(['logs', 'merge', 'shard-1.db', 'shard-2.db', 'shard-3.db', 'shard-4.db', '-d', 'all.db']);
+    expect(merged).toMatchObject({ code: 0, stderr: '' });
+    expect(merged.stdout).toMatch(/shard-1\.db: added .*10 responses/);
+    expect(merged.stdout).toContain(`Merged into ${join(dir.path, 'all.db')}`);
+    const shown = await run(['experiments', 'show', 'sharded', '-d', 'all.db']);
+    expect(shown.stdout).toContain('40 of 40 runs logged, 40 ok, 0 failed');
+    expect(shown.stdout).toContain('shards    1, 2, 3, 4 of 4');
+    expect(shown.stdout).toMatch(/length +40 /);
+    expect(query<{ n: number; d: number }>('SELECT COUNT(*) AS n, COUNT(DISTINCT run_index) AS d FROM experiment_runs', 'all.db')).toEqual([{ n: 40, d: 40 }]);
+    expect(query('SELECT COUNT(*) AS n FROM experiments', 'all.db')).toEqual([{ n: 1 }]);
+    expect(query('PRAGMA integrity_check', 'all.db')).toEqual([{ integrity_check: 'ok' }]);
+    expect((await run(['experiments', 'list', '-d', 'all.db'])).stdout).toMatch(/sharded .* 40\/40 +completed/);
+
+    const again = await run(['logs', 'merge', 'shard-1.db', 'shard-2.db', 'shard-3.db', 'shard-4.db', '-d', 'all.db', '--json']);
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.stdout) as { added: object }[]).map((c) => c.added)).toEqual([{}, {}, {}, {}]);
+    expect((await run(['logs', 'merge', 'missing.db', '-d', 'all.db'])).stderr).toMatch(/^Error: .*missing\.db does not exist: name a log database file to merge\.\n$/);
+  });
+});
