@@ -1,5 +1,6 @@
 import { attachmentsSection, fragmentsSection, reasoningSection, toolCallsSection, toolResultsSection, toolsSection } from './format-extras.js';
 import type { LogExtras, LogFragment } from './log-extras.js';
+import { responseReplacements, uncondenseJson } from './condense-json.js';
 import type { LogRow } from './queries.js';
 import { pythonJsonDumps } from './threads/python-json.js';
 
@@ -71,7 +72,10 @@ export function formatJson(rows: readonly LogRow[], options: FormatOptions = {})
     const object: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(row)) {
       if (key.endsWith('_json') && value !== null) {
-        if (!options.truncate) object[key] = parseJson(value as string) ?? value;
+        // response_json and prompt_json are stored condensed (see condense-json.ts): shown whole.
+        const parsed = parseJson(value as string);
+        const whole = parsed !== undefined && (key === 'response_json' || key === 'prompt_json') ? uncondenseJson(parsed, responseReplacements(row.id, row.response)) : parsed;
+        if (!options.truncate) object[key] = whole ?? value;
       } else if (options.truncate && (key === 'prompt' || key === 'response')) {
         object[key] = truncate((value as string | null) ?? '');
       } else if ((key === 'prompt_fragments' || key === 'system_fragments') && Array.isArray(value) && !options.expand) {

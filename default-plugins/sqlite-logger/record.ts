@@ -1,4 +1,5 @@
 import type { Fragment, Response } from 'llm-host';
+import { condenseJson, responseReplacements } from './condense-json.js';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { Statement } from './log-worker.js';
 import { attachmentParams, attachmentRows, INSERT_ATTACHMENT, type AttachmentRow } from './attachment-rows.js';
@@ -90,7 +91,8 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
       prompt_json: null,
       options_json: JSON.stringify(response.prompt.options ?? {}),
       response: text,
-      response_json: response.responseJson === undefined ? null : JSON.stringify(response.responseJson),
+      // Condensed as the Python llm condenses it: the reply text is in `response` already.
+      response_json: response.responseJson === undefined ? null : JSON.stringify(condenseJson(response.responseJson, responseReplacements(response.id, text))),
       conversation_id: conversation.id,
       duration_ms: response.durationMs ?? null,
       datetime_utc: response.datetimeUtc ?? null,

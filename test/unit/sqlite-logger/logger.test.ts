@@ -88,6 +88,33 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('the sqli
     }
   });
 
+  it("stores response_json condensed against the reply, as the Python llm, and llm logs --json shows it whole", async () => {
+    const long = new ScriptedModel('long', ['A reply long enough ', 'to be worth a marker: pelicans, gulls, herons, terns and cormorants.']);
+    const host = await createLlm({
+      userDir: join(dir.path, 'user'),
+      env: { LLM_SQLITE_ENGINE: name },
+      defaultPlugins: false,
+      loadInstalled: false,
+      warn: (message) => warnings.push(message),
+      plugins: [sqliteLogger, { name: 'models', apply: (hooks) => hooks.registerModels.tap('models', (register) => register(long)) }],
+    });
+    const text = 'A reply long enough to be worth a marker: pelicans, gulls, herons, terns and cormorants.';
+    const raw = { id: 'raw-2', content: text, choices: [{ message: { content: `Quoted: ${text}` } }], odd: { $: 'a marker-shaped value' } };
+    const response = (await host.getModel('long')).prompt('say it');
+    response.responseJson = raw;
+    await response.done();
+    const [row] = rows();
+    expect(JSON.parse(row!.response_json as string)).toEqual({
+      id: 'raw-2',
+      content: { $: `r:${response.id}` },
+      choices: [{ message: { content: { $r: ['Quoted: ', { $: `r:${response.id}` }] } } }],
+      odd: { $raw: { $: 'a marker-shaped value' } },
+    });
+    const { formatJson } = await import('../../../default-plugins/sqlite-logger/format.js');
+    const [shown] = JSON.parse(formatJson([row as never])) as { response_json: unknown }[];
+    expect(shown!.response_json).toEqual(raw);
+  });
+
   it('logs a conversation under one id, its name from the first prompt', async () => {
     const conversation = model.conversation();
     await conversation.prompt('first').done();
