@@ -1,4 +1,4 @@
-import { AsyncSeriesBailHook, AsyncSeriesHook, SyncHook } from 'tapable';
+import { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, SyncHook } from 'tapable';
 import type { Collection, CollectionRequest } from './embeddings/collection.js';
 import type { EmbeddingModel } from './embeddings/embedding-model.js';
 import type { CommandEntry } from './host/commands-registry.js';
@@ -146,6 +146,14 @@ export interface Hooks {
   // -- Work ----------------------------------------------------------------------------------------
 
   /**
+   * Called when a response that will be logged sends its request: a logger loads now what
+   * `logResponse` needs (its code, its database engine), while the model is still answering, so
+   * that little is left to do after the last chunk. Taps run in parallel; a failing tap is ignored
+   * (`logResponse` reports what is wrong). Never required: `logResponse` works without it.
+   */
+  readonly prepareLog: AsyncParallelHook<[LogContext]>;
+
+  /**
    * Called once each time a response finishes, whoever asked for it (CLI or library) and whatever
    * the model. Taps run in series. A failing tap becomes a warning, not an error: the answer has
    * already been delivered.
@@ -199,6 +207,7 @@ export const hookNames = [
   'registerTools',
   'registerLogMigrations',
   'registerFragmentLoaders',
+  'prepareLog',
   'logResponse',
   'logTrace',
   'resolveConversation',
@@ -218,6 +227,7 @@ export function createHooks(): Hooks {
     registerCommands: new SyncHook<[RegisterCommand]>(['register']),
     registerMetrics: new SyncHook<[RegisterMetric]>(['register']),
     registerTools: new SyncHook<[RegisterTool]>(['register']),
+    prepareLog: new AsyncParallelHook<[LogContext]>(['context']),
     logResponse: new AsyncSeriesHook<[Response, LogContext]>(['response', 'context']),
     registerLogMigrations: new SyncHook<[RegisterLogMigration]>(['register']),
     logTrace: new AsyncSeriesHook<[TraceRecord, TraceLogContext]>(['trace', 'context']),

@@ -14,6 +14,10 @@ export default definePlugin({
   name: 'sqlite-logger',
   description: 'Logs prompts and responses to logs.db (SQLite); llm logs, llm -c',
   apply(hooks, context) {
+    hooks.prepareLog.tapPromise('sqlite-logger', async (log) => {
+      const { prepareLog } = await (logger ??= import('./logger.js'));
+      await prepareLog(log, context);
+    });
     hooks.logResponse.tapPromise('sqlite-logger', async (response, log) => {
       // Imported once: an experiment logs a response per run, and each import() costs a lookup.
       const { logResponse } = await (logger ??= import('./logger.js'));

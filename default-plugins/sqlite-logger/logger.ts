@@ -30,6 +30,15 @@ export async function logResponse(response: Response, log: LogContext, context: 
   await queue.add(record, log.batch === true);
 }
 
+/**
+ * The `prepareLog` tap: loads the SQLite engine while the model answers (this module is loaded by
+ * then), so that logging after the last chunk is only the write itself.
+ */
+export async function prepareLog(log: LogContext, context: PluginContext): Promise<void> {
+  if (!log.force && !isLoggingOn(context.userDir)) return;
+  await selectEngine(context.env);
+}
+
 /** How long a `batch` response may wait for others to share its transaction. */
 export const BATCH_WINDOW_MS = 250;
 

@@ -330,6 +330,11 @@ export class Llm implements ModelHost {
     return this.keys.resolve(model, explicit, this.env);
   }
 
+  /** Runs `prepareLog` without waiting for it; a failure is left for `logResponse` to report. */
+  prepareLog(context: LogContext): void {
+    if (this.hooks.prepareLog.isUsed()) this.hooks.prepareLog.promise(context).catch(() => {});
+  }
+
   /** Runs `logResponse`; a failing logger becomes a warning because the answer was delivered. */
   async logResponse(response: Response, context: LogContext): Promise<void> {
     try {

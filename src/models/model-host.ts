@@ -10,6 +10,8 @@ import type { Response } from './response.js';
 export interface ModelHost {
   /** The key the model should use (see KeyStore.resolve). */
   resolveKey(model: Model, explicit: string | undefined): Promise<string | undefined>;
+  /** Runs the `prepareLog` hook as a logged response sends its request (never fails). Optional. */
+  prepareLog?(context: LogContext): void;
   /** Runs the `logResponse` hook for a finished response. */
   logResponse(response: Response, context: LogContext): Promise<void>;
   /**

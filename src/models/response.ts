@@ -235,7 +235,12 @@ export class Response implements AsyncIterable<string> {
         signal: this.#init.signal ?? new AbortController().signal,
         response: this,
       };
-      for await (const chunk of this.model.execute(this.prompt, context)) {
+      const chunks = this.model.execute(this.prompt, context)[Symbol.asyncIterator]();
+      // Asking for the first chunk sends the request; the logger gets ready while the model answers.
+      const first = chunks.next();
+      if (host && this.#init.log !== false) host.prepareLog?.(this.logContext());
+      for (let step = await first; !step.done; step = await chunks.next()) {
+        const chunk = step.value;
         if (typeof chunk !== 'string' || chunk === '') continue;
         this.chunks.push(chunk);
         this.notify();
@@ -255,11 +260,13 @@ export class Response implements AsyncIterable<string> {
 
   private async log(): Promise<void> {
     const host = modelHostOf(this.model);
-    if (host && this.#init.log !== false) {
-      const log = typeof this.#init.log === 'object' ? this.#init.log : {};
-      await host.logResponse(this, { force: log.force ?? false, ...(log.database ? { database: log.database } : {}), ...(log.batch ? { batch: true } : {}) });
-    }
+    if (host && this.#init.log !== false) await host.logResponse(this, this.logContext());
     this.state = 'done';
+  }
+
+  private logContext(): LogContext {
+    const log = typeof this.#init.log === 'object' ? this.#init.log : {};
+    return { force: log.force ?? false, ...(log.database ? { database: log.database } : {}), ...(log.batch ? { batch: true } : {}) };
   }
 }
 

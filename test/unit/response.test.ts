@@ -6,12 +6,14 @@ import { tempDir } from '../helpers/temp-dir.js';
 describe('Response', () => {
   let dir: ReturnType<typeof tempDir>;
   let logged: { id: string; text: string; force: boolean; database?: string }[];
+  let prepared: { force: boolean; database?: string; loggedBefore: number; calls: number }[];
   let llm: Llm;
   let model: ScriptedModel;
 
   beforeEach(async () => {
     dir = tempDir();
     logged = [];
+    prepared = [];
     model = new ScriptedModel('scripted');
     llm = await createLlm({
       userDir: dir.path,
@@ -23,6 +25,9 @@ describe('Response', () => {
           name: 'test-models',
           apply(hooks) {
             hooks.registerModels.tap('test-models', (register) => register(model));
+            hooks.prepareLog.tapPromise('test-logger', async (context) => {
+              prepared.push({ ...context, loggedBefore: logged.length, calls: model.calls.length });
+            });
             hooks.logResponse.tapPromise('test-logger', async (response, context) => {
               logged.push({ id: response.id, text: await response.text(), ...context });
             });
@@ -72,6 +77,8 @@ describe('Response', () => {
     await first.text();
     await scripted.prompt('two', { log: false }).text();
     expect(logged).toEqual([{ id: first.id, text: 'Hello, world', force: true, database: '/tmp/x.db' }]);
+    // prepareLog ran once, as the request went out (the model had been called), before logResponse.
+    expect(prepared).toEqual([{ force: true, database: '/tmp/x.db', loggedBefore: 0, calls: 1 }]);
   });
 
   it('sends earlier turns in a conversation and counts them', async () => {
