@@ -1,16 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileEngine } from '../../default-plugins/sqlite-logger/engines/types.js';
 import { hashMessageDict, messageHash } from '../../default-plugins/sqlite-logger/threads/message-hash.js';
 import { MessageStore } from '../../default-plugins/sqlite-logger/threads/message-store.js';
 import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-openai-server.js';
 import { png } from '../helpers/media.js';
-import { repoRoot, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { toolCallsReply } from '../helpers/tool-replies.js';
 import { availableEngines } from '../helpers/sqlite-engines.js';
-import { FIXTURE_THREAD_ID, PYTHON_LLM_032_LOGS_MD, writePythonLlm032Log } from '../helpers/python-llm-032.js';
+import { FIXTURE_THREAD_ID, PYTHON_LLM_032_LOGS_MD, PYTHON_LLM_RUNNABLE, pythonLlm032Check, writePythonLlm032Log } from '../helpers/python-llm-032.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // A user of the Python llm 0.32 points LLM_USER_PATH at their directory: its logs.db, laid out and
@@ -29,18 +28,6 @@ afterEach(() => dir.remove());
 const run = (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli(args, dir.path, options);
 const maybe = native ? describe : describe.skip;
 
-/** Whether the Python llm 0.32 itself can run here (test/fixtures/python-llm-0.32/run.sh: its mirror and Python packages). */
-const python032 = (() => {
-  if (!existsSync('/work/.mirror/simonw+llm/repo') || !existsSync('/work/.mirror/simonw+sqlite-utils/repo')) return false;
-  try {
-    // check.py adds Debian's dist-packages to the path, as this does.
-    const modules = 'pydantic, click, pluggy, yaml, httpx, puremagic, click_default_group, dateutil, tabulate';
-    execFileSync('python3', ['-c', `import sys; sys.path.append('/usr/lib/python3/dist-packages'); import ${modules}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 maybe('llm logs on a Python llm 0.32 log', () => {
   it('lists both generations in order, exactly as the Python llm 0.32 prints them', async () => {
@@ -188,8 +175,8 @@ maybe('llm -c on a Python llm 0.32 log', () => {
       db.close();
     }
     // The Python llm 0.32's own code re-derives every hash and reads the thread, where it can run.
-    if (python032) {
-      const checked = execFileSync(join(repoRoot, 'test', 'fixtures', 'python-llm-0.32', 'run.sh'), ['check', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    if (PYTHON_LLM_RUNNABLE) {
+      const checked = pythonLlm032Check(path);
       expect(checked).toContain('verify(): every message hashes to its key');
       expect(checked).toContain(`llm -c continues ${FIXTURE_THREAD_ID} with 17 messages:`);
       expect(checked).toContain(

@@ -5,6 +5,7 @@ import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-o
 import { cliEnv, cliPath, collect, repoRoot, runCli, startCli } from '../helpers/run-cli.js';
 import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
 import { png } from '../helpers/media.js';
+import { PYTHON_LLM_RUNNABLE, pythonLlmLogs } from '../helpers/python-llm-032.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { toolCallsReply } from '../helpers/tool-replies.js';
 
@@ -342,6 +343,12 @@ describe('the OpenAI plugin against the fake server', () => {
     const logs = JSON.parse((await run(['logs', '--json', '-n', '1'])).stdout) as { tool_results: { attachments: { type: string; path: string }[] }[] }[];
     expect(logs[0]!.tool_results[0]!.attachments).toMatchObject([{ type: 'image/png', path: join(dir.path, 'chart.png') }]);
     expect((await run(['logs', '-n', '1'])).stdout).toContain(`\n    - image/png: ${join(dir.path, 'chart.png')}\n`);
+    // The Python llm 0.31's own llm logs reads the tool tables written here, attachment included.
+    if (PYTHON_LLM_RUNNABLE) {
+      const python = JSON.parse(pythonLlmLogs('5ce40fd', join(dir.path, 'logs.db'), ['-n', '2', '--json'])) as Record<string, any>[];
+      expect(python[0]!.tool_calls).toMatchObject([{ name: 'draw_chart', arguments: {}, tool_call_id: 'c1' }]);
+      expect(python[1]!.tool_results).toMatchObject([{ name: 'draw_chart', output: 'Here is the chart', tool_call_id: 'c1', attachments: [{ type: 'image/png', path: join(dir.path, 'chart.png') }] }]);
+    }
   });
 
   it('sends the tool messages back without streaming too', async () => {
