@@ -124,15 +124,21 @@ maybe('llm -c on a Python llm 0.32 log', () => {
       (request: FakeRequest) => (void request, textReply('An orange dot.')),
       (request: FakeRequest) => toolCallsReply(request, [{ id: 'call_v', name: 'llm_version', arguments: '{}' }]),
       (request: FakeRequest) => (void request, textReply('That is the version.')),
+      (request: FakeRequest) => toolCallsReply(request, [{ id: 'call_d', name: 'draw', arguments: '{}' }]),
+      (request: FakeRequest) => (void request, textReply('Drawn.')),
       (request: FakeRequest) => (void request, textReply('You are welcome.')),
     ];
     server.handle((request) => replies.shift()!(request));
     expect(await openai(['-c', '-m', '4o-mini', '-a', join(dir.path, 'dot.png'), 'And this one?'])).toMatchObject({ code: 0, stderr: '' });
     expect(await openai(['-c', '-T', 'llm_version', 'Which llm version?'])).toMatchObject({ code: 0, stderr: '', stdout: 'That is the version.\n' });
+    // A tool that returns an attachment (ToolOutput): 0.32's chain sends it in a user message after the tool message.
+    const draw = `import { Attachment, ToolOutput } from 'llm-host';
+      export function draw() { return new ToolOutput({ output: 'drawn', attachments: [Attachment.fromPath(${JSON.stringify(join(dir.path, 'dot.png'))})] }); }`;
+    expect(await openai(['-c', '--functions', draw, 'Draw it'])).toMatchObject({ code: 0, stderr: '', stdout: 'Drawn.\n' });
     await openai(['-c', 'Thanks']);
     // The whole history comes back from the thread's messages: the image, the call and its result.
     const dot = `data:image/png;base64,${png().toString('base64')}`;
-    const history = server.chatBodies[3].messages as { role: string }[];
+    const history = server.chatBodies[5].messages as { role: string }[];
     expect(history.slice(THREAD_MESSAGES.length)).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'And this one?' }, { type: 'image_url', image_url: { url: dot } }] },
       { role: 'assistant', content: 'An orange dot.' },
@@ -140,6 +146,11 @@ maybe('llm -c on a Python llm 0.32 log', () => {
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_v', type: 'function', function: { name: 'llm_version', arguments: '{}' } }] },
       { role: 'tool', tool_call_id: 'call_v', content: expect.stringMatching(/^\d+\.\d+\.\d+/) },
       { role: 'assistant', content: 'That is the version.' },
+      { role: 'user', content: 'Draw it' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_d', type: 'function', function: { name: 'draw', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_d', content: 'drawn' },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: dot } }] },
+      { role: 'assistant', content: 'Drawn.' },
       { role: 'user', content: 'Thanks' },
     ]);
     expect(server.problems).toEqual([]);
@@ -159,16 +170,22 @@ maybe('llm -c on a Python llm 0.32 log', () => {
       for (const message of chain) expect(messageHash({ role: message.role, parts: message.parts.map((p) => p.part) }, message.parentHash)).toBe(message.hash);
       // The rows as 0.32's _write_part leaves them (compare the fixture's own tool_call, tool_result and attachment parts).
       const newParts = db.all<{ type: string; tool_name: string | null; text: string | null; payload: string | null }>(
-        `SELECT [type], [tool_name], [text], [payload] FROM [parts] WHERE [message_hash] IN (${chain.slice(-9).map(() => '?').join(', ')}) AND [type] != 'text' ORDER BY [id]`,
-        chain.slice(-9).map((m) => m.hash),
+        `SELECT [type], [tool_name], [text], [payload] FROM [parts] WHERE [message_hash] IN (${chain.slice(-14).map(() => '?').join(', ')}) AND [type] != 'text' ORDER BY [id]`,
+        chain.slice(-14).map((m) => m.hash),
       );
       const png64 = createHash('sha256').update(png()).digest('hex');
       expect(newParts).toEqual([
         { type: 'attachment', tool_name: null, text: null, payload: `{"attachment": {"id": "${png64}"}}` },
         { type: 'tool_call', tool_name: 'llm_version', text: null, payload: '{"name": "llm_version", "arguments": {}, "tool_call_id": "call_v"}' },
         { type: 'tool_result', tool_name: 'llm_version', text: null, payload: expect.stringMatching(/^\{"name": "llm_version", "output": "\d+\.\d+\.\d+[^"]*", "tool_call_id": "call_v"\}$/) },
+        { type: 'tool_call', tool_name: 'draw', text: null, payload: '{"name": "draw", "arguments": {}, "tool_call_id": "call_d"}' },
+        { type: 'tool_result', tool_name: 'draw', text: null, payload: '{"name": "draw", "output": "drawn", "tool_call_id": "call_d"}' },
+        { type: 'attachment', tool_name: null, text: null, payload: `{"attachment": {"id": "${png64}"}}` },
       ]);
-      expect(db.all('SELECT a.[id], a.[type], a.[path] FROM [part_attachments] pa JOIN [attachments] a ON a.[id] = pa.[attachment_id] WHERE a.[id] = ?', [png64])).toEqual([{ id: png64, type: 'image/png', path: join(dir.path, 'dot.png') }]);
+      expect(db.all('SELECT a.[id], a.[type], a.[path] FROM [part_attachments] pa JOIN [attachments] a ON a.[id] = pa.[attachment_id] WHERE a.[id] = ?', [png64])).toEqual(
+        // The -a image and the tool's: one attachment row, linked from both parts.
+        Array(2).fill({ id: png64, type: 'image/png', path: join(dir.path, 'dot.png') }),
+      );
       // Both turns of the chain were offered the tool (turn_tools), as 0.32 records it.
       expect(db.all("SELECT count(*) AS n FROM [turn_tools] JOIN [tools] ON [tools].[id] = [turn_tools].[tool_id] WHERE [tools].[name] = 'llm_version'")).toEqual([{ n: 2 }]);
     } finally {
@@ -178,7 +195,7 @@ maybe('llm -c on a Python llm 0.32 log', () => {
     if (PYTHON_LLM_RUNNABLE) {
       const checked = pythonLlm032Check(path);
       expect(checked).toContain('verify(): every message hashes to its key');
-      expect(checked).toContain(`llm -c continues ${FIXTURE_THREAD_ID} with 17 messages:`);
+      expect(checked).toContain(`llm -c continues ${FIXTURE_THREAD_ID} with 22 messages:`);
       expect(checked).toContain(
         [
           "  user: [('text', 'And this one?'), ('attachment', None)]",
@@ -187,6 +204,11 @@ maybe('llm -c on a Python llm 0.32 log', () => {
           "  assistant: [('tool_call', None)]",
           "  tool: [('tool_result', None)]",
           "  assistant: [('text', 'That is the version.')]",
+          "  user: [('text', 'Draw it')]",
+          "  assistant: [('tool_call', None)]",
+          "  tool: [('tool_result', None)]",
+          "  user: [('attachment', None)]",
+          "  assistant: [('text', 'Drawn.')]",
           "  user: [('text', 'Thanks')]",
           "  assistant: [('text', 'You are welcome.')]\n",
         ].join('\n'),

@@ -27,10 +27,14 @@ export async function threadTurnRecord(response: Response, text: string, usage: 
   const input: HistoryMessage[] = [];
   const system = prompt.system;
   if (system && system !== position.system) input.push({ role: 'system', parts: [{ type: 'text', text: system }] });
+  // In a chain (ours and 0.32's `_append_tool_results_to_chain`) the tools' attachments travel as
+  // the prompt's own, in the user message after the tool results, and the results carry none; a
+  // prompt given results with attachments of their own keeps them on the results (`_append_turn_input`).
+  const inChain = prompt.toolResults.every((result) => (result.attachments ?? []).every((a) => prompt.attachments.includes(a)));
   if (prompt.toolResults.length > 0) {
     const parts: MessagePart[] = [];
     for (const result of prompt.toolResults) {
-      const attachments = await Promise.all((result.attachments ?? []).map(messageAttachment));
+      const attachments = inChain ? [] : await Promise.all((result.attachments ?? []).map(messageAttachment));
       parts.push({
         type: 'tool_result',
         name: result.name,
