@@ -9,6 +9,7 @@ import type { Conversation } from './models/conversation.js';
 import type { Fragment } from './models/fragment.js';
 import type { Model } from './models/model.js';
 import type { Response } from './models/response.js';
+import type { CachedResponse, CachedResponseRequest } from './models/response-cache.js';
 import type { Tool, ToolboxClass } from './models/tool.js';
 import type { TraceRecord } from './strategy/trace-record.js';
 
@@ -197,6 +198,14 @@ export interface Hooks {
    * the reference is then tried as a file path.
    */
   readonly resolveFragment: AsyncSeriesBailHook<[FragmentRequest], Fragment | undefined>;
+
+  /**
+   * Answers a request from the log (`--cache`, `cache: true`): the newest logged response whose
+   * request hash is `request.hash` (logged at or after `notBefore`, if given). Taps run in series
+   * until one returns a `CachedResponse`: the plugin that keeps the log (sqlite-logger) answers;
+   * undefined means the request is sent. The response then reuses the logged row's id.
+   */
+  readonly findCachedResponse: AsyncSeriesBailHook<[CachedResponseRequest], CachedResponse | undefined>;
 }
 
 /** The names of all hooks, in declaration order. */
@@ -215,6 +224,7 @@ export const hookNames = [
   'registerEmbeddingModels',
   'openCollection',
   'resolveFragment',
+  'findCachedResponse',
 ] as const;
 
 /** The name of one hook. */
@@ -237,5 +247,6 @@ export function createHooks(): Hooks {
     openCollection: new AsyncSeriesBailHook<[CollectionRequest], Collection | undefined>(['request']),
     registerFragmentLoaders: new SyncHook<[RegisterFragmentLoader]>(['register']),
     resolveFragment: new AsyncSeriesBailHook<[FragmentRequest], Fragment | undefined>(['request']),
+    findCachedResponse: new AsyncSeriesBailHook<[CachedResponseRequest], CachedResponse | undefined>(['request']),
   });
 }

@@ -60,6 +60,15 @@ export {
 } from './structured/prompt-for-json.js';
 export { multiSchema, schemaDsl } from './services/schema-arg.js';
 export { ContractError, type SchemaDefinitions } from './strategy/contract.js';
+export {
+  currentResponseCache,
+  parseDuration,
+  requestHash,
+  withResponseCache,
+  type CachedResponse,
+  type CachedResponseRequest,
+  type ResponseCacheSettings,
+} from './models/response-cache.js';
 export { currentConversationOrigin, isPersonOrigin, PERSON_ORIGINS, withConversationOrigin, type ConversationOrigin } from './models/origin.js';
 export {
   inferSchema,

@@ -35,6 +35,10 @@ export default definePlugin({
       const { loadStoredFragment } = await import('./fragments.js');
       return loadStoredFragment(request, context);
     });
+    hooks.findCachedResponse.tapPromise('sqlite-logger', async (request) => {
+      const { findCachedResponse } = await import('./cache-lookup.js');
+      return findCachedResponse(request, context);
+    });
     hooks.registerCommands.tap('sqlite-logger', (register) => {
       register('logs', () => import('./commands/list.js'));
       register('logs list', () => import('./commands/list.js'));

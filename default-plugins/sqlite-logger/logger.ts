@@ -19,6 +19,8 @@ import { WriteQueue } from './write-queue.js';
  */
 export async function logResponse(response: Response, log: LogContext, context: PluginContext): Promise<void> {
   if (!log.force && !isLoggingOn(context.userDir)) return;
+  // Answered from the log (--cache): its row is there already, and is reused.
+  if (response.cached) return;
   const path = logPath(context.userDir, log.database);
   const record = await responseRecord(response);
   const engine = await selectEngine(context.env);

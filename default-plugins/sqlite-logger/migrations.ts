@@ -255,6 +255,16 @@ CREATE TABLE IF NOT EXISTS [conversation_origins] (
       }
     },
   },
+  {
+    // Ours, beside the Python llm's columns (it reads responses by column name, so an extra one is
+    // invisible to it): the hash of each response's request (model, earlier turns, prompt, system
+    // prompt, options, schema, tools, attachments), so `--cache` can answer a request from the log.
+    name: 'js003_responses_request_hash',
+    apply(db) {
+      addColumn(db, 'responses', 'request_hash', 'TEXT');
+      db.exec('CREATE INDEX IF NOT EXISTS [idx_responses_request_hash] ON [responses] ([request_hash], [id]);');
+    },
+  },
 ];
 
 /** Creates `_llm_migrations` as the Python llm does (sqlite-utils: name is the primary key). */

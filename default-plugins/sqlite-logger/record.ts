@@ -51,6 +51,8 @@ export const RESPONSE_COLUMNS = [
   'token_details',
   'schema_id',
   'resolved_model',
+  // Ours (js003_responses_request_hash): the response cache's key; the Python llm ignores it.
+  'request_hash',
 ] as const;
 
 /**
@@ -101,6 +103,7 @@ export async function responseRecord(response: Response): Promise<ResponseRecord
       token_details: details,
       schema_id: schema?.id ?? null,
       resolved_model: response.resolvedModel ?? null,
+      request_hash: response.requestHash ?? null,
     },
     tools: await toolRecord(response),
   };

@@ -7,6 +7,7 @@ import { withInterrupt } from '../cli/interrupt.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
 import { withConversationOrigin } from '../models/origin.js';
+import { parseDuration } from '../models/response-cache.js';
 import { cliTools } from '../services/cli-tools.js';
 import { continuedConversation, modelFromArgv } from '../services/continue-conversation.js';
 import { preparePrompt } from '../services/prepare-prompt.js';
@@ -69,6 +70,8 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
     'no-log': Flags.boolean({ char: 'n', summary: 'Do not log this prompt and response.', exclusive: ['log'] }),
     log: Flags.boolean({ summary: 'Log this prompt and response even when logging is off.' }),
     usage: Flags.boolean({ char: 'u', summary: 'Show token usage on stderr.' }),
+    cache: Flags.boolean({ summary: 'Answer from the log when it has a response to the same request (model, conversation, prompt, system, options, schema, tools, attachments): nothing is sent.' }),
+    'cache-ttl': Flags.string({ summary: 'With --cache: only answers logged this recently (30m, 12h, 7d, 2w).', helpValue: 'AGE', dependsOn: ['cache'] }),
     schema: Flags.string({
       summary: 'JSON Schema the reply must match: inline JSON, a JSON file, or fields like "name, age int, bio: a short bio".',
       helpValue: 'SCHEMA',
@@ -119,8 +122,12 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
       },
       { ask: askAtTerminal, hasTerminal: hasTerminal(), stderr: process.stderr },
     );
+    const ttl = flags['cache-ttl'];
+    const ttlMs = ttl === undefined ? undefined : parseDuration(ttl);
+    if (ttl !== undefined && ttlMs === undefined) throw new UsageError(`--cache-ttl takes an age with a unit: 30s, 15m, 12h, 7d or 2w (got '${ttl}').`);
     await withInterrupt(async (signal) => {
       const settings = {
+        ...(flags.cache ? { cache: { ttlMs } } : {}),
         system: prepared.system,
         options: prepared.options,
         schema: prepared.schema,

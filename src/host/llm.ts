@@ -18,6 +18,7 @@ import type { Model } from '../models/model.js';
 import { bindModelHost, type ModelHost } from '../models/model-host.js';
 import { ModelRegistry, type ModelEntry } from '../models/registry.js';
 import type { Response } from '../models/response.js';
+import type { CachedResponse, CachedResponseRequest } from '../models/response-cache.js';
 import { ToolRegistry } from '../models/tool-registry.js';
 import type { Attachment } from '../models/attachment.js';
 import type { Fragment } from '../models/fragment.js';
@@ -343,6 +344,11 @@ export class Llm implements ModelHost {
       this.warn(messageOf(error));
       if (this.env.LLM_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     }
+  }
+
+  /** Runs `findCachedResponse`: the logged answer to a request, if the log has one. */
+  findCachedResponse(request: CachedResponseRequest): Promise<CachedResponse | undefined> {
+    return this.hooks.findCachedResponse.promise(request);
   }
 
   /** Runs `logTrace`, handing the taps the log database; a failing tap becomes a warning. */

@@ -1,6 +1,7 @@
 import type { LogContext } from '../hooks.js';
 import type { TraceRecord } from '../strategy/trace-record.js';
 import type { Model } from './model.js';
+import type { CachedResponse, CachedResponseRequest } from './response-cache.js';
 import type { Response } from './response.js';
 
 /**
@@ -19,6 +20,8 @@ export interface ModelHost {
    * becomes a warning). Optional: a host without it keeps no traces.
    */
   logTrace?(trace: TraceRecord, context: LogContext): Promise<void>;
+  /** The newest logged response to a request (`cache`), from the `findCachedResponse` hook. Optional. */
+  findCachedResponse?(request: CachedResponseRequest): Promise<CachedResponse | undefined>;
 }
 
 /**

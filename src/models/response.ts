@@ -9,6 +9,7 @@ import type { Conversation } from './conversation.js';
 import type { Model } from './model.js';
 import { modelHostOf } from './model-host.js';
 import { currentConversationOrigin, type ConversationOrigin } from './origin.js';
+import { currentResponseCache, requestHash, type CachedResponse, type CachedResponseRequest, type ResponseCacheSettings } from './response-cache.js';
 import { validateOptions } from './options.js';
 import type { Prompt } from './prompt.js';
 import type { ToolCall } from './tool.js';
@@ -33,6 +34,12 @@ export interface ResponseInit {
   readonly conversation?: Conversation | undefined;
   /** `false` skips the logResponse hook; an object says how to log (`--log`, `-d`). */
   readonly log?: boolean | Partial<LogContext> | undefined;
+  /**
+   * Answer from the log when it has a response to the same request (`--cache`): `true`, or with
+   * `ttlMs` (only answers logged that recently). The answer's row is reused, not copied.
+   * Default: as the enclosing `withResponseCache` says (an experiment run with `cache`), else off.
+   */
+  readonly cache?: boolean | { readonly ttlMs?: number | undefined } | undefined;
 }
 
 /** A finished turn restored from a log, for continuing a conversation. */
@@ -78,6 +85,12 @@ export class Response implements AsyncIterable<string> {
   error: unknown = undefined;
   /** Where it came from (a person's prompt, an experiment...), captured when it was made; see `withConversationOrigin`. */
   readonly origin: ConversationOrigin = currentConversationOrigin();
+  /** The hash of the request (see `requestHash`), once the response has started; the log keeps it. */
+  requestHash: string | undefined;
+  /** Answered from the log (`cache`): `id` is the logged response's, whose row is reused. */
+  cached = false;
+  /** How the response uses the cache, captured when it was made. */
+  readonly #cache: ResponseCacheSettings | undefined;
 
   private readonly chunks: string[] = [];
   private readonly calls: ToolCall[] = [];
@@ -96,6 +109,14 @@ export class Response implements AsyncIterable<string> {
     init: ResponseInit = {},
   ) {
     this.#init = init;
+    const scope = currentResponseCache();
+    const asked = init.cache;
+    this.#cache =
+      asked === undefined || asked === false
+        ? asked === false && scope
+          ? { ...scope, enabled: false }
+          : scope
+        : { enabled: true, ttlMs: asked === true ? scope?.ttlMs : asked.ttlMs, salt: scope?.salt };
     this.model = prompt.model;
     this.conversation = init.conversation;
     this.stream = (init.stream ?? true) && prompt.model.canStream;
@@ -225,6 +246,10 @@ export class Response implements AsyncIterable<string> {
       }
       this.prompt.options = await validateOptions(this.model, this.prompt.options);
       await checkAttachmentTypes(this.model, this.prompt.attachments);
+      if (host && this.#init.log !== false) {
+        this.requestHash = await requestHash(this, this.#cache?.salt);
+        if (this.#cache?.enabled && host.findCachedResponse && (await this.answerFromCache(host.findCachedResponse.bind(host)))) return;
+      }
       const key = host
         ? await host.resolveKey(this.model, this.#init.key)
         : await resolveKeyWithoutHost(this.model, this.#init.key);
@@ -256,6 +281,30 @@ export class Response implements AsyncIterable<string> {
     this.conversation?.responses.push(this);
     this.state = 'complete';
     this.notify();
+  }
+
+  /** Takes the answer from the newest logged response to the same request, if there is one. */
+  private async answerFromCache(find: (request: CachedResponseRequest) => Promise<CachedResponse | undefined>): Promise<boolean> {
+    const log = typeof this.#init.log === 'object' ? this.#init.log : {};
+    const ttlMs = this.#cache?.ttlMs;
+    const hit = await find({
+      hash: this.requestHash!,
+      ...(ttlMs === undefined ? {} : { notBefore: utcNow(new Date(Date.now() - ttlMs)) }),
+      ...(log.database ? { database: log.database } : {}),
+    });
+    if (!hit) return false;
+    (this as { id: string }).id = hit.id;
+    this.cached = true;
+    this.chunks.push(hit.text);
+    this.responseJson = hit.responseJson;
+    this.resolvedModel = hit.resolvedModel;
+    this.tokenUsage = hit.usage ?? {};
+    this.calls.push(...(hit.toolCalls ?? []));
+    this.durationMs = 0;
+    this.conversation?.responses.push(this);
+    this.state = 'complete';
+    this.notify();
+    return true;
   }
 
   private async log(): Promise<void> {

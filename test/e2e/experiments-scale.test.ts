@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeOpenAIServer, lastUserMessage, textReply } from '../helpers/fake-openai-server.js';
 import { collect, runCli, startCli } from '../helpers/run-cli.js';
 import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -161,5 +162,59 @@ export default experiment('sharded', ({ index }) => echo('run ' + index).text(),
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as { added: object }[]).map((c) => c.added)).toEqual([{}, {}, {}, {}]);
     expect((await run(['logs', 'merge', 'missing.db', '-d', 'all.db'])).stderr).toMatch(/^Error: .*missing\.db does not exist: name a log database file to merge\.\n$/);
+  });
+});
+
+describe('the response cache (--cache)', () => {
+  let server: FakeOpenAIServer;
+  beforeAll(async () => {
+    server = await FakeOpenAIServer.start();
+    // Each answer is new (a counter), so a cached answer is told from a fresh one.
+    let n = 0;
+    server.handle((request) => (request.body.response_format ? textReply(`{"reasoning": "ok", "score": ${(n++ % 5) + 1}}`) : textReply(`Answer ${n++} to ${lastUserMessage(request)}`)));
+  });
+  afterAll(() => server.close());
+
+  it('a re-run with --cache sends nothing and gives the same outputs and metrics, repeats keep their own answers; a changed option sends again', async () => {
+    const env = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.baseUrl, LLM_OPENAI_RETRY_DELAY: '0.001' };
+    const experimentFile = (temperature: number) =>
+      file(
+        'cached.mjs',
+        `import { bot, experiment } from 'llm-host/experiments';
+const writer = bot({ name: 'writer', model: 'gpt-4o-mini', options: { temperature: ${temperature} } });
+export default experiment('cached', ({ input }) => writer('Pitch ' + input).text(), {
+  inputs: ['a', 'b'], executions: 6, concurrency: 3,
+  metrics: ['length', { metric: 'llm-judge', name: 'judge', options: { rubric: 'Is it good?', model: 'gpt-4o-mini' } }],
+});
+`,
+      );
+    const go = (extra: string[] = []) => runCli(['experiments', 'run', experimentFile(0.5), '--json', ...extra], dir.path, { env });
+    const outputs = (id: string) => query<{ output: string; cached: number | null }>(`SELECT output, cached FROM experiment_runs WHERE experiment_id = '${id}' ORDER BY run_index`);
+    const first = await go();
+    expect(first.code).toBe(0);
+    const a = JSON.parse(first.stdout) as { id: string; metrics: { name: string; mean: number }[] };
+    const sent = server.chatBodies.length;
+    expect(sent).toBe(12); // a pitch and a judgement per run
+    // Repeats of one input got their own answers.
+    expect(new Set(outputs(a.id).map((r) => r.output)).size).toBe(6);
+
+    const second = await go(['--cache']);
+    expect(second.code).toBe(0);
+    const b = JSON.parse(second.stdout) as { id: string; cached: number; metrics: { name: string; mean: number }[] };
+    expect(server.chatBodies.length).toBe(sent);
+    expect(b.cached).toBe(6);
+    expect(outputs(b.id).map((r) => r.output)).toEqual(outputs(a.id).map((r) => r.output));
+    expect(outputs(b.id).map((r) => r.cached)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(b.metrics.map((m) => [m.name, m.mean])).toEqual(a.metrics.map((m) => [m.name, m.mean]));
+    // The responses' rows are reused: the second experiment links the first one's.
+    expect(query('SELECT COUNT(*) AS n FROM responses')).toEqual([{ n: 12 }]);
+    expect(query<{ n: number }>(`SELECT COUNT(DISTINCT response_id) AS n FROM experiment_run_responses`)).toEqual([{ n: 12 }]);
+
+    // Another temperature is another request: the pitches are sent again (the judge's requests
+    // see other pitches, so they are sent too).
+    const third = await runCli(['experiments', 'run', experimentFile(0.7), '--json', '--cache'], dir.path, { env });
+    expect(third.code).toBe(0);
+    expect(server.chatBodies.length).toBe(sent + 12);
+    expect((JSON.parse(third.stdout) as { cached?: number }).cached).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from 'llm-host/command';
+import { cacheFlags, cacheOption } from '../lib/cache-flags.js';
 import { parseShard } from '../lib/shards.js';
 import { resumeExperimentFile } from '../services/resume.js';
 
@@ -29,6 +30,7 @@ of its slice.`;
     json: Flags.boolean({ summary: 'Print the summary as JSON (and no progress).' }),
     database: Flags.string({ char: 'd', summary: 'The SQLite file the experiment is logged in, instead of logs.db in the user directory.', helpValue: 'FILE' }),
     log: Flags.boolean({ summary: 'Log the runs’ responses even when logging is off (llm logs off).' }),
+    ...cacheFlags,
     shard: Flags.string({ summary: 'Resume only this slice of the runs (default: the slices the log ran, or every run).', helpValue: 'K/N' }),
   };
 
@@ -45,6 +47,7 @@ of its slice.`;
         logResponses: flags.log,
         json: flags.json,
         shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+        cache: cacheOption(flags),
         live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
       },
       { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },

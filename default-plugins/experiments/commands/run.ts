@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from 'llm-host/command';
+import { cacheFlags, cacheOption } from '../lib/cache-flags.js';
 import { parseShard } from '../lib/shards.js';
 import { runExperimentFile } from '../services/run-file.js';
 
@@ -43,6 +44,7 @@ follow that setting (--log logs them anyway).`;
     '<%= config.bin %> experiments run pitch.ts --json | jq .metrics',
     '<%= config.bin %> experiments run pitch.ts --baseline pitch   # m: compare with the last pitch run',
     '<%= config.bin %> experiments run pitch.ts --shard 3/8 -d shard-3.db',
+    '<%= config.bin %> experiments run pitch.ts --cache --cache-ttl 7d   # no request the log can answer',
   ];
 
   static override args = {
@@ -61,6 +63,7 @@ follow that setting (--log logs them anyway).`;
       summary: 'A logged experiment (id, name or NAME~N) to compare the runs with: in the live view (key m), and after the summary; paired by input while every input run is one of its inputs.',
       helpValue: 'NAME',
     }),
+    ...cacheFlags,
     shard: Flags.string({ summary: 'Run only the Kth of N disjoint slices of the runs; every shard logs to the same experiment id.', helpValue: 'K/N' }),
     'shard-group': Flags.string({
       summary: 'Tells sharded runs of the same file apart (e.g. a CI run id); default: the file’s contents.',
@@ -83,6 +86,7 @@ follow that setting (--log logs them anyway).`;
         database: flags.database,
         logResponses: flags.log,
         shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+        cache: cacheOption(flags),
         shardGroup: flags['shard-group'],
         json: flags.json,
         live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',

@@ -16,6 +16,8 @@ export interface BotOptions {
   readonly options?: Readonly<Record<string, unknown>>;
   /** An API key, or the name of a stored key. */
   readonly key?: string;
+  /** Answer from the log when it has the same request (see `ResponseInit.cache`); default: as the experiment's `cache`. */
+  readonly cache?: boolean | { readonly ttlMs?: number };
 }
 
 /**
@@ -83,6 +85,7 @@ export function bot(settings: BotOptions = {}): Bot {
         system: folded.system,
         options: settings.options,
         key: settings.key,
+        ...(settings.cache === undefined ? {} : { cache: settings.cache }),
         conversation,
         ...(run ? { signal: run.signal, log: run.log } : {}),
       });

@@ -56,6 +56,8 @@ export interface RunRecord {
   readonly bots: readonly BotUse[];
   /** The responses the run made, with what made each one (a bot's name, `metric:NAME`). */
   readonly responses: readonly { readonly id: string; readonly source?: string | undefined }[];
+  /** How many of its responses came from the response cache (`cache`). */
+  readonly cached?: number;
   /** Each metric's value (booleans as 0/1), or why it has none. */
   readonly metrics: Readonly<Record<string, { readonly value: number | null; readonly kind?: MetricKind; readonly error?: string }>>;
 }
@@ -93,6 +95,8 @@ export interface ExperimentResult {
   readonly errors: readonly { readonly index: number; readonly message: string }[];
   /** The log file the experiment was written to. */
   readonly database: string | undefined;
+  /** Runs that took at least one answer from the response cache (`cache`). */
+  readonly cached?: number;
   /** Runs logged before this resume, kept and counted here (`resume`). */
   readonly resumed?: number;
   /** The slice of the runs this was (`shard`). */
@@ -156,6 +160,13 @@ export interface ExperimentRunOptions {
    * logs from several machines merge into one experiment (`llm logs merge`).
    */
   readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Answer each request from the log when it has a response to the same request, made by the same
+   * run index (`--cache`): a re-run of a finished experiment makes no requests, and its metrics are
+   * computed again. `{ ttlMs }`: only responses logged that recently. The responses' rows are
+   * reused; each run records how many of its responses came from the cache.
+   */
+  readonly cache?: boolean | { readonly ttlMs?: number };
   /** Tells sharded runs of the same experiment apart (part of the shared id; the CLI uses the file's contents). */
   readonly shardGroup?: string;
 }

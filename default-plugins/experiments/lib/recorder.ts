@@ -240,8 +240,8 @@ function runStatements(experimentId: string, runs: readonly RunRecord[], written
   };
   for (const run of runs) {
     add(
-      `INSERT INTO [experiment_runs] ([id], [experiment_id], [run_index], [status], [error], [started_at], [duration_ms], [pipeline_ms], [input], [output], [info])
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO [experiment_runs] ([id], [experiment_id], [run_index], [status], [error], [started_at], [duration_ms], [cached], [pipeline_ms], [input], [output], [info])
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         run.id,
         experimentId,
@@ -250,6 +250,7 @@ function runStatements(experimentId: string, runs: readonly RunRecord[], written
         run.error ?? null,
         run.startedAt,
         Math.round(run.durationMs),
+        run.cached ? run.cached : null,
         Math.round(run.pipelineMs),
         run.input === undefined ? null : json(run.input),
         run.output === undefined ? null : json(run.output),

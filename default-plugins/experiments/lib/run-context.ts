@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MessageRole } from './prompt-function.js';
-import { withConversationOrigin, type LogContext, type Model, type Response } from 'llm-host';
+import { withConversationOrigin, withResponseCache, type LogContext, type Model, type Response, type ResponseCacheSettings } from 'llm-host';
 
 /** A prompt function's template, as a run used it. */
 export interface PromptUse {
@@ -50,6 +50,8 @@ export interface RunContextInit {
   readonly log: false | Partial<LogContext>;
   /** Resolves a model name the way the running host does. */
   readonly getModel: (name?: string) => Promise<Model>;
+  /** How the run's responses use the response cache (an experiment salts it with the run index). */
+  readonly cache?: ResponseCacheSettings | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export class RunContext {
   readonly signal: AbortSignal;
   readonly log: false | Partial<LogContext>;
   readonly getModel: (name?: string) => Promise<Model>;
+  readonly cache: ResponseCacheSettings | undefined;
   /** What made the responses of this phase of the run when no bot says (e.g. `metric:judge`). */
   readonly source: string | undefined;
   readonly #state: RunState;
@@ -77,6 +80,7 @@ export class RunContext {
     this.signal = init.signal;
     this.log = init.log;
     this.getModel = init.getModel;
+    this.cache = init.cache;
     this.#state = shared?.state ?? { prompts: new Map(), bots: new Map(), responses: new Map(), info: {} };
     this.#sources = shared?.sources ?? new WeakMap();
     this.source = shared?.source;
@@ -99,7 +103,10 @@ export class RunContext {
 
   /** Responses made, in the order they were first seen. */
   get responses(): RunResponse[] {
-    return [...this.#state.responses.values()];
+    // A response answered from the cache takes the logged response's id after it was first seen:
+    // it is one response, under its id now.
+    const seen = new Set<Response>();
+    return [...this.#state.responses.values()].filter((r) => !seen.has(r.response) && seen.add(r.response));
   }
 
   /** Free-form information added with `addRunInfo()`. */
@@ -167,7 +174,8 @@ export function currentRun(): RunContext | undefined {
 /** Runs `work` as part of run `context`. */
 export function withRunContext<T>(context: RunContext, work: () => T): T {
   // Its responses (bots', metrics' and judges') are an experiment's, never a person's conversation.
-  return storage().run(context, () => withConversationOrigin('experiment', work));
+  const cache = context.cache;
+  return storage().run(context, () => withConversationOrigin('experiment', cache ? () => withResponseCache(cache, work) : work));
 }
 
 /**

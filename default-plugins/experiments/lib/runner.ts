@@ -143,7 +143,9 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     // The last wave of runs logs at once: nothing more is coming for their responses to wait for,
     // and the experiment is finished only when they are written.
     const lastWave = todo.length - position <= concurrency;
-    const context = new RunContext({ id: runId, index, input, signal, log: lastWave ? { ...log, batch: false } : log, getModel });
+    // The run index salts every request's hash, so that repeats never share an answer.
+    const cache = { enabled: options.cache !== undefined && options.cache !== false, ttlMs: typeof options.cache === 'object' ? options.cache.ttlMs : undefined, salt: `run:${index}` };
+    const context = new RunContext({ id: runId, index, input, signal, log: lastWave ? { ...log, batch: false } : log, getModel, cache });
     const runStartedAt = utcNow();
     const started = performance.now();
     progress.runStarted();
@@ -187,6 +189,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
       prompts: context.prompts,
       bots: context.bots,
       responses: context.responses.map((r) => ({ id: r.response.id, source: r.source })),
+      cached: context.responses.filter((r) => r.response.cached).length,
       metrics: values,
     };
     // The run's responses are still being logged (in batches): the run is written after them, so
@@ -195,12 +198,14 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     pendingLogs.add(logged);
     void logged.finally(() => pendingLogs.delete(logged));
     recorder?.add(record, logged);
+    if (record.cached) cachedRuns++;
     progress.runFinished(record);
     options.onRun?.(record);
     options.onProgress?.(progress);
   };
 
   const pendingLogs = new Set<Promise<void>>();
+  let cachedRuns = 0;
   let next = 0;
   const worker = async () => {
     while (!stopped && next < todo.length) {
@@ -263,6 +268,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     cancelled: progress.cancelled,
     notStarted: inScope.length - progress.started,
     ...(previous.length > 0 ? { resumed: previous.length } : {}),
+    ...(cachedRuns > 0 ? { cached: cachedRuns } : {}),
     ...(shard ? { shard } : {}),
     metrics: progress.metricResults(),
     errors: progress.firstErrors,

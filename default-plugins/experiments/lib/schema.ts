@@ -19,7 +19,8 @@ import type { LogMigration } from 'llm-host';
  * metrics included; a run logged before has its pipeline time in both).
  * `experiments_004_shards`: `experiment_shards`, the slices (`--shard K/N`) of a sharded
  * experiment this log ran or merged, each with its own status; an experiment without rows there
- * ran whole.
+ * ran whole. `experiments_005_cached_runs`: `experiment_runs.cached`, how many of a run's
+ * responses came from the response cache (`--cache`).
  */
 export const EXPERIMENT_MIGRATIONS: readonly LogMigration[] = [
   {
@@ -141,6 +142,13 @@ CREATE TABLE [experiment_shards] (
    [finished_at] TEXT,
    PRIMARY KEY ([experiment_id], [shard])
 );`);
+    },
+  },
+  {
+    // How many of a run's responses were answered from the log (--cache): NULL when none.
+    name: 'experiments_005_cached_runs',
+    apply(db) {
+      db.exec('ALTER TABLE [experiment_runs] ADD COLUMN [cached] INTEGER;');
     },
   },
 ];

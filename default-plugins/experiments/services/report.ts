@@ -223,6 +223,7 @@ export function formatSummary(result: ExperimentResult): string {
   const of = result.shard ? `${planned} (shard ${result.shard.index}/${result.shard.count} of ${result.executions})` : String(planned);
   const lines = [
     `${result.name}${result.id ? ` (${result.id})` : ''}: ${result.status}, ${result.finished} of ${of} runs${result.resumed ? ` (${result.resumed} logged before)` : ''}, ${result.ok} ok, ${result.failed} failed, in ${formatDuration(result.durationMs)}` +
+      (result.cached ? `; ${result.cached} answered from the cache` : '') +
       (result.cancelled > 0 ? `; ${result.cancelled} cancelled` : '') +
       (result.notStarted > 0 ? `; ${result.notStarted} not started` : ''),
     metricsTable(result.metrics),

@@ -6,7 +6,7 @@ import { readExperiments } from './read-log.js';
 import { runExperimentFile, type RunFileRequest, type RunOutput } from './run-file.js';
 
 /** What `llm experiments resume` was asked. */
-export interface ResumeRequest extends Pick<RunFileRequest, 'concurrency' | 'timeout' | 'database' | 'logResponses' | 'json' | 'live' | 'shard'> {
+export interface ResumeRequest extends Pick<RunFileRequest, 'concurrency' | 'timeout' | 'database' | 'logResponses' | 'json' | 'live' | 'shard' | 'cache'> {
   /** An experiment id, id prefix, name (its newest) or NAME~N. */
   readonly reference: string;
 }

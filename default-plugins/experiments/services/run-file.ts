@@ -32,6 +32,8 @@ export interface RunFileRequest {
   readonly shard?: Shard | undefined;
   /** Tells sharded runs of one file apart (`--shard-group`; default: the file's contents). */
   readonly shardGroup?: string | undefined;
+  /** Answer requests from the log (`--cache`, `--cache-ttl`). */
+  readonly cache?: boolean | { readonly ttlMs?: number } | undefined;
 }
 
 /** Where output goes. */
@@ -127,6 +129,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
           prepare: loaded.models,
           beforeRun: () => pause.wait(),
           ...(request.resume === undefined ? {} : { resume: request.resume }),
+          ...(request.cache ? { cache: request.cache } : {}),
           ...(request.shard ? { shard: request.shard, shardGroup } : {}),
           onProgress: (current) => {
             if (!progress) {

@@ -75,6 +75,8 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('the sqli
       token_details: null,
       schema_id: '848bffbc260a905ad40888a4518f40ef',
       resolved_model: 'scripted-2025',
+      // Ours: the request's hash, for --cache.
+      request_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(row!.datetime_utc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
     const db = openDatabase(engine, logFile());

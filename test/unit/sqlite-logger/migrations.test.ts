@@ -18,7 +18,7 @@ const EXPECTED_COLUMNS = {
   conversations: ['id', 'name', 'model'],
   responses: [
     'id', 'model', 'prompt', 'system', 'prompt_json', 'options_json', 'response', 'response_json', 'conversation_id',
-    'duration_ms', 'datetime_utc', 'input_tokens', 'output_tokens', 'token_details', 'schema_id', 'resolved_model',
+    'duration_ms', 'datetime_utc', 'input_tokens', 'output_tokens', 'token_details', 'schema_id', 'resolved_model', 'request_hash',
   ],
   schemas: ['id', 'content'],
   _llm_migrations: ['name', 'applied_at'],
@@ -52,7 +52,7 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('migratio
       const applied_at = db.get<{ applied_at: string }>('SELECT applied_at FROM _llm_migrations LIMIT 1')!.applied_at;
       expect(applied_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00$/);
       const indexes = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'responses' AND sql IS NOT NULL");
-      expect(indexes.map((i) => i.name).sort()).toEqual(['idx_responses_conversation_id', 'idx_responses_model_id']);
+      expect(indexes.map((i) => i.name).sort()).toEqual(['idx_responses_conversation_id', 'idx_responses_model_id', 'idx_responses_request_hash']);
       const triggers = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").map((t) => t.name);
       if (engine.hasFts5) {
         expect(triggers.sort()).toEqual(['responses_ad', 'responses_ai', 'responses_au']);
@@ -205,7 +205,7 @@ describe('a logs.db written by the Python llm 0.31', () => {
       const applied = appliedMigrations(db);
       // A native engine adds our indexes and the conversation_origins table as it reads; sql.js cannot
       // write a log with an FTS5 index, so alone it leaves the file as the Python llm wrote it.
-      expect([...applied].filter((n) => !PYTHON_MIGRATIONS.includes(n))).toEqual(native ? ['js001_response_indexes', 'js002_conversation_origins'] : []);
+      expect([...applied].filter((n) => !PYTHON_MIGRATIONS.includes(n))).toEqual(native ? ['js001_response_indexes', 'js002_conversation_origins', 'js003_responses_request_hash'] : []);
       // The Python llm's conversations have no origin row: they count as a person's for llm -c.
       if (native) expect(db.all('SELECT * FROM conversation_origins')).toEqual([]);
       // The Python tables we do not use are untouched.
