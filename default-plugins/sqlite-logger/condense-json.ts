@@ -26,29 +26,7 @@ export function responseReplacements(id: string, text: string | null | undefined
 export function condenseJson(value: unknown, replacements: Replacements): unknown {
   const entries = Object.entries(replacements).filter(([, text]) => text.length >= CONDENSE_MIN_LENGTH);
   if (entries.length === 0) return escapeOnly(value);
-  const idOf = new Map(entries.map(([id, text]) => [text, id]));
-  const texts = [...idOf.keys()].sort((a, b) => b.length - a.length);
-  const condenseString = (text: string): unknown => {
-    const segments: unknown[] = [];
-    let last = 0;
-    let index = 0;
-    while (index < text.length) {
-      const found = texts.find((candidate) => text.startsWith(candidate, index));
-      if (!found) {
-        // Skip ahead to where the next candidate could start.
-        const next = Math.min(...texts.map((candidate) => nextIndex(text, candidate, index + 1)));
-        index = next;
-        continue;
-      }
-      if (index > last) segments.push(text.slice(last, index));
-      segments.push({ $: idOf.get(found) });
-      index += found.length;
-      last = index;
-    }
-    if (segments.length === 0) return text;
-    if (last < text.length) segments.push(text.slice(last));
-    return segments.length === 1 && typeof segments[0] !== 'string' ? segments[0] : { $r: segments };
-  };
+  const condenseString = stringCondenser(new Map(entries.map(([id, text]) => [text, id])));
   const walk = (item: unknown): unknown => {
     if (typeof item === 'string') return condenseString(item);
     if (Array.isArray(item)) return item.map(walk);
@@ -56,6 +34,35 @@ export function condenseJson(value: unknown, replacements: Replacements): unknow
     return item;
   };
   return walk(value);
+}
+
+/**
+ * Condenses one string against `ids` (text -> replacement id): each occurrence, leftmost first and
+ * longest first where several start at the same place, becomes `{"$": id}`; the whole string if it
+ * is one occurrence, else `{"$r": [...segments]}`; the string itself if it holds none.
+ */
+export function stringCondenser(ids: ReadonlyMap<string, string>): (text: string) => unknown {
+  const texts = [...ids.keys()].filter(Boolean).sort((a, b) => b.length - a.length);
+  return (text) => {
+    const segments: unknown[] = [];
+    let last = 0;
+    let index = 0;
+    while (index < text.length) {
+      const found = texts.find((candidate) => text.startsWith(candidate, index));
+      if (!found) {
+        // Skip ahead to where the next candidate could start.
+        index = Math.min(...texts.map((candidate) => nextIndex(text, candidate, index + 1)));
+        continue;
+      }
+      if (index > last) segments.push(text.slice(last, index));
+      segments.push({ $: ids.get(found) });
+      index += found.length;
+      last = index;
+    }
+    if (segments.length === 0) return text;
+    if (last < text.length) segments.push(text.slice(last));
+    return segments.length === 1 && typeof segments[0] !== 'string' ? segments[0] : { $r: segments };
+  };
 }
 
 function nextIndex(text: string, candidate: string, from: number): number {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FileEngine } from '../../default-plugins/sqlite-logger/engines/types.js';
 import { hashMessageDict, messageHash } from '../../default-plugins/sqlite-logger/threads/message-hash.js';
 import { MessageStore } from '../../default-plugins/sqlite-logger/threads/message-store.js';
+import { pythonJsonDumps } from '../../default-plugins/sqlite-logger/threads/python-json.js';
 import { FakeOpenAIServer, textReply, type FakeRequest } from '../helpers/fake-openai-server.js';
 import { png } from '../helpers/media.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -217,6 +218,27 @@ maybe('llm -c on a Python llm 0.32 log', () => {
       expect(checked).toContain('### Tool calls\n\n- **llm_version**: `call_v`');
       expect(checked).toContain(`1. **image/png**: \`${join(dir.path, 'dot.png')}\``);
     }
+  });
+
+  it("stores the reply's raw payload condensed against the turn's messages, as 0.32 does, and llm logs --json resolves it", async () => {
+    const long = 'In Rome, carry a light jacket for the evening and comfortable shoes for the cobbles.';
+    server.reply(textReply(long));
+    expect(await openai(['-c', '-m', '4o-mini', 'And for Rome?'])).toMatchObject({ code: 0, stdout: `${long}\n` });
+    const path = join(dir.path, 'logs.db');
+    const db = native!.open(path, { busyTimeoutMs: 1000 });
+    let stored: string;
+    try {
+      stored = db.get<{ response_json: string }>('SELECT response_json FROM turns ORDER BY id DESC LIMIT 1')!.response_json;
+    } finally {
+      db.close();
+    }
+    // The text is a reference to the reply's first part, not a second copy; the envelope stays.
+    expect(stored).not.toContain('cobbles');
+    expect(JSON.parse(stored)).toMatchObject({ content: { $: '0.0.text' }, model: 'gpt-4o-mini', finish_reason: 'stop' });
+    const newest = JSON.parse((await run(['logs', '-n', '1', '--json'])).stdout)[0] as { id: string; response_json: Record<string, unknown> };
+    expect(newest.response_json).toEqual({ ...JSON.parse(stored), content: long });
+    // The Python llm 0.32's own LogStore.turn_response_json resolves it to the same payload, where it can run.
+    if (PYTHON_LLM_RUNNABLE) expect(pythonLlm032Check(path)).toContain(`turn_response_json(${newest.id}): ${pythonJsonDumps(newest.response_json)}`);
   });
 
   it('--cid continues the thread by id, also when a newer legacy conversation exists', async () => {

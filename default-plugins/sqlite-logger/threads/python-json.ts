@@ -28,9 +28,12 @@ export function canonicalJson(value: unknown): string {
   return dumps(value, { sortKeys: true, compact: true, ensureAscii: false });
 }
 
-/** Python's plain `json.dumps(obj)`: keys in insertion order, `", "` and `": "`, non-ASCII escaped. */
-export function pythonJsonDumps(value: unknown): string {
-  return dumps(value, { sortKeys: false, compact: false, ensureAscii: true });
+/**
+ * Python's plain `json.dumps(obj)`: keys in insertion order, `", "` and `": "`, non-ASCII escaped;
+ * with `compact`, `separators=(",", ":")`.
+ */
+export function pythonJsonDumps(value: unknown, { compact = false }: { compact?: boolean } = {}): string {
+  return dumps(value, { sortKeys: false, compact, ensureAscii: true });
 }
 
 function dumps(value: unknown, style: Style): string {

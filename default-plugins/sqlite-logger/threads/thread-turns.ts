@@ -1,9 +1,10 @@
 import type { Attachment, HistoryMessage, MessageAttachment, MessagePart, Response, Usage } from 'llm-host';
 import { schemaId } from '../schema-id.js';
 import { pythonJson, toolHash } from '../tool-record.js';
-import { messageHash } from './message-hash.js';
+import { canonicalAttachment, messageDict, messageHash } from './message-hash.js';
 import { pythonJsonDumps } from './python-json.js';
 import { threadPosition } from './thread-positions.js';
+import { condenseTurnPayload } from './turn-payload.js';
 import type { ThreadTurnRecord } from './turn-statements.js';
 
 /**
@@ -86,6 +87,12 @@ export async function threadTurnRecord(response: Response, text: string, usage: 
       token_details: pythonDump(usage.details),
       duration_ms: response.durationMs ?? null,
       datetime_utc: response.datetimeUtc ?? null,
+      // The model's raw payload, condensed against the reply's messages, the tools and the schema.
+      response_json: condenseTurnPayload(response.responseJson, {
+        messages: output.map((message) => messageDict(message, canonicalAttachment)),
+        tools: prompt.tools.map((tool) => [tool.name, tool.description] as const),
+        schema: prompt.schema,
+      }),
     },
     search: { prompt: input.at(-1)?.role === 'user' ? response.prompt.prompt : '', response: text },
     tools: prompt.tools.map((tool) => ({

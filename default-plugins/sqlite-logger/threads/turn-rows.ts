@@ -5,6 +5,8 @@ import type { LogRow } from '../queries.js';
 import { searchWithoutFts, TURNS_CORPUS } from '../search-without-fts.js';
 import { ftsQuery } from '../search.js';
 import { hasMessageStore, MessageStore, type StoredAttachment, type StoredMessage, type StoredPart } from './message-store.js';
+import { pythonJsonDumps } from './python-json.js';
+import { resolveTurnPayload } from './turn-payload.js';
 
 /** A turn of a Python llm 0.32 thread, as `llm logs` shows it. `_rank`: its search rank. */
 export type TurnLogRow = LogRow & LogExtras & { _rank?: number };
@@ -25,7 +27,7 @@ type TurnRow = Pick<
   LogRow,
   | 'id' | 'model' | 'resolved_model' | 'options_json' | 'conversation_id' | 'duration_ms' | 'datetime_utc' | 'input_tokens' | 'output_tokens'
   | 'token_details' | 'conversation_name' | 'conversation_model' | 'schema_json'
-> & { parent_message_hash: string | null; tip_message_hash: string | null; _rank?: number };
+> & { parent_message_hash: string | null; tip_message_hash: string | null; response_json: string | null; _rank?: number };
 
 /**
  * The turns of the Python llm 0.32's message store, newest first (or best match first when
@@ -69,7 +71,7 @@ export function listTurns(db: SqliteDatabase, query: TurnQuery): TurnLogRow[] {
   }
   const sql = `SELECT turns.id, turns.model, turns.resolved_model, turns.options_json, turns.thread_id AS conversation_id, turns.duration_ms,
       turns.datetime_utc, turns.input_tokens, turns.output_tokens, turns.token_details, turns.parent_message_hash, turns.tip_message_hash,
-      threads.name AS conversation_name, turns.model AS conversation_model, schemas.content AS schema_json${rank}
+      ${hasColumn(db, 'turns', 'response_json') ? 'turns.response_json' : 'NULL AS response_json'}, threads.name AS conversation_name, turns.model AS conversation_model, schemas.content AS schema_json${rank}
     FROM turns LEFT JOIN threads ON turns.thread_id = threads.id LEFT JOIN schemas ON turns.schema_id = schemas.id${join}
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${query.count > 0 ? ` LIMIT ${Math.floor(query.count)}` : ''}`;
   const store = new MessageStore(db);
@@ -148,8 +150,8 @@ function buildRow(row: TurnRow, store: MessageStore, extras: TurnExtras): TurnLo
     prompt_json: null,
     options_json: row.options_json || '{}',
     response: textOf(outParts, 'text'),
-    // Stored condensed against the turn's messages (condense-json); not resolved here.
-    response_json: null,
+    // Stored condensed against the reply's messages, the tools and the schema: resolved as 0.32 does.
+    response_json: resolvedPayload(row, outputs, tools),
     conversation_id: row.conversation_id,
     duration_ms: row.duration_ms,
     datetime_utc: row.datetime_utc,
@@ -168,6 +170,29 @@ function buildRow(row: TurnRow, store: MessageStore, extras: TurnExtras): TurnLo
     attachments: inputParts.flatMap(({ part, attachments }) => (part.type === 'attachment' ? attachments.map(attachmentSummary) : [])),
     ...(row._rank !== undefined ? { _rank: row._rank } : {}),
   };
+}
+
+/** The turn's payload as the JSON text 0.32's `llm logs` gives (`json.dumps`), or null if it has none or it no longer resolves. */
+function resolvedPayload(row: TurnRow, outputs: readonly StoredMessage[], tools: readonly LogTool[]): string | null {
+  if (!row.response_json) return null;
+  const payload = resolveTurnPayload(row.response_json, {
+    messages: outputs.map((message) => ({ parts: message.parts.map(({ dict }) => dict), provider_metadata: message.providerMetadata })),
+    tools: tools.map((tool) => [tool.name, tool.description] as const),
+    schema: row.schema_json ? parseJson(row.schema_json) : undefined,
+  });
+  return payload === null ? null : pythonJsonDumps(payload);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function hasColumn(db: SqliteDatabase, table: string, column: string): boolean {
+  return db.all<{ name: string }>(`PRAGMA table_info([${table}])`).some((row) => row.name === column);
 }
 
 function textOf(parts: readonly StoredPart[], type: 'text' | 'reasoning'): string {

@@ -21,6 +21,8 @@ export interface ThreadTurnRecord {
     readonly token_details: string | null;
     readonly duration_ms: number | null;
     readonly datetime_utc: string | null;
+    /** `json.dumps` of the condensed payload (see turn-payload.ts). */
+    readonly response_json: string | null;
   };
   readonly search: { readonly prompt: string; readonly response: string };
   /** The tools the turn was offered (`tools`, `turn_tools`), each with its toolbox instance, if any. */
@@ -95,8 +97,11 @@ export function threadTurnStatements(record: ThreadTurnRecord): Statement[] {
   const t = record.turn;
   statements.push([
     `INSERT OR REPLACE INTO [turns] ([id], [thread_id], [parent_message_hash], [tip_message_hash], [model], [resolved_model], [options_json], [schema_id],
-       [input_tokens], [output_tokens], [token_details], [duration_ms], [datetime_utc]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [record.turnId, record.threadId, record.parentHash, record.tipHash, t.model, t.resolved_model, t.options_json, record.schema?.id ?? null, t.input_tokens, t.output_tokens, t.token_details, t.duration_ms, t.datetime_utc],
+       [input_tokens], [output_tokens], [token_details], [duration_ms], [datetime_utc], [response_json]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      record.turnId, record.threadId, record.parentHash, record.tipHash, t.model, t.resolved_model, t.options_json, record.schema?.id ?? null,
+      t.input_tokens, t.output_tokens, t.token_details, t.duration_ms, t.datetime_utc, t.response_json,
+    ],
   ]);
   for (const tool of record.tools) {
     statements.push([
