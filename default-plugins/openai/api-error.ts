@@ -190,6 +190,7 @@ export function networkError(target: Target, error: unknown, received = 0): Open
     case 'ENOTFOUND':
       return new OpenAIApiError(`Could not connect to ${origin}: host ${url.hostname} not found`, 'Check the base URL and your network.', { cause: error });
     case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'LLM_CONNECT_TIMEOUT':
       return new OpenAIApiError(
         `Could not connect to ${origin} within ${seconds(target.connectTimeoutMs)}`,
         'Check your network, or set LLM_OPENAI_CONNECT_TIMEOUT (seconds) to wait longer.',

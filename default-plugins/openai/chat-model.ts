@@ -16,7 +16,7 @@ export interface ChatModelRuntime {
 
 /**
  * A model served by OpenAI's Chat Completions API or a compatible server. Holds only data; the
- * HTTP client (undici) and the request code load the first time the model runs.
+ * HTTP client (node:http) and the request code load the first time the model runs.
  */
 export class OpenAIChatModel extends Model {
   readonly id: string;
@@ -81,7 +81,7 @@ export class OpenAIChatModel extends Model {
 
 let chatRequest: Promise<typeof import('./chat-request.js')> | undefined;
 
-/** The request code (and with it undici), imported on the first prompt only. */
+/** The request code (and with it node:http), imported on the first prompt only. */
 function loadChatRequest(): Promise<typeof import('./chat-request.js')> {
   chatRequest ??= import('./chat-request.js');
   return chatRequest;

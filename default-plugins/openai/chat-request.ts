@@ -1,7 +1,7 @@
 import { LlmError, type ExecuteContext, type Prompt, type Response, type Usage } from 'llm-host';
 import { cutError, displayUrl, networkError, OpenAIApiError, redact, type Target } from './api-error.js';
 import type { OpenAIChatModel } from './chat-model.js';
-import { loadUndici, send, withRetries, type OkResponse } from './http.js';
+import { loadHttp, send, withRetries, type OkResponse } from './http.js';
 import { httpSettings } from './http-settings.js';
 import { attachmentParts } from './attachment-parts.js';
 import { buildRequestBody } from './request-body.js';
@@ -10,7 +10,7 @@ import { ToolCallAssembler, toToolCall, type ToolCallDelta, type ToolCallJson } 
 
 /** Loads the HTTP client now (see OpenAIChatModel.prepare). */
 export async function prepareChat(): Promise<void> {
-  await loadUndici();
+  await loadHttp();
 }
 
 /**

@@ -1,68 +1,104 @@
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
 import { networkError, OpenAIApiError, statusError, type Target } from './api-error.js';
 import type { HttpSettings } from './http-settings.js';
 
-type Undici = typeof import('undici');
+type Http = typeof import('node:http');
 
-/** The two parts of undici this plugin uses. */
-interface HttpClient {
-  readonly Agent: Undici['Agent'];
-  readonly request: (
-    url: string,
-    options: { method: Dispatcher.HttpMethod; headers: Record<string, string>; body: string | undefined; signal: AbortSignal; dispatcher: Dispatcher },
-  ) => Promise<Dispatcher.ResponseData>;
+/** node:http and node:https, imported on the first request. */
+interface HttpModules {
+  readonly http: Http;
+  readonly https: typeof import('node:https');
 }
 
-let undici: Promise<HttpClient> | undefined;
+let modules: Promise<HttpModules> | undefined;
 
 /**
- * undici, imported on the first request (never at start-up). Only the agent and `request()` are
- * loaded: undici's index loads everything else it has too (fetch, WebSocket, caches, mocks), which
- * costs every prompt about 70 ms more. `request()` is what the index exports, minus the global
- * dispatcher: the URL is parsed by undici's own parseURL, as there. Should a future undici move
- * these files, the whole package is loaded instead.
+ * Node's own HTTP client, imported on the first request (or while a prompt is prepared). Node's
+ * http is part of the binary, with its native parser: a prompt's request costs a few milliseconds
+ * to set up where undici (its JavaScript and its WebAssembly parser) cost a logged prompt about as
+ * much as Node's own start.
  */
-export function loadUndici(): Promise<HttpClient> {
-  undici ??= loadParts().catch(() =>
-    // undici is CommonJS: in the bundled build its exports are only on `default`.
-    import('undici').then((module) => (module as Undici & { default?: Undici }).default ?? module),
-  );
-  return undici;
+export function loadHttp(): Promise<HttpModules> {
+  modules ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => ({ http, https }));
+  return modules;
 }
 
-async function loadParts(): Promise<HttpClient> {
-  // CommonJS modules: their exports are the default export of import().
-  const [agent, api, util] = await Promise.all([
-    import('undici/lib/dispatcher/agent.js').then((module) => module.default),
-    import('undici/lib/api/api-request.js').then((module) => module.default),
-    import('undici/lib/core/util.js').then((module) => module.default),
-  ]);
-  if (typeof agent !== 'function' || typeof api !== 'function' || typeof util.parseURL !== 'function') throw new Error('undici has changed');
-  return {
-    Agent: agent,
-    request: (url, { dispatcher, ...options }) => {
-      const parsed = util.parseURL(url);
-      return api.call(dispatcher, { ...options, origin: parsed.origin, path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname });
-    },
-  };
-}
-
-const agents = new Map<number, Dispatcher>();
+const agents = new Map<string, HttpAgent>();
 
 /**
- * One connection pool per connect timeout, kept for the life of the process (keep-alive). Read
- * timeouts are ours (ReadTimer): undici's use a coarse clock (about a second), too coarse for the
- * short timeouts tests use.
+ * One keep-alive connection pool per protocol and connect timeout, kept for the life of the
+ * process. Idle sockets do not keep the process alive (Node unrefs them). Read timeouts are ours
+ * (ReadTimer).
  */
-async function agentFor(settings: HttpSettings): Promise<Dispatcher> {
-  let agent = agents.get(settings.connectTimeoutMs);
+function agentFor({ http, https }: HttpModules, protocol: string, settings: HttpSettings): HttpAgent {
+  const key = `${protocol}${settings.connectTimeoutMs}`;
+  let agent = agents.get(key);
   if (!agent) {
-    const { Agent } = await loadUndici();
-    agent = new Agent({ connect: { timeout: settings.connectTimeoutMs }, headersTimeout: 0, bodyTimeout: 0 });
-    agents.set(settings.connectTimeoutMs, agent);
+    agent = new (protocol === 'https:' ? https.Agent : http.Agent)({ keepAlive: true });
+    agents.set(key, agent);
   }
   return agent;
+}
+
+/** The connection was not made within the connect timeout. */
+export class ConnectTimeoutError extends Error {
+  readonly code = 'LLM_CONNECT_TIMEOUT';
+
+  constructor() {
+    super('connect timeout');
+  }
+}
+
+/**
+ * Sends one request with node:http(s) and resolves with the response once its headers are in.
+ * Rejects on a network error, when the connection is not made in time (ConnectTimeoutError), or
+ * with the signal's reason when `signal` aborts (which also ends the response's body).
+ */
+function request(
+  { http, https }: HttpModules,
+  url: URL,
+  init: { method: string; headers: Record<string, string>; body: string | undefined },
+  settings: HttpSettings,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  const headers = body === undefined ? init.headers : { ...init.headers, 'content-length': String(body.length) };
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method: init.method, headers, agent: agentFor({ http, https }, url.protocol, settings) });
+    let connectTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    const done = () => {
+      clearTimeout(connectTimer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    req.on('socket', (socket) => {
+      // A reused keep-alive socket is connected already.
+      if (!socket.connecting || settings.connectTimeoutMs <= 0) return;
+      connectTimer = setTimeout(() => req.destroy(new ConnectTimeoutError()), settings.connectTimeoutMs);
+      socket.once('connect', () => clearTimeout(connectTimer));
+    });
+    req.on('error', (error) => {
+      done();
+      reject(error);
+    });
+    req.on('response', (response) => {
+      clearTimeout(connectTimer);
+      // From here the abort ends the body (the reader sees the error).
+      signal.removeEventListener('abort', onAbort);
+      const abortBody = () => response.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      if (signal.aborted) abortBody();
+      else {
+        signal.addEventListener('abort', abortBody, { once: true });
+        response.once('close', () => signal.removeEventListener('abort', abortBody));
+      }
+      resolve(response);
+    });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    req.end(body);
+  });
 }
 
 /** No reply, or no new data, within the read timeout. */
@@ -136,7 +172,7 @@ export async function send(
   settings: HttpSettings,
   signal: AbortSignal,
 ): Promise<OkResponse> {
-  const { request } = await loadUndici();
+  const http = await loadHttp();
   const timer = new ReadTimer(settings.timeoutMs, signal);
   /** The error to throw: the caller's abort reason, our ReadTimeoutError, or the network's own. */
   const cause = (error: unknown): unknown => {
@@ -144,25 +180,18 @@ export async function send(
     if (signal.aborted) return abortReason(signal, error);
     return timer.timedOut ? timer.signal.reason : error;
   };
-  let response: Dispatcher.ResponseData;
+  let response: IncomingMessage;
   try {
-    response = await request(target.url, {
-      method: init.method,
-      headers: init.headers,
-      body: init.body,
-      signal: timer.signal,
-      dispatcher: await agentFor(settings),
-    });
+    response = await request(http, new URL(target.url), { method: init.method, headers: init.headers, body: init.body }, settings, timer.signal);
   } catch (error) {
     const failure = cause(error);
     throw signal.aborted ? failure : networkError(target, failure);
   }
   timer.phase = 'body';
   timer.touch();
-  const raw = response.body;
   async function* body(): AsyncGenerator<Uint8Array> {
     try {
-      for await (const piece of raw) {
+      for await (const piece of response) {
         timer.touch();
         yield piece as Uint8Array;
       }
@@ -171,6 +200,8 @@ export async function send(
       throw cause(error);
     } finally {
       timer.stop();
+      // A reader that stopped early (an error in the reply) leaves the rest unread: drop it.
+      if (!response.complete) response.destroy();
     }
   }
   const text = async (): Promise<string> => {
@@ -179,7 +210,9 @@ export async function send(
     for await (const piece of body()) result += decoder.decode(piece, { stream: true });
     return result + decoder.decode();
   };
-  if (response.statusCode >= 200 && response.statusCode < 300) return { statusCode: response.statusCode, headers: response.headers, body: body(), text };
+  const statusCode = response.statusCode ?? 0;
+  const headers: IncomingHttpHeaders = response.headers;
+  if (statusCode >= 200 && statusCode < 300) return { statusCode, headers, body: body(), text };
   let message = '';
   try {
     message = await text();
@@ -187,7 +220,7 @@ export async function send(
     if (signal.aborted) throw error;
     // The status says enough; a broken or slow error body changes nothing.
   }
-  throw statusError(target, response.statusCode, response.headers, message);
+  throw statusError(target, statusCode, headers, message);
 }
 
 /**
@@ -236,11 +269,11 @@ export function backoff(attempt: number, settings: Pick<HttpSettings, 'retryDela
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
-/** Whether an error came from the network stack (Node or undici) or a read timeout, rather than from our code. */
+/** Whether an error came from the network stack or a connect or read timeout, rather than from our code. */
 function isNetworkError(error: Error): boolean {
   if (error instanceof ReadTimeoutError) return true;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z]+$/.test(code));
+  return typeof code === 'string' && (code.startsWith('UND_ERR') || code === 'LLM_CONNECT_TIMEOUT' || /^E[A-Z]+$/.test(code));
 }
 
 /** What to throw when the caller aborted: the signal's reason (Ctrl-C: InterruptedError). */

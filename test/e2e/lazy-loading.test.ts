@@ -52,16 +52,17 @@ describe('lazy loading', () => {
     expect(modules.some((m) => m.includes('/node_modules/yaml/'))).toBe(true);
   });
 
-  it('a prompt to an OpenAI model loads undici; listing models with extra-openai-models.yaml loads YAML but no undici', async () => {
+  it('a prompt to an OpenAI model talks node:http, not undici; listing models with extra-openai-models.yaml loads YAML but no HTTP client', async () => {
     const server = await FakeOpenAIServer.start();
     try {
       const prompt = await loadedModules(['-m', '4o-mini', 'hi'], { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.baseUrl });
-      expect(prompt.some((m) => m.includes('/node_modules/undici/'))).toBe(true);
-      expect(prompt.filter((m) => /\/node_modules\/(ajv|ink|react|yaml)\//.test(m))).toEqual([]);
+      expect(server.requests).toHaveLength(1);
+      expect(prompt).toContain('node:http');
+      expect(prompt.filter((m) => /\/node_modules\/(undici|ajv|ink|react|yaml)\/|\.wasm$/.test(m))).toEqual([]);
       const extra = { 'extra-openai-models.yaml': `- model_id: local\n  api_base: ${server.baseUrl}\n` };
       const list = await loadedModules(['models', 'list'], {}, extra);
       expect(list.some((m) => m.includes('/node_modules/yaml/'))).toBe(true);
-      expect(list.filter((m) => /\/node_modules\/(undici|ajv)\//.test(m))).toEqual([]);
+      expect(list.filter((m) => /\/node_modules\/(undici|ajv)\//.test(m) || m === 'node:http')).toEqual([]);
     } finally {
       await server.close();
     }
