@@ -1,19 +1,19 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { blake2b } from '@noble/hashes/blake2b';
 import { bytesToHex } from '@noble/hashes/utils';
-import type { HistoryMessage, MessageAttachment, MessagePart } from 'llm-host';
-import { canonicalJson, pythonJsonDumps } from './python-json.js';
+import type { HistoryMessage } from 'llm-host';
+import { canonicalAttachment, messageDict, type PythonDict } from './message-dict.js';
+import { canonicalJson } from './python-json.js';
 
 /**
  * Message identity as the Python llm 0.32 computes it (llm/logs.py `message_hash`): `b2:` and the
  * BLAKE2b digest (16 bytes) of the canonical JSON of `{"parent": <parent hash>, "message":
  * message.to_dict()}`, attachments replaced by `{"id": sha256 of their bytes, "type": ...}`.
+ * (BLAKE2b comes from @noble/hashes, which loads only with this file: logging a response that is
+ * not in a thread needs the message dicts of message-dict.ts, not their hashes.)
  */
 export const HASH_PREFIX = 'b2:';
 
-/** A JSON value as the Python side builds it (dicts of its `to_dict()` methods). */
-export type PythonDict = Record<string, unknown>;
+export { attachmentId, canonicalAttachment, messageDict, partDict, type PythonDict } from './message-dict.js';
 
 /** The Python llm's `content_hash`: tagged BLAKE2b-128 of the canonical JSON. */
 export function contentHash(value: unknown): string {
@@ -30,63 +30,3 @@ export function messageHash(message: HistoryMessage, parentHash: string | null):
   return hashMessageDict(messageDict(message, canonicalAttachment), parentHash);
 }
 
-/**
- * `Message.to_dict()` of the Python llm for one of our messages, each attachment written by
- * `attachment` (the canonical form for hashing; the stored reference when writing rows).
- */
-export function messageDict(message: HistoryMessage, attachment: (a: MessageAttachment) => PythonDict): PythonDict {
-  return { role: message.role, parts: message.parts.map((part) => partDict(part, attachment)) };
-}
-
-/** `Part.to_dict()` of the Python llm (llm/parts.py), keys as it writes them. */
-export function partDict(part: MessagePart, attachment: (a: MessageAttachment) => PythonDict): PythonDict {
-  switch (part.type) {
-    case 'text':
-      return { type: 'text', text: part.text };
-    case 'reasoning':
-      return { type: 'reasoning', text: part.text, ...(part.redacted ? { redacted: true } : {}) };
-    case 'tool_call':
-      return { type: 'tool_call', name: part.name, arguments: part.arguments, ...(part.toolCallId !== undefined ? { tool_call_id: part.toolCallId } : {}) };
-    case 'tool_result':
-      return {
-        type: 'tool_result',
-        name: part.name,
-        output: part.output,
-        ...(part.toolCallId !== undefined ? { tool_call_id: part.toolCallId } : {}),
-        ...(part.exception !== undefined ? { exception: part.exception } : {}),
-        ...(part.attachments && part.attachments.length > 0 ? { attachments: part.attachments.map(attachment) } : {}),
-      };
-    case 'attachment':
-      return { type: 'attachment', attachment: attachment(part.attachment) };
-  }
-}
-
-/**
- * The Python llm's `_canonical_attachment`: the sha256 of the bytes (read from the path if the
- * bytes are not there; `missing:<path>` if it cannot be read; for a URL, of `{"url": ...}`) and
- * the type.
- */
-export function canonicalAttachment(attachment: MessageAttachment, readFile?: (path: string) => Uint8Array): PythonDict {
-  let id: string;
-  if (attachment.content && attachment.content.length > 0) {
-    id = sha256(attachment.content);
-  } else if (attachment.path) {
-    try {
-      id = sha256((readFile ?? readFileSync)(attachment.path));
-    } catch {
-      id = `missing:${attachment.path}`;
-    }
-  } else {
-    id = sha256(new TextEncoder().encode(pythonJsonDumps({ url: attachment.url ?? null })));
-  }
-  return { id, type: attachment.type ?? null };
-}
-
-/** The id of an attachment in the `attachments` table (the Python llm's `Attachment.id()`). */
-export function attachmentId(attachment: MessageAttachment): string {
-  return canonicalAttachment(attachment).id as string;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}

@@ -1,7 +1,7 @@
 import type { HistoryMessage, MessageAttachment, MessagePart } from 'llm-host';
 import type { SqliteDatabase, SqlValue } from '../engines/types.js';
 import { hasTable } from '../migrations.js';
-import type { PythonDict } from './message-hash.js';
+import type { PythonDict } from './message-dict.js';
 
 /** The tables of the Python llm 0.32's message store (migration m023_message_store). */
 export function hasMessageStore(db: SqliteDatabase): boolean {

@@ -1,5 +1,5 @@
 import type { HistoryMessage, MessageAttachment, MessagePart } from 'llm-host';
-import { attachmentId, partDict } from './message-hash.js';
+import { attachmentId, partDict } from './message-dict.js';
 import { pythonJsonDumps } from './python-json.js';
 import type { Statement } from '../log-worker.js';
 
