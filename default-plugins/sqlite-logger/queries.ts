@@ -3,6 +3,7 @@ import type { SqliteDatabase, SqlValue } from './engines/types.js';
 import type { LogInfo } from './log-file.js';
 import { withLegacyLinked } from './legacy-extras.js';
 import type { LogExtras } from './log-extras.js';
+import { bestMatchesWithFts } from './fts-best-matches.js';
 import { ftsQuery, searchTerms } from './search.js';
 import { searchWithoutFts } from './search-without-fts.js';
 import { hasMessageStore } from './threads/message-store.js';
@@ -99,23 +100,10 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
     if (!conversationId) throw new LlmError('No conversations found: the log is empty.');
   }
   const count = query.count ?? (conversationId ? 0 : 3);
+  const terms = query.search === undefined ? undefined : searchTerms(query.search);
+  if (terms?.length === 0) throw new LlmError('Nothing to search for: give -q some words.');
   const where: string[] = [];
   const params: SqlValue[] = [];
-  let join = '';
-  let order = 'responses.id DESC';
-  let rank = '';
-  let terms: string[] | undefined;
-  if (query.search !== undefined) {
-    terms = searchTerms(query.search);
-    if (terms.length === 0) throw new LlmError('Nothing to search for: give -q some words.');
-    if (info.fullTextSearch) {
-      join = ' JOIN responses_fts ON responses_fts.rowid = responses.rowid';
-      where.push('responses_fts MATCH ?');
-      params.push(ftsQuery(terms));
-      order = 'responses_fts.rank, responses.id DESC';
-      rank = ', responses_fts.rank AS _rank';
-    }
-  }
   if (query.model) {
     where.push('responses.model = ?');
     params.push(query.model);
@@ -129,19 +117,32 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   // The Python llm 0.32's turns, merged in (newest or best first, as the legacy rows).
   const turns = listTurns(db, { count, model: query.model, terms, fullTextSearch: info.fullTextSearch, threadId: conversationId });
-  if (terms && !info.fullTextSearch) {
-    // No FTS5 index here (sql.js): the same rows, ranked the same way, found in JavaScript.
-    const ranked = searchWithoutFts(db, terms, filter, params, count);
-    if (ranked.length === 0) return withLegacyTools(db, mergeGenerations([], turns, count).reverse());
-    const byRowid = new Map(db.all<LogRow & { r: number }>(`SELECT responses.rowid AS r, ${COLUMNS} FROM ${FROM} WHERE responses.rowid IN (${ranked.map((m) => m.rowid).join(', ')})`).map((row) => [Number(row.r), row]));
-    const rows = ranked.map(({ rowid, rank: _rank }): LogRow & { _rank?: number } => {
-      const { r: _r, ...row } = byRowid.get(rowid)!;
-      return { ...row, _rank };
-    });
-    return withLegacyTools(db, mergeGenerations(rows, turns, count).reverse());
+  let rows: (LogRow & { _rank?: number })[];
+  if (terms && info.fullTextSearch && count === 0) {
+    // Every match: FTS5 ranks them all anyway.
+    const sql = `SELECT ${COLUMNS}, responses_fts.rank AS _rank FROM ${FROM} JOIN responses_fts ON responses_fts.rowid = responses.rowid
+      WHERE ${['responses_fts MATCH ?', ...where].join(' AND ')} ORDER BY responses_fts.rank, responses.id DESC`;
+    rows = db.all<LogRow & { _rank?: number }>(sql, [ftsQuery(terms), ...params]);
+  } else if (terms) {
+    // The best matches first, then only their rows: with FTS5 ranked in the index (see
+    // fts-best-matches.ts); without it (sql.js) the same rows, ranked the same way, found in JavaScript.
+    const ranked = info.fullTextSearch ? bestMatchesWithFts(db, ftsQuery(terms), where, params, count) : searchWithoutFts(db, terms, filter, params, count);
+    rows = rowsOf(db, ranked);
+  } else {
+    rows = db.all<LogRow>(`SELECT ${COLUMNS} FROM ${FROM}${filter} ORDER BY responses.id DESC${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`, params);
   }
-  const sql = `SELECT ${COLUMNS}${rank} FROM ${FROM}${join}${filter} ORDER BY ${order}${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`;
-  return withLegacyTools(db, mergeGenerations(db.all<LogRow & { _rank?: number }>(sql, params), turns, count).reverse());
+  return withLegacyTools(db, mergeGenerations(rows, turns, count).reverse());
+}
+
+/** The rows of ranked matches, in their order, each with its rank. */
+function rowsOf(db: SqliteDatabase, ranked: readonly { rowid: number; rank: number }[]): (LogRow & { _rank: number })[] {
+  if (ranked.length === 0) return [];
+  const sql = `SELECT responses.rowid AS r, ${COLUMNS} FROM ${FROM} WHERE responses.rowid IN (${ranked.map((m) => m.rowid).join(', ')})`;
+  const byRowid = new Map(db.all<LogRow & { r: number }>(sql).map((row) => [Number(row.r), row]));
+  return ranked.map(({ rowid, rank }) => {
+    const { r: _r, ...row } = byRowid.get(rowid)!;
+    return { ...row, _rank: rank };
+  });
 }
 
 /** Row counts for `llm logs status`. */

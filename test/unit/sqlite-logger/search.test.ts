@@ -142,6 +142,52 @@ describe('search without FTS5 (sql.js) and with it (a native engine)', () => {
   });
 });
 
+describe('the best matches with FTS5 (native engines)', () => {
+  const native = engines.find((engine) => engine.hasFts5 && engine.kind === 'file');
+  // listResponses ranks in the index first and reads only the best rows (fts-best-matches.ts): it
+  // must list what the plain query lists. Ids are shuffled against the rowids (which the index
+  // and its sorter follow), so ties are ordered by id or not at all; 1,200 rows are identical (a tie group larger than the first pass keeps),
+  // 40 others identical among themselves, the rest varied.
+  (native ? it : it.skip)('lists what ORDER BY rank, id DESC LIMIT n lists, ties and filters included', async () => {
+    const dir = tempDir('llm-search-best-');
+    try {
+      const path = join(dir.path, 'logs.db');
+      const rows: [string, string, string, string][] = [];
+      for (let i = 0; i < 1_300; i++) {
+        const text = i < 1_200 ? 'heron wing' : i < 1_240 ? 'heron heron tern' : `heron ${'gull '.repeat(i % 7)}tern`;
+        rows.push([`r${String((i * 7_919) % 1_300).padStart(5, '0')}`, text, 'the end', i % 2 ? 'm1' : 'm2']);
+      }
+      await writeLog(path, native!, (db) => {
+        for (const [id, prompt, response, model] of rows) db.run("INSERT INTO responses (id, model, prompt, response, options_json) VALUES (?, ?, ?, ?, '{}')", [id, model, prompt, response]);
+      });
+      const reference = (match: string, count: number, model?: string) =>
+        readLog(path, native!, (db) =>
+          db
+            .all<{ id: string }>(
+              `SELECT responses.id FROM responses JOIN responses_fts ON responses_fts.rowid = responses.rowid WHERE responses_fts MATCH ?${model ? ' AND responses.model = ?' : ''}
+                ORDER BY responses_fts.rank, responses.id DESC LIMIT ${count}`,
+              model ? [match, model] : [match],
+            )
+            .map((row) => row.id)
+            .reverse(),
+        );
+      let compared = 0;
+      for (const [search, match] of [['heron', '"heron"'], ['wing', '"wing"'], ['tern', '"tern"'], ['heron tern', '"heron" "tern"'], ['gull', '"gull"']] as const) {
+        for (const count of [1, 3, 50]) {
+          for (const model of [undefined, 'm1']) {
+            const ids = await readLog(path, native!, (db, info) => listResponses(db, info, { search, count, model }).map((r) => r.id));
+            expect({ search, count, model, ids }).toEqual({ search, count, model, ids: await reference(match, count, model) });
+            compared += ids.length;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(300);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
 describe('the FTS5 tokenizer in JavaScript (for sql.js)', () => {
   it('splits and folds words as unicode61 does', () => {
     expect(fts5Tokens("It's 50% OFF: x-ray_vision, Café NAÏVE ǖ ﬁ µ ſ 東京 😀ok")).toEqual(['it', 's', '50', 'off', 'x', 'ray', 'vision', 'cafe', 'naive', 'ǖ', 'ﬁ', 'μ', 's', '東京', 'ok']);
