@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,9 +34,18 @@ const MANIFEST_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependenci
  * so `npm install` of a package that depends on them runs offline: npm resolves against these
  * versions and takes their tarballs from its cache, where `npm ci` put them (this registry serves
  * them from that cache too if npm asks).
+ *
+ * npm keeps packuments in its cache by URL, and `--prefer-offline` takes a cached one without
+ * asking. A loopback port is used again by later registries that serve other versions (the
+ * lockfile changed between runs), so each registry serves under a path of its own (`url` ends in
+ * a random segment) and marks its packuments `no-store`: npm never answers one registry's
+ * request with another's packument (which gave `ETARGET No matching version found for
+ * commander@7` when an older cache entry at the same port knew only commander 5.1.0).
  */
 export class FakeNpmRegistry {
   private server: Server | undefined;
+  /** The first path segment of every URL this registry serves (see the class comment). */
+  private readonly root = randomBytes(8).toString('hex');
   private readonly mirrored = new Map<string, MirroredVersion[]>();
   /** Every request path, in order. */
   readonly requests: string[] = [];
@@ -45,7 +54,7 @@ export class FakeNpmRegistry {
 
   /** The registry URL (with a trailing slash), once started. */
   get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/${this.root}/`;
   }
 
   /** Adds every package version of `lockfile` (package-lock.json v3). */
@@ -63,10 +72,13 @@ export class FakeNpmRegistry {
     return this;
   }
 
-  async start(): Promise<this> {
+  /** Listens on 127.0.0.1, on `port` if given (a test of a port used again), else on a free one. */
+  async start({ port = 0 }: { port?: number } = {}): Promise<this> {
     this.server = createServer((request, response) => {
-      const path = decodeURIComponent(request.url ?? '/').replace(/^\//, '');
-      this.requests.push(path);
+      const url = decodeURIComponent(request.url ?? '/');
+      const prefix = `/${this.root}/`;
+      const path = url.startsWith(prefix) ? url.slice(prefix.length) : '';
+      this.requests.push(path || url);
       const tarball = this.versions.find((v) => path === `${v.name}/-/${fileName(v)}`);
       if (tarball) {
         response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(tarball.tarball));
@@ -79,13 +91,16 @@ export class FakeNpmRegistry {
       }
       const versions = this.versions.filter((v) => v.name === path);
       const mirrored = this.mirrored.get(path) ?? [];
-      if (versions.length === 0 && mirrored.length === 0) {
+      if (!path || (versions.length === 0 && mirrored.length === 0)) {
         response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
         return;
       }
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.packument(path, versions, mirrored)));
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(this.packument(path, versions, mirrored)));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     return this;
   }
 
