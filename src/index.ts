@@ -63,6 +63,7 @@ export { ContractError, type SchemaDefinitions } from './strategy/contract.js';
 export {
   currentResponseCache,
   parseDuration,
+  parseCacheTtl,
   requestHash,
   withResponseCache,
   type CachedResponse,

@@ -7,7 +7,7 @@ import { withInterrupt } from '../cli/interrupt.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
 import { UsageError } from '../errors.js';
 import { withConversationOrigin } from '../models/origin.js';
-import { parseDuration } from '../models/response-cache.js';
+import { parseCacheTtl } from '../models/response-cache.js';
 import { cliTools } from '../services/cli-tools.js';
 import { continuedConversation, modelFromArgv } from '../services/continue-conversation.js';
 import { preparePrompt } from '../services/prepare-prompt.js';
@@ -123,8 +123,7 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
       { ask: askAtTerminal, hasTerminal: hasTerminal(), stderr: process.stderr },
     );
     const ttl = flags['cache-ttl'];
-    const ttlMs = ttl === undefined ? undefined : parseDuration(ttl);
-    if (ttl !== undefined && ttlMs === undefined) throw new UsageError(`--cache-ttl takes an age with a unit: 30s, 15m, 12h, 7d or 2w (got '${ttl}').`);
+    const ttlMs = ttl === undefined ? undefined : parseCacheTtl(ttl);
     await withInterrupt(async (signal) => {
       const settings = {
         ...(flags.cache ? { cache: { ttlMs } } : {}),

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import { UsageError } from '../errors.js';
 import type { Response, Usage } from './response.js';
 import type { ToolCall } from './tool.js';
 
@@ -104,4 +105,11 @@ export function parseDuration(text: string): number | undefined {
   if (!match) return undefined;
   const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2]!.toLowerCase() as 's']!;
   return Number(match[1]) * unit;
+}
+
+/** `--cache-ttl` in milliseconds; a usage error naming the ages it takes for anything else. */
+export function parseCacheTtl(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`--cache-ttl takes an age with a unit: 30s, 15m, 12h, 7d or 2w (got '${text}').`);
+  return ms;
 }

@@ -48,6 +48,12 @@ export interface LlmFunctionSpec<I = unknown, O = unknown> {
   readonly key?: string | undefined;
   /** `false` logs neither the responses nor the trace; `{ database }` logs to another file. */
   readonly log?: ResponseInit['log'];
+  /**
+   * Answer each request from the log when it has a response to the same request (`true`, or
+   * `{ ttlMs }` for answers logged that recently): a call with the same input, hyperparameters,
+   * model and options then sends nothing. Default: as the enclosing experiment run says, else off.
+   */
+  readonly cache?: ResponseInit['cache'];
 }
 
 /** Options for one call. */
@@ -147,6 +153,7 @@ export function createLlmFunction<I, O>(spec: LlmFunctionSpec<I, O>, role: LlmFu
         key: spec.key,
         signal: options.signal,
         log: spec.log,
+        cache: spec.cache,
         instruction: () => '',
         retry: (found) => fillTemplate(hp.retryTemplate, { problems: found.join('; ') }),
         onResponse: (response) => node?.responses.push(response),

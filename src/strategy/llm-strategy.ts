@@ -20,6 +20,8 @@ export interface StrategyOptions {
   readonly key?: string | undefined;
   /** `false` logs neither responses nor traces; `{ database }` logs to another file. */
   readonly log?: ResponseInit['log'];
+  /** Answer every member's requests from the log when it has the same request (see `llmFunction`'s `cache`). */
+  readonly cache?: ResponseInit['cache'];
   /** Shows a warning, e.g. for a class with nothing to implement (default: stderr). */
   readonly warn?: ((message: string) => void) | undefined;
 }
@@ -70,7 +72,7 @@ function implementClass(target: AnyClass, model: Model | string | undefined, opt
   const className = target.name || 'anonymous class';
   const own = (target as unknown as { contracts?: unknown }).contracts;
   const contracts: Record<string, MemberContract> = { ...(own && typeof own === 'object' ? (own as MemberContracts) : {}), ...options.contracts };
-  const defaults: MemberDefaults = { model, system: options.system, options: options.options, key: options.key, log: options.log };
+  const defaults: MemberDefaults = { model, system: options.system, options: options.options, key: options.key, log: options.log, cache: options.cache };
   const matched = new Set<string>();
   let implemented = 0;
 

@@ -40,6 +40,7 @@ export interface MemberDefaults {
   readonly options?: Readonly<Record<string, unknown>> | undefined;
   readonly key?: string | undefined;
   readonly log?: ResponseInit['log'];
+  readonly cache?: ResponseInit['cache'];
 }
 
 /** Marks functions that stand for a member a model implements, with its contract. */
@@ -135,6 +136,7 @@ export function implementMember(
       options: contract.options ?? defaults.options,
       key: defaults.key,
       log: defaults.log,
+      cache: defaults.cache,
     },
     {
       kind,

@@ -17,6 +17,8 @@ export interface JsonRequest {
   readonly key?: string | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly log?: ResponseInit['log'];
+  /** Answer each attempt from the log when it has the same request (see `ResponseInit.cache`). */
+  readonly cache?: ResponseInit['cache'];
   /**
    * How to ask for JSON from a model without schema support (default: `jsonInstruction`); an
    * empty string adds nothing, for prompts that ask for JSON themselves.
@@ -91,6 +93,7 @@ export async function promptForJson<T = unknown>(request: JsonRequest): Promise<
       key: request.key,
       signal: request.signal,
       log: request.log,
+      cache: request.cache,
     });
     responses.push(response);
     request.onResponse?.(response);

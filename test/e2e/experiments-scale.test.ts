@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeOpenAIServer, lastUserMessage, textReply } from '../helpers/fake-openai-server.js';
 import { collect, runCli, startCli } from '../helpers/run-cli.js';
-import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
+import { ageLoggedResponses, availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // Experiments at scale through the built CLI: resume after Ctrl-C and kill -9, shards in
@@ -175,20 +175,24 @@ describe('the response cache (--cache)', () => {
   });
   afterAll(() => server.close());
 
-  it('a re-run with --cache sends nothing and gives the same outputs and metrics, repeats keep their own answers; a changed option sends again', async () => {
+  it('a re-run with --cache sends nothing and gives the same outputs and metrics (computed again), repeats keep their own answers; a changed option or an expired --cache-ttl sends again', async () => {
     const env = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.baseUrl, LLM_OPENAI_RETRY_DELAY: '0.001' };
-    const experimentFile = (temperature: number) =>
+    const experimentFile = (temperature: number, moreMetrics = '') =>
       file(
         'cached.mjs',
-        `import { bot, experiment } from 'llm-host/experiments';
+        `import { bot, experiment, metric } from 'llm-host/experiments';
 const writer = bot({ name: 'writer', model: 'gpt-4o-mini', options: { temperature: ${temperature} } });
 export default experiment('cached', ({ input }) => writer('Pitch ' + input).text(), {
   inputs: ['a', 'b'], executions: 6, concurrency: 3,
-  metrics: ['length', { metric: 'llm-judge', name: 'judge', options: { rubric: 'Is it good?', model: 'gpt-4o-mini' } }],
+  metrics: ['length', { metric: 'llm-judge', name: 'judge', options: { rubric: 'Is it good?', model: 'gpt-4o-mini' } }${moreMetrics}],
 });
 `,
       );
-    const go = (extra: string[] = []) => runCli(['experiments', 'run', experimentFile(0.5), '--json', ...extra], dir.path, { env });
+    const go = (extra: string[] = [], moreMetrics = '') => runCli(['experiments', 'run', experimentFile(0.5, moreMetrics), '--json', ...extra], dir.path, { env });
+    const metricValues = (id: string) =>
+      query<{ metric: string; n: number }>(
+        `SELECT metric, COUNT(value) AS n FROM experiment_metric_values JOIN experiment_runs ON experiment_runs.id = run_id WHERE experiment_id = '${id}' GROUP BY metric ORDER BY metric`,
+      );
     const outputs = (id: string) => query<{ output: string; cached: number | null }>(`SELECT output, cached FROM experiment_runs WHERE experiment_id = '${id}' ORDER BY run_index`);
     const first = await go();
     expect(first.code).toBe(0);
@@ -198,14 +202,21 @@ export default experiment('cached', ({ input }) => writer('Pitch ' + input).text
     // Repeats of one input got their own answers.
     expect(new Set(outputs(a.id).map((r) => r.output)).size).toBe(6);
 
-    const second = await go(['--cache']);
+    // The re-run scores with one metric more: metrics are computed again, not copied.
+    const second = await go(['--cache'], `, metric('words', (output) => output.split(' ').length)`);
     expect(second.code).toBe(0);
     const b = JSON.parse(second.stdout) as { id: string; cached: number; metrics: { name: string; mean: number }[] };
     expect(server.chatBodies.length).toBe(sent);
     expect(b.cached).toBe(6);
     expect(outputs(b.id).map((r) => r.output)).toEqual(outputs(a.id).map((r) => r.output));
     expect(outputs(b.id).map((r) => r.cached)).toEqual([2, 2, 2, 2, 2, 2]);
-    expect(b.metrics.map((m) => [m.name, m.mean])).toEqual(a.metrics.map((m) => [m.name, m.mean]));
+    expect(b.metrics.map((m) => [m.name, m.mean]).slice(0, 2)).toEqual(a.metrics.map((m) => [m.name, m.mean]));
+    expect(b.metrics.find((m) => m.name === 'words')?.mean).toBeGreaterThan(0);
+    expect(metricValues(b.id)).toEqual([
+      { metric: 'judge', n: 6 },
+      { metric: 'length', n: 6 },
+      { metric: 'words', n: 6 },
+    ]);
     // The responses' rows are reused: the second experiment links the first one's.
     expect(query('SELECT COUNT(*) AS n FROM responses')).toEqual([{ n: 12 }]);
     expect(query<{ n: number }>(`SELECT COUNT(DISTINCT response_id) AS n FROM experiment_run_responses`)).toEqual([{ n: 12 }]);
@@ -216,5 +227,21 @@ export default experiment('cached', ({ input }) => writer('Pitch ' + input).text
     expect(third.code).toBe(0);
     expect(server.chatBodies.length).toBe(sent + 12);
     expect((JSON.parse(third.stdout) as { cached?: number }).cached).toBeUndefined();
+
+    // Two hours on (the logged rows made older in the file), --cache-ttl 1h takes none of them:
+    // every request is sent again; the text summary says nothing was answered from the cache.
+    ageLoggedResponses(join(dir.path, 'logs.db'), 2 * 3_600_000);
+    const expired = await runCli(['experiments', 'run', experimentFile(0.5), '--cache', '--cache-ttl', '1h'], dir.path, { env });
+    expect(expired).toMatchObject({ code: 0, stderr: '' });
+    expect(server.chatBodies.length).toBe(sent + 24);
+    expect(expired.stdout).toMatch(/^cached \(\w+\): completed, 6 of 6 runs, 6 ok, 0 failed, in [^;\n]+$/m);
+    // Within the ttl the fresh answers are taken, and the summary counts the runs answered so.
+    const fresh = await runCli(['experiments', 'run', experimentFile(0.5), '--cache', '--cache-ttl', '1h'], dir.path, { env });
+    expect(fresh).toMatchObject({ code: 0, stderr: '' });
+    expect(server.chatBodies.length).toBe(sent + 24);
+    expect(fresh.stdout).toMatch(/^cached \(\w+\): completed, 6 of 6 runs, 6 ok, 0 failed, in [^;\n]+; 6 answered from the cache$/m);
+
+    const bad = await runCli(['experiments', 'run', experimentFile(0.5), '--cache', '--cache-ttl', '7 days'], dir.path, { env });
+    expect(bad).toMatchObject({ code: 2, stdout: '', stderr: "Error: --cache-ttl takes an age with a unit: 30s, 15m, 12h, 7d or 2w (got '7 days').\n" });
   });
 });

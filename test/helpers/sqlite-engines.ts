@@ -55,6 +55,26 @@ export function writePythonLog(path: string): string {
   return path;
 }
 
+/**
+ * Makes every logged response in the logs.db at `path` `ageMs` older (its `datetime_utc`, in the
+ * log's own format), with Python's sqlite3 so that it writes the file on every engine (sql.js
+ * works on a copy): how tests see a `--cache-ttl` expire without waiting.
+ */
+export function ageLoggedResponses(path: string, ageMs: number): void {
+  const script = [
+    'import sqlite3, sys, datetime',
+    'db = sqlite3.connect(sys.argv[1])',
+    'age = datetime.timedelta(milliseconds=int(sys.argv[2]))',
+    'for (id, at) in db.execute("SELECT id, datetime_utc FROM responses").fetchall():',
+    '    older = datetime.datetime.fromisoformat(at) - age',
+    '    db.execute("UPDATE responses SET datetime_utc = ? WHERE id = ?", (older.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00"), id))',
+    'db.commit()',
+    'db.close()',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', script, path, String(ageMs)], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) throw new Error(`python3 could not age the responses in ${path}: ${result.error?.message ?? result.stderr.trim()}`);
+}
+
 /** Column names of a table, in order. */
 export function columnsOf(db: SqliteDatabase, table: string): string[] {
   return db.all<{ name: string }>(`PRAGMA table_info([${table}])`).map((c) => c.name);

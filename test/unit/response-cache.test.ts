@@ -1,7 +1,8 @@
 import echoPlugin from '../../default-plugins/echo/index.js';
 import sqliteLogger from '../../default-plugins/sqlite-logger/index.js';
 import { createLlm } from '../../src/host/llm.js';
-import { parseDuration, withResponseCache } from '../../src/models/response-cache.js';
+import { parseCacheTtl, parseDuration, withResponseCache } from '../../src/models/response-cache.js';
+import { UsageError } from '../../src/errors.js';
 import { availableEngines, openDatabase } from '../helpers/sqlite-engines.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { join } from 'node:path';
@@ -14,6 +15,14 @@ describe('parseDuration', () => {
     expect(parseDuration('30m')).toBe(1_800_000);
     expect(parseDuration('1.5h')).toBe(5_400_000);
     for (const bad of ['7', 'd', '7 days', '-1d', '']) expect(parseDuration(bad)).toBeUndefined();
+  });
+});
+
+describe('parseCacheTtl', () => {
+  it('gives milliseconds, or a usage error naming the ages it takes', () => {
+    expect(parseCacheTtl('12h')).toBe(43_200_000);
+    expect(() => parseCacheTtl('12 hours')).toThrow(new UsageError("--cache-ttl takes an age with a unit: 30s, 15m, 12h, 7d or 2w (got '12 hours')."));
+    expect(() => parseCacheTtl('12 hours')).toThrow(UsageError);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Flags } from 'llm-host/command';
-import { LlmError, parseDuration } from 'llm-host';
+import { parseCacheTtl } from 'llm-host';
 
 /** `--cache` and `--cache-ttl`, as `llm experiments run` and `resume` take them. */
 export const cacheFlags = {
@@ -12,7 +12,5 @@ export function cacheOption(flags: { cache?: boolean; 'cache-ttl'?: string | und
   if (!flags.cache) return undefined;
   const ttl = flags['cache-ttl'];
   if (ttl === undefined) return true;
-  const ttlMs = parseDuration(ttl);
-  if (ttlMs === undefined) throw new LlmError(`--cache-ttl takes an age with a unit: 30s, 15m, 12h, 7d or 2w (got '${ttl}').`);
-  return { ttlMs };
+  return { ttlMs: parseCacheTtl(ttl) };
 }

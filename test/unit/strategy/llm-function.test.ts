@@ -272,3 +272,37 @@ describe('llmFunction hyperparameters', () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe('llmFunction with cache', () => {
+  it('answers a call it made before from the log and sends nothing; another input, hyperparameter or option is sent again', async () => {
+    let n = 0;
+    server.handle(() => jsonReply({ result: `HI ${++n}` }));
+    const shout = llmFunction<{ word: string }, string>({
+      name: 'shout',
+      description: 'The word in capitals.',
+      input: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+      output: { type: 'string' },
+      model,
+      cache: true,
+    });
+    expect(await shout({ word: 'hi' })).toBe('HI 1');
+    expect(await shout({ word: 'hi' })).toBe('HI 1');
+    expect(server.chatBodies).toHaveLength(1);
+    // A hyperparameter that leaves the request as it was (attempts) is the same request.
+    expect(await shout.with({ maxAttempts: 1 })({ word: 'hi' })).toBe('HI 1');
+    expect(server.chatBodies).toHaveLength(1);
+
+    expect(await shout({ word: 'ho' })).toBe('HI 2');
+    expect(await shout.with({ jsonIndent: 2 })({ word: 'hi' })).toBe('HI 3');
+    const warmer = llmFunction<{ word: string }, string>({ ...shout.spec, options: { temperature: 0.5 } });
+    expect(await warmer({ word: 'hi' })).toBe('HI 4');
+    expect(server.chatBodies.map((body) => body.temperature)).toEqual([undefined, undefined, undefined, 0.5]);
+    // Each of them is answered from the log in its turn.
+    expect([await shout({ word: 'ho' }), await shout.with({ jsonIndent: 2 })({ word: 'hi' }), await warmer({ word: 'hi' })]).toEqual(['HI 2', 'HI 3', 'HI 4']);
+    expect(server.chatBodies).toHaveLength(4);
+
+    // Without cache (the default) the call is sent, as always.
+    expect(await llmFunction<{ word: string }, string>({ ...shout.spec, cache: undefined })({ word: 'hi' })).toBe('HI 5');
+    expect(server.chatBodies).toHaveLength(5);
+  });
+});

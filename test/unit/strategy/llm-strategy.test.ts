@@ -279,6 +279,23 @@ describe('llmStrategy', () => {
     expect(twins.stored).toBe('set');
   });
 
+  it('answers members from the log with { cache: true }, sending nothing the second time', async () => {
+    class Shop {
+      constructor(readonly customers: Customer[] = []) {}
+      findCustomerKey(_query: string): Promise<string[]> {
+        throw new NotImplementedError();
+      }
+    }
+    llmStrategy(model, { contracts: { findCustomerKey: contracts.findCustomerKey! }, cache: true })(Shop);
+    const shop = new Shop(MOCKS);
+    expect(await shop.findCustomerKey('born in 1990')).toEqual(['c1', 'c3']);
+    expect(await shop.findCustomerKey('born in 1990')).toEqual(['c1', 'c3']);
+    expect(server.chatBodies).toHaveLength(1);
+    // Another object it is called on is another request.
+    expect(await new Shop(MOCKS.slice(1)).findCustomerKey('born in 1990')).toEqual(['c1', 'c3']);
+    expect(server.chatBodies).toHaveLength(2);
+  });
+
   it('fails when the class is defined, as a decorator, if a member has no contract', () => {
     expect(() => {
       @llmStrategy(model)
