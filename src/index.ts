@@ -70,6 +70,15 @@ export {
   type CachedResponseRequest,
   type ResponseCacheSettings,
 } from './models/response-cache.js';
+export {
+  currentRequestBatcher,
+  TERMINAL_BATCH_STATUSES,
+  withRequestBatcher,
+  type BatchableRequest,
+  type BatchApi,
+  type BatchState,
+  type RequestBatcher,
+} from './models/request-batch.js';
 export { currentConversationOrigin, isPersonOrigin, PERSON_ORIGINS, withConversationOrigin, type ConversationOrigin } from './models/origin.js';
 export {
   inferSchema,

@@ -1,9 +1,10 @@
-import { LlmError, type ExecuteContext, type Prompt, type Response, type Usage } from 'llm-host';
+import { currentRequestBatcher, LlmError, type ExecuteContext, type Prompt, type Response, type Usage } from 'llm-host';
 import { cutError, displayUrl, networkError, OpenAIApiError, redact, type Target } from './api-error.js';
 import type { OpenAIChatModel } from './chat-model.js';
 import { loadHttp, send, withRetries, type OkResponse } from './http.js';
 import { httpSettings } from './http-settings.js';
 import { attachmentParts } from './attachment-parts.js';
+import { batchApiFor } from './batch-api.js';
 import { buildRequestBody } from './request-body.js';
 import { SseParser } from './sse.js';
 import { ToolCallAssembler, toToolCall, type ToolCallDelta, type ToolCallJson } from './tool-calls.js';
@@ -36,6 +37,15 @@ export async function* runChat(model: OpenAIChatModel, prompt: Prompt, context: 
     connectTimeoutMs: settings.connectTimeoutMs,
   };
   const parts = await attachmentParts(prompt, context.conversation);
+  // In a batch (`llm experiments run --batch`), the request is a line of a batch, not sent now.
+  const batcher = currentRequestBatcher();
+  if (batcher) {
+    const request = buildRequestBody(model.spec, prompt, context.conversation, false, parts);
+    const api = batchApiFor({ baseUrl, key: context.key, keyFix: target.keyFix, headers: model.spec.headers ?? {}, userAgent: `llm/${model.runtime.version}`, settings });
+    const reply = await batcher.submit({ api, endpoint: '/v1/chat/completions', model: String(request.model), body: request }, context.signal);
+    yield* completionText(reply as CompletionJson, { ...target, url: `${api.where}/batches` }, model, context.response);
+    return;
+  }
   const body = JSON.stringify(buildRequestBody(model.spec, prompt, context.conversation, context.stream, parts));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -147,7 +157,11 @@ async function* readCompletion(answer: OkResponse, target: Target, model: OpenAI
     if (signal.aborted) throw error;
     throw networkError(target, error);
   }
-  const completion = parseJson(text, target) as CompletionJson;
+  yield* completionText(parseJson(text, target) as CompletionJson, target, model, response);
+}
+
+/** The text of a whole chat.completion (sent back, or a batch's line); records the rest on the response. */
+function* completionText(completion: CompletionJson, target: Target, model: OpenAIChatModel, response: Response): Generator<string> {
   if (completion.error) throw streamError(completion.error, target);
   const message = completion.choices?.[0]?.message;
   if (!message) throw new OpenAIApiError(`${displayUrl(target.url)} sent a reply without choices[0].message`, 'Is it an OpenAI-compatible Chat Completions API?');

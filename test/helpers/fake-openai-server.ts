@@ -20,6 +20,9 @@
  * characters straddle network reads. Stream options: `delayMs` between events (a slow stream),
  * `keepAlive` comments, `cutAfter` N events (the connection is destroyed: a cut stream),
  * `lineEnding: '\r\n'`. `hangUp()` destroys the connection before answering (a reset).
+ *
+ * `/v1/files` and `/v1/batches` behave like OpenAI's Batch API, with a clock the test controls
+ * (`server.batches`: see fake-openai-batches.ts); batched requests get the chat replies above.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -28,6 +31,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
+import { FakeBatchStore, type LineAnswer } from './fake-openai-batches.js';
 import { ODD_SLICES, writeInSlices } from './sliced-writes.js';
 
 /** A request the server received. */
@@ -175,6 +179,15 @@ export class FakeOpenAIServer {
   readonly problems: string[] = [];
   /** What `/models` lists. */
   models: object[] = [...DEFAULT_MODEL_LIST];
+  /**
+   * The Files and Batch APIs (`/v1/files`, `/v1/batches`): their files, batches and clock (see
+   * fake-openai-batches.ts). Batched requests are answered like chat requests: queue, then handler.
+   */
+  readonly batches: FakeBatchStore = new FakeBatchStore({
+    answer: (body) => this.answerLine(body),
+    checkChatRequest: (body) => (this.validate ? validator().check('CreateChatCompletionRequest', body) : []),
+    problem: (message) => this.problems.push(message),
+  });
   private readonly queue: FakeReply[] = [];
   private handler: FakeHandler = (request) => textReply(`You said: ${lastUserMessage(request)}`);
   private embeddingHandler: FakeHandler = (request) => embeddingsReply(request);
@@ -255,12 +268,37 @@ export class FakeOpenAIServer {
     if (!this.record) this.requests.length = 0;
     this.requests.push(request);
     try {
+      const batchAnswer = await this.batches.handle(request.method, request.path, req.headers, rawBody, body);
+      if (batchAnswer) {
+        const text = batchAnswer.text ?? JSON.stringify(batchAnswer.body);
+        res.writeHead(batchAnswer.status, { 'content-type': batchAnswer.text === undefined ? 'application/json' : 'application/octet-stream' }).end(text);
+        return;
+      }
       const invalid = this.checkRequest(request);
       const reply = invalid ?? this.queue.shift() ?? (await this.defaultReply(request));
       await this.send(request, reply, res);
     } catch (error) {
       this.problems.push(`fake server failed: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
+    }
+  }
+
+  /** The reply a batched chat request gets: what /v1/chat/completions would answer, as status and JSON. */
+  private async answerLine(body: unknown): Promise<LineAnswer> {
+    const request: FakeRequest = { method: 'POST', path: '/v1/chat/completions', headers: {}, body, rawBody: JSON.stringify(body), timeline: { receivedAt: performance.now(), events: [] } };
+    const reply = this.queue.shift() ?? (await this.handler(request));
+    switch (reply.kind) {
+      case 'text': {
+        const completionBody = textCompletion(request, reply);
+        this.checkReply('completion', 'CreateChatCompletionResponse', completionBody);
+        return { status: 200, body: completionBody };
+      }
+      case 'json':
+        return { status: reply.status ?? 200, body: reply.body };
+      case 'error':
+        return { status: reply.status, body: { error: { message: reply.message, type: reply.type ?? 'invalid_request_error', param: reply.param ?? null, code: reply.code ?? null } } };
+      default:
+        return { status: 500, body: { error: { message: `a batched request cannot get a '${reply.kind}' reply`, type: 'server_error', param: null, code: null } } };
     }
   }
 
@@ -317,14 +355,10 @@ export class FakeOpenAIServer {
       case 'stream':
         return this.stream(request, res, reply.events, reply, reply.status ?? 200);
       case 'text': {
-        const pieces = typeof reply.text === 'string' ? (reply.text.match(/\s*\S+\s*/g) ?? [reply.text]) : [...reply.text];
+        if (!request.body?.stream) return this.send(request, { kind: 'json', body: textCompletion(request, reply) }, res);
+        const pieces = replyPieces(reply);
         const model = reply.model ?? request.body?.model ?? 'gpt-4o-mini';
         const usage = reply.usage ?? defaultUsage(request, pieces);
-        if (!request.body?.stream) {
-          const body = completion(pieces.join(''), { model, usage });
-          if (reply.finishReason) (body as { choices: { finish_reason: string }[] }).choices[0]!.finish_reason = reply.finishReason;
-          return this.send(request, { kind: 'json', body }, res);
-        }
         const events: object[] = [
           chunk(undefined, { model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] }),
           ...pieces.map((piece) => chunk(piece, { model })),
@@ -372,6 +406,19 @@ export class FakeOpenAIServer {
     request.timeline.endedAt = performance.now();
     res.end();
   }
+}
+
+/** A text reply's pieces (a string is split after each word). */
+function replyPieces(reply: TextReply): string[] {
+  return typeof reply.text === 'string' ? (reply.text.match(/\s*\S+\s*/g) ?? [reply.text]) : [...reply.text];
+}
+
+/** A text reply as a whole chat.completion object, with its usage. */
+function textCompletion(request: FakeRequest, reply: TextReply): object {
+  const pieces = replyPieces(reply);
+  const body = completion(pieces.join(''), { model: reply.model ?? request.body?.model ?? 'gpt-4o-mini', usage: reply.usage ?? defaultUsage(request, pieces) });
+  if (reply.finishReason) (body as { choices: { finish_reason: string }[] }).choices[0]!.finish_reason = reply.finishReason;
+  return body;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from 'llm-host/command';
+import { batchFlags, batchRequest } from '../lib/batch-flags.js';
 import { cacheFlags, cacheOption } from '../lib/cache-flags.js';
 import { parseShard } from '../lib/shards.js';
 import { resumeExperimentFile } from '../services/resume.js';
@@ -31,11 +32,13 @@ of its slice.`;
     database: Flags.string({ char: 'd', summary: 'The SQLite file the experiment is logged in, instead of logs.db in the user directory.', helpValue: 'FILE' }),
     log: Flags.boolean({ summary: 'Log the runs’ responses even when logging is off (llm logs off).' }),
     ...cacheFlags,
+    ...batchFlags,
     shard: Flags.string({ summary: 'Resume only this slice of the runs (default: the slices the log ran, or every run).', helpValue: 'K/N' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ExperimentsResume);
+    const batching = batchRequest(flags);
     const llm = await this.llm();
     await resumeExperimentFile(
       llm,
@@ -48,6 +51,8 @@ of its slice.`;
         json: flags.json,
         shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
         cache: cacheOption(flags),
+        batch: batching.batch ? batching.options : undefined,
+        batchOptions: batching.options,
         live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
       },
       { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },

@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from 'llm-host/command';
+import { batchFlags, batchRequest } from '../lib/batch-flags.js';
 import { cacheFlags, cacheOption } from '../lib/cache-flags.js';
 import { parseShard } from '../lib/shards.js';
 import { runExperimentFile } from '../services/run-file.js';
@@ -64,6 +65,7 @@ follow that setting (--log logs them anyway).`;
       helpValue: 'NAME',
     }),
     ...cacheFlags,
+    ...batchFlags,
     shard: Flags.string({ summary: 'Run only the Kth of N disjoint slices of the runs; every shard logs to the same experiment id.', helpValue: 'K/N' }),
     'shard-group': Flags.string({
       summary: 'Tells sharded runs of the same file apart (e.g. a CI run id); default: the file’s contents.',
@@ -74,6 +76,7 @@ follow that setting (--log logs them anyway).`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ExperimentsRun);
+    const batching = batchRequest(flags);
     const llm = await this.llm();
     await runExperimentFile(
       llm,
@@ -87,6 +90,7 @@ follow that setting (--log logs them anyway).`;
         logResponses: flags.log,
         shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
         cache: cacheOption(flags),
+        batch: batching.batch ? batching.options : undefined,
         shardGroup: flags['shard-group'],
         json: flags.json,
         live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',

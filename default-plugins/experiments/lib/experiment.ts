@@ -167,6 +167,14 @@ export interface ExperimentRunOptions {
    * reused; each run records how many of its responses came from the cache.
    */
   readonly cache?: boolean | { readonly ttlMs?: number };
+  /**
+   * Send the runs' model calls through the model's Batch API (`--batch`; OpenAI's models): the
+   * calls are held until every run still going waits on one, then go out as batches (one per
+   * model and step, split at the API's limits), and each run goes on with its reply. Half the
+   * price, up to 24 hours. Models that cannot batch are called directly. `timeoutMs` does not
+   * apply. With `resume`, the logged batches are reattached to rather than submitted again.
+   */
+  readonly batchApi?: boolean | import('./batch/driver.js').BatchSettings;
   /** Tells sharded runs of the same experiment apart (part of the shared id; the CLI uses the file's contents). */
   readonly shardGroup?: string;
 }

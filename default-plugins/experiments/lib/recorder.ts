@@ -75,6 +75,11 @@ export class ExperimentRecorder {
     return this.store.path;
   }
 
+  /** The log the experiment is written to (its batches are logged there too). */
+  get logStore(): LogStore {
+    return this.store;
+  }
+
   /**
    * Opens the log and writes the experiment row; `resume`: the row is there already (the
    * experiment is continued), and is marked running again. A shard already in the log is an

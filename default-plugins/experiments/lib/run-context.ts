@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MessageRole } from './prompt-function.js';
-import { withConversationOrigin, withResponseCache, type LogContext, type Model, type Response, type ResponseCacheSettings } from 'llm-host';
+import { withConversationOrigin, withRequestBatcher, withResponseCache, type LogContext, type Model, type RequestBatcher, type Response, type ResponseCacheSettings } from 'llm-host';
 
 /** A prompt function's template, as a run used it. */
 export interface PromptUse {
@@ -52,6 +52,8 @@ export interface RunContextInit {
   readonly getModel: (name?: string) => Promise<Model>;
   /** How the run's responses use the response cache (an experiment salts it with the run index). */
   readonly cache?: ResponseCacheSettings | undefined;
+  /** Where the run's model calls go in a batched experiment (`--batch`). */
+  readonly batcher?: RequestBatcher | undefined;
 }
 
 /**
@@ -68,6 +70,7 @@ export class RunContext {
   readonly log: false | Partial<LogContext>;
   readonly getModel: (name?: string) => Promise<Model>;
   readonly cache: ResponseCacheSettings | undefined;
+  readonly batcher: RequestBatcher | undefined;
   /** What made the responses of this phase of the run when no bot says (e.g. `metric:judge`). */
   readonly source: string | undefined;
   readonly #state: RunState;
@@ -81,6 +84,7 @@ export class RunContext {
     this.log = init.log;
     this.getModel = init.getModel;
     this.cache = init.cache;
+    this.batcher = init.batcher;
     this.#state = shared?.state ?? { prompts: new Map(), bots: new Map(), responses: new Map(), info: {} };
     this.#sources = shared?.sources ?? new WeakMap();
     this.source = shared?.source;
@@ -174,8 +178,9 @@ export function currentRun(): RunContext | undefined {
 /** Runs `work` as part of run `context`. */
 export function withRunContext<T>(context: RunContext, work: () => T): T {
   // Its responses (bots', metrics' and judges') are an experiment's, never a person's conversation.
-  const cache = context.cache;
-  return storage().run(context, () => withConversationOrigin('experiment', cache ? () => withResponseCache(cache, work) : work));
+  const { cache, batcher } = context;
+  const batched = batcher ? () => withRequestBatcher(batcher, work) : work;
+  return storage().run(context, () => withConversationOrigin('experiment', cache ? () => withResponseCache(cache, batched) : batched));
 }
 
 /**

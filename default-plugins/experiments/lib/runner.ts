@@ -9,6 +9,9 @@ import { checkShard, shardedExperimentId, shardIndexes, type Shard } from './sha
 import type { MetricKind } from './statistics.js';
 import { LlmError, type Llm, type LogStore, type MetricContext, type Model } from 'llm-host';
 import { messageOf, newId, sharedLlm, utcNow } from './core.js';
+import { BatchLog } from './batch/batch-log.js';
+import { BatchDeclinedError, BatchDriver } from './batch/driver.js';
+import { BatchGatherer } from './batch/gatherer.js';
 
 const DEFAULT_EXECUTIONS = 10;
 const DEFAULT_CONCURRENCY = 4;
@@ -50,7 +53,10 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   }
   const executions = logged ? logged.executions : checkCount(options.executions ?? settings.executions ?? inputs?.length ?? DEFAULT_EXECUTIONS, 'executions');
   const concurrency = checkCount(options.concurrency ?? logged?.concurrency ?? settings.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency');
-  const timeoutMs = options.timeoutMs ?? logged?.timeoutMs ?? settings.timeoutMs;
+  const batching = options.batchApi ? (options.batchApi === true ? {} : options.batchApi) : undefined;
+  if (batching && options.timeoutMs !== undefined) throw new LlmError('A batched experiment cannot have a timeout: a batch may take up to 24 hours. Drop timeoutMs (--timeout) or batchApi (--batch).');
+  // A batch may take up to 24 hours: the experiment's own timeout does not apply.
+  const timeoutMs = batching ? undefined : (options.timeoutMs ?? logged?.timeoutMs ?? settings.timeoutMs);
   // The slices to run: the one asked for, or on resume the ones the log ran (none: every run).
   const shards: Shard[] = options.shard ? [checkShard(options.shard)] : logged ? [...logged.shards] : [];
   const shard = shards.length === 1 ? shards[0] : undefined;
@@ -112,9 +118,27 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   setMaxListeners(0, cancelAll.signal);
   let stopped = false;
   let graceTimer: NodeJS.Timeout | undefined;
+  // Batched: every run starts at once, and their model calls are gathered into batches.
+  let declined: BatchDeclinedError | undefined;
+  const gatherer = batching
+    ? (() => {
+        const driver = new BatchDriver(batching, recorder ? new BatchLog(recorder.logStore, id) : undefined, cancelAll.signal);
+        return new BatchGatherer(todo.length, (calls) =>
+          driver.flush(calls).catch((error: unknown) => {
+            if (error instanceof BatchDeclinedError) {
+              declined = error;
+              cancel();
+            }
+            throw error;
+          }),
+        );
+      })()
+    : undefined;
+  const workers = gatherer ? Math.max(1, todo.length) : concurrency;
   const stop = () => {
     if (stopped) return;
     stopped = true;
+    gatherer?.noMoreRuns();
     progress.stopping = true;
     options.onProgress?.(progress);
     graceTimer = setTimeout(() => cancelAll.abort(new RunStopped('cancelled', 'cancelled: the experiment was interrupted')), graceMs);
@@ -130,6 +154,14 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
   options.cancel?.addEventListener('abort', cancel, { once: true });
 
   const runOne = async (index: number, position: number): Promise<void> => {
+    gatherer?.runStarted(index);
+    try {
+      await runOnce(index, position);
+    } finally {
+      gatherer?.runEnded(index);
+    }
+  };
+  const runOnce = async (index: number, position: number): Promise<void> => {
     const runId = newId();
     // A run's signal: the experiment's cancellation, and the run's own timeout if it has one.
     let timer: NodeJS.Timeout | undefined;
@@ -142,10 +174,10 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     const input = inputs ? inputs[index % inputs.length] : undefined;
     // The last wave of runs logs at once: nothing more is coming for their responses to wait for,
     // and the experiment is finished only when they are written.
-    const lastWave = todo.length - position <= concurrency;
+    const lastWave = todo.length - position <= workers;
     // The run index salts every request's hash, so that repeats never share an answer.
     const cache = { enabled: options.cache !== undefined && options.cache !== false, ttlMs: typeof options.cache === 'object' ? options.cache.ttlMs : undefined, salt: `run:${index}` };
-    const context = new RunContext({ id: runId, index, input, signal, log: lastWave ? { ...log, batch: false } : log, getModel, cache });
+    const context = new RunContext({ id: runId, index, input, signal, log: lastWave ? { ...log, batch: false } : log, getModel, cache, batcher: gatherer?.forRun(index) });
     const runStartedAt = utcNow();
     const started = performance.now();
     progress.runStarted();
@@ -227,7 +259,7 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     // instead of all interleaving step by step: the first request goes out after one run's
     // work, not after sixteen runs' work, and no run's duration counts the others' code.
     await Promise.all(
-      Array.from({ length: Math.min(concurrency, todo.length) }, (_, slot) =>
+      Array.from({ length: Math.min(workers, todo.length) }, (_, slot) =>
         slot === 0 ? worker() : new Promise<void>((resolve) => setImmediate(resolve)).then(worker),
       ),
     );
@@ -242,6 +274,8 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
 
   await Promise.all(pendingLogs);
   const status = failure !== undefined ? 'failed' : stopped ? 'interrupted' : 'completed';
+  // Declined batches: nothing ran; the caller hears why (after the log says interrupted).
+  if (declined && failure === undefined) failure = declined;
   const kinds = new Map<string, MetricKind>();
   for (const metric of metrics) {
     const kind = progress.kindOf(metric.name);

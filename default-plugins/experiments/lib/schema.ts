@@ -20,7 +20,9 @@ import type { LogMigration } from 'llm-host';
  * `experiments_004_shards`: `experiment_shards`, the slices (`--shard K/N`) of a sharded
  * experiment this log ran or merged, each with its own status; an experiment without rows there
  * ran whole. `experiments_005_cached_runs`: `experiment_runs.cached`, how many of a run's
- * responses came from the response cache (`--cache`).
+ * responses came from the response cache (`--cache`). `experiments_006_batches`:
+ * `experiment_batches`, the Batch API batches (`--batch`) an experiment submitted: their ids,
+ * step, files, status and times, so that `resume` finds the ones still in flight.
  */
 export const EXPERIMENT_MIGRATIONS: readonly LogMigration[] = [
   {
@@ -149,6 +151,30 @@ CREATE TABLE [experiment_shards] (
     name: 'experiments_005_cached_runs',
     apply(db) {
       db.exec('ALTER TABLE [experiment_runs] ADD COLUMN [cached] INTEGER;');
+    },
+  },
+  {
+    // The batches an experiment submitted (--batch): one row per batch, by the API's batch id.
+    name: 'experiments_006_batches',
+    apply(db) {
+      db.exec(`
+CREATE TABLE [experiment_batches] (
+   [id] TEXT PRIMARY KEY,
+   [experiment_id] TEXT NOT NULL REFERENCES [experiments]([id]),
+   [step] INTEGER NOT NULL,
+   [api] TEXT NOT NULL,
+   [model] TEXT NOT NULL,
+   [requests] INTEGER NOT NULL,
+   [input_file_id] TEXT NOT NULL,
+   [output_file_id] TEXT,
+   [error_file_id] TEXT,
+   [status] TEXT NOT NULL,
+   [completed] INTEGER,
+   [failed] INTEGER,
+   [created_at] TEXT NOT NULL,
+   [ended_at] TEXT
+);
+CREATE INDEX [idx_experiment_batches_experiment] ON [experiment_batches] ([experiment_id]);`);
     },
   },
 ];

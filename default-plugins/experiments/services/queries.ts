@@ -87,6 +87,19 @@ export interface ExperimentDetails {
   readonly bots: readonly BotUsage[];
   /** The slices of a sharded experiment this log ran or merged (empty: it ran whole). */
   readonly shards?: readonly { readonly index: number; readonly count: number; readonly status: string }[];
+  /** The Batch API batches it submitted (`--batch`), oldest first. */
+  readonly batches?: readonly BatchUsage[];
+}
+
+/** A batch an experiment submitted, as `show` lists it. */
+export interface BatchUsage {
+  readonly id: string;
+  readonly step: number;
+  readonly model: string;
+  readonly requests: number;
+  readonly status: string;
+  readonly completed: number | null;
+  readonly failed: number | null;
 }
 
 /** Experiments, newest first. */
@@ -193,7 +206,11 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
   const shards = db
     .all<{ shard: number; shards: number; status: string }>('SELECT [shard], [shards], [status] FROM [experiment_shards] WHERE [experiment_id] = ? ORDER BY [shard]', [experiment.id])
     .map((s) => ({ index: s.shard, count: s.shards, status: s.status }));
-  return { experiment, metrics, runs, prompts, bots, shards };
+  const batches = db.all<BatchUsage>(
+    'SELECT [id], [step], [model], [requests], [status], [completed], [failed] FROM [experiment_batches] WHERE [experiment_id] = ? ORDER BY [created_at], [id]',
+    [experiment.id],
+  );
+  return { experiment, metrics, runs, prompts, bots, shards, batches };
 }
 
 /** The versions of a prompt, oldest first, each with the one before it. */

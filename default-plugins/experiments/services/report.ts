@@ -67,6 +67,18 @@ export function formatDetails(details: ExperimentDetails, options: { runs: numbe
   if (e.info) lines.push(`  info      ${truncate(e.info, 100)}`);
   const metrics = metricResults(details);
   lines.push('', 'Metrics (95% CI: t interval for means, Wilson for rates)', metricsTable(metrics));
+  const batches = details.batches ?? [];
+  if (batches.length > 0) {
+    lines.push(
+      '',
+      'Batches (Batch API, --batch)',
+      table(
+        ['batch', 'step', 'model', 'requests', 'status', 'answered', 'failed'],
+        batches.map((b) => [b.id, String(b.step), b.model, String(b.requests), b.status, b.completed === null ? '' : String(b.completed), b.failed === null ? '' : String(b.failed)]),
+        '_r_r_rr',
+      ),
+    );
+  }
   if (details.prompts.length > 0) {
     lines.push(
       '',

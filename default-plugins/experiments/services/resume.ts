@@ -1,14 +1,25 @@
 import { existsSync } from 'node:fs';
-import { LlmError, type Llm } from 'llm-host';
+import { LlmError, type Llm, type SqlDatabase } from 'llm-host';
 import type { ExperimentResult } from '../library.js';
 import { findExperiment } from './queries.js';
 import { readExperiments } from './read-log.js';
 import { runExperimentFile, type RunFileRequest, type RunOutput } from './run-file.js';
 
+/** Whether the log holds batches of the experiment (a log from before batches has no table for them). */
+function hasBatches(db: SqlDatabase, id: string): boolean {
+  try {
+    return db.get('SELECT 1 AS [x] FROM [experiment_batches] WHERE [experiment_id] = ? LIMIT 1', [id]) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** What `llm experiments resume` was asked. */
-export interface ResumeRequest extends Pick<RunFileRequest, 'concurrency' | 'timeout' | 'database' | 'logResponses' | 'json' | 'live' | 'shard' | 'cache'> {
+export interface ResumeRequest extends Pick<RunFileRequest, 'concurrency' | 'timeout' | 'database' | 'logResponses' | 'json' | 'live' | 'shard' | 'cache' | 'batch'> {
   /** An experiment id, id prefix, name (its newest) or NAME~N. */
   readonly reference: string;
+  /** How to batch (`--yes`, `--batch-poll`) when the experiment batched, without --batch. */
+  readonly batchOptions?: import('./batch-prompts.js').BatchRequest | undefined;
 }
 
 /**
@@ -23,5 +34,7 @@ export async function resumeExperimentFile(llm: Llm, request: ResumeRequest, out
   if (!existsSync(row.file)) {
     throw new LlmError(`Experiment '${row.name}' (${row.id}) was run from ${row.file}, which is gone: put the file back there to resume it.`);
   }
-  return runExperimentFile(llm, { ...request, file: row.file, name: row.name, resume: row.id }, output);
+  // An experiment that submitted batches resumes batched: its batches in flight are reattached to.
+  const batched = request.batch ?? ((await readExperiments(llm, request.database, (db) => hasBatches(db, row.id))) ? (request.batchOptions ?? { yes: false }) : undefined);
+  return runExperimentFile(llm, { ...request, file: row.file, name: row.name, resume: row.id, batch: batched }, output);
 }

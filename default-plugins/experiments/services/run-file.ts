@@ -7,6 +7,7 @@ import { PauseGate } from './pause-gate.js';
 import type { ExperimentDetails } from './queries.js';
 import { formatBaselineComparison, formatRunLine, formatSummary } from './report.js';
 import type { Shard } from '../lib/shards.js';
+import type { BatchRequest } from './batch-prompts.js';
 
 /** What `llm experiments run` was asked. */
 export interface RunFileRequest {
@@ -34,6 +35,8 @@ export interface RunFileRequest {
   readonly shardGroup?: string | undefined;
   /** Answer requests from the log (`--cache`, `--cache-ttl`). */
   readonly cache?: boolean | { readonly ttlMs?: number } | undefined;
+  /** Send the model calls through the Batch API (`--batch`, `--batch-poll`, `--yes`). */
+  readonly batch?: BatchRequest | undefined;
 }
 
 /** Where output goes. */
@@ -62,6 +65,11 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
   if (request.timeout !== undefined && !(Number.isFinite(request.timeout) && request.timeout > 0)) {
     throw new UsageError(`--timeout must be a positive number of seconds (got ${request.timeout}).`);
   }
+  if (request.batch && request.timeout !== undefined) throw new UsageError('--timeout cannot be used with --batch: a batch may take up to 24 hours.');
+  // Refused before anything runs when there is no terminal to ask on and no --yes.
+  const batchApi = request.batch ? (await import('./batch-prompts.js')).batchSettings(request.batch, output) : undefined;
+  // Batch lines on stderr would tear the live view: plain lines instead.
+  const live = request.live && !batchApi;
   const loaded = await loadExperimentFile(request.file, process.cwd(), (message) => output.err(`Warning: ${message}\n`));
   let experiments = loaded.experiments;
   if (request.name !== undefined) {
@@ -74,7 +82,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
   const baseline = request.baseline === undefined ? undefined : await loadBaseline(llm, request.baseline, request.database);
   // Shards of one file share an experiment id: by default the file's contents tell runs apart.
   const shardGroup = request.shard ? (request.shardGroup ?? createHash('sha256').update(readFileSync(loaded.path)).digest('hex')) : undefined;
-  const liveView = request.live ? await import('../ui/render-live-view.js') : undefined;
+  const liveView = live ? await import('../ui/render-live-view.js') : undefined;
   const compareWithBaseline = baseline && !request.json ? (await import('./live-comparison.js')).compareWithBaseline : undefined;
 
   const stop = new AbortController();
@@ -86,7 +94,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
     if (presses === 1) {
       stop.abort();
       pause.release();
-      if (!request.live) output.err(`Stopping: no new runs start; running ones get ${GRACE_MS / 1000} s to finish (Ctrl-C again cancels them).\n`);
+      if (!live) output.err(`Stopping: no new runs start; running ones get ${GRACE_MS / 1000} s to finish (Ctrl-C again cancels them).\n`);
     } else if (presses === 2) {
       cancel.abort();
     } else {
@@ -130,6 +138,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
           beforeRun: () => pause.wait(),
           ...(request.resume === undefined ? {} : { resume: request.resume }),
           ...(request.cache ? { cache: request.cache } : {}),
+          ...(batchApi ? { batchApi } : {}),
           ...(request.shard ? { shard: request.shard, shardGroup } : {}),
           onProgress: (current) => {
             if (!progress) {
@@ -146,14 +155,14 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
           },
           onRun: (run) => {
             if (view || compareWithBaseline) finished.push(run);
-            if (!request.live && !request.json && progress) output.out(`${formatRunLine(run, progress.finished, progress.planned)}\n`);
+            if (!live && !request.json && progress) output.out(`${formatRunLine(run, progress.finished, progress.planned)}\n`);
           },
         });
       } finally {
         if (view && progress) await view.finish(progress.snapshot());
       }
       results.push(result);
-      if (!request.json) output.out(`${request.live ? '\n' : ''}${formatSummary(result)}`);
+      if (!request.json) output.out(`${live ? '\n' : ''}${formatSummary(result)}`);
       if (baseline && compareWithBaseline) output.out(formatBaselineComparison(compareWithBaseline(baseline, request.baseline!, finished, result.metrics)));
       if (result.logError) failure ??= new LlmError(`Experiment '${result.name}' ran, but its log is incomplete: ${result.logError}`);
       if (result.status === 'completed' && result.finished > 0 && result.ok === 0) {
