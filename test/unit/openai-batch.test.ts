@@ -149,3 +149,22 @@ describe('batch prices', () => {
     expect(batchPrice('my-local-model')).toBeUndefined();
   });
 });
+
+describe('exp.run({ batchApi })', () => {
+  it('runs every call through a batch; declining the estimate stops the experiment with nothing submitted', async () => {
+    const { experiment } = await import('../../default-plugins/experiments/lib/experiment.js');
+    const { bot } = await import('../../default-plugins/experiments/lib/bot.js');
+    const { llm } = await openaiHost(server, dir.path);
+    const writer = bot({ model: 'gpt-4o-mini' });
+    const exp = experiment('batched', ({ index }) => writer(`run ${index}`).text(), { executions: 3 });
+    await expect(exp.run({ llm, log: false, batchApi: { confirm: () => false } })).rejects.toThrow('Not submitted: the batches were declined, so the experiment stopped.');
+    expect(server.requests).toHaveLength(0);
+    const outputs: unknown[] = [];
+    const result = await exp.run({ llm, log: false, batchApi: { pollIntervalMs: 1 }, onRun: (run) => outputs.push(run.output) });
+    expect(result).toMatchObject({ status: 'completed', finished: 3, ok: 3 });
+    expect(outputs.sort()).toEqual(['You said: run 0', 'You said: run 1', 'You said: run 2']);
+    expect(server.batches.created).toBe(1);
+    expect(server.chatBodies).toHaveLength(0);
+    await expect(exp.run({ llm, log: false, batchApi: true, timeoutMs: 1000 })).rejects.toThrow('A batched experiment cannot have a timeout');
+  });
+});

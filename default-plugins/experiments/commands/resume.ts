@@ -13,7 +13,10 @@ run), or NAME~N. The experiment runs again from the file it was run from
 and timeout (--concurrency and --timeout override them); only the runs
 missing from the log run. Works after Ctrl-C, a crash or kill -9 (runs that
 had finished but were not yet written run again). A shard resumes the runs
-of its slice.`;
+of its slice. An experiment run with --batch resumes batched: its batches
+still in flight (or completed) answer the calls they carry, nothing is
+submitted twice; new batches are estimated and asked for as with run
+(--yes without a terminal).`;
 
   static override examples = [
     '<%= config.bin %> experiments resume pitch',

@@ -35,6 +35,16 @@ i % N = K-1), so N machines or CI jobs share one experiment, each with its
 own log; 'llm logs merge' joins the logs, and the shards show and compare
 as one experiment.
 
+--batch sends the model calls of OpenAI models through OpenAI's Batch API
+(half the price, up to 24 hours): when every run waits on a model call, the
+calls go out as batches (one per model and step; a judge metric is the next
+step), their ids on stderr, polled every 30 s (--batch-poll) with progress
+and ETA; each run goes on with its reply. Before submitting it prints the
+estimated cost and asks on the terminal; --yes submits without asking, and
+without a terminal --yes is required. Other models are called directly.
+The batches are logged; 'llm experiments resume' reattaches to the ones in
+flight instead of submitting them again. It takes no --timeout.
+
 Experiments are logged even when 'llm logs off' is set; their responses
 follow that setting (--log logs them anyway).`;
 
@@ -46,6 +56,7 @@ follow that setting (--log logs them anyway).`;
     '<%= config.bin %> experiments run pitch.ts --baseline pitch   # m: compare with the last pitch run',
     '<%= config.bin %> experiments run pitch.ts --shard 3/8 -d shard-3.db',
     '<%= config.bin %> experiments run pitch.ts --cache --cache-ttl 7d   # no request the log can answer',
+    '<%= config.bin %> experiments run pitch.ts --batch --yes   # OpenAI Batch API, without asking',
   ];
 
   static override args = {

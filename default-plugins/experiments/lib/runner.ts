@@ -174,7 +174,8 @@ export async function runExperiment(experiment: Experiment<unknown, unknown>, op
     const input = inputs ? inputs[index % inputs.length] : undefined;
     // The last wave of runs logs at once: nothing more is coming for their responses to wait for,
     // and the experiment is finished only when they are written.
-    const lastWave = todo.length - position <= workers;
+    // Batched, every run is in the one wave and their responses arrive together: logged together.
+    const lastWave = !gatherer && todo.length - position <= workers;
     // The run index salts every request's hash, so that repeats never share an answer.
     const cache = { enabled: options.cache !== undefined && options.cache !== false, ttlMs: typeof options.cache === 'object' ? options.cache.ttlMs : undefined, salt: `run:${index}` };
     const context = new RunContext({ id: runId, index, input, signal, log: lastWave ? { ...log, batch: false } : log, getModel, cache, batcher: gatherer?.forRun(index) });
