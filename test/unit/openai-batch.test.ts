@@ -4,7 +4,7 @@ import { httpSettings } from '../../default-plugins/openai/http-settings.js';
 import { BatchDeclinedError, BatchDriver, type BatchEvent } from '../../default-plugins/experiments/lib/batch/driver.js';
 import type { BatchEstimate } from '../../default-plugins/experiments/lib/batch/estimate.js';
 import { BatchGatherer } from '../../default-plugins/experiments/lib/batch/gatherer.js';
-import { withRequestBatcher } from '../../src/models/request-batch.js';
+import { withRequestBatcher, type BatchApi } from '../../src/models/request-batch.js';
 import { FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { openaiHost, TEST_KEY } from '../helpers/openai-host.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -166,5 +166,59 @@ describe('exp.run({ batchApi })', () => {
     expect(server.batches.created).toBe(1);
     expect(server.chatBodies).toHaveLength(0);
     await expect(exp.run({ llm, log: false, batchApi: true, timeoutMs: 1000 })).rejects.toThrow('A batched experiment cannot have a timeout');
+  });
+});
+
+describe('the driver', () => {
+  /** The real client with smaller limits (a delegate: the client keeps its key in a private field). */
+  const small = (requests: number): BatchApi => {
+    const real = api();
+    return {
+      account: real.account,
+      where: real.where,
+      limits: { requests, bytes: 1e6 },
+      price: (model) => real.price(model),
+      uploadFile: (...args) => real.uploadFile(...args),
+      createBatch: (...args) => real.createBatch(...args),
+      retrieveBatch: (...args) => real.retrieveBatch(...args),
+      cancelBatch: (...args) => real.cancelBatch(...args),
+      fileContent: (...args) => real.fileContent(...args),
+    };
+  };
+  const call = (gatherer: BatchGatherer, run: number, batchApi: BatchApi, model = 'gpt-4o-mini') => {
+    gatherer.runStarted(run);
+    const body = { model, messages: [{ role: 'user', content: `run ${run}` }] };
+    return gatherer
+      .forRun(run)
+      .submit({ api: batchApi, endpoint: '/v1/chat/completions', model, body }, signal)
+      .finally(() => gatherer.runEnded(run));
+  };
+
+  it('splits a step at the API limit and by model, answering every call from its own batch', async () => {
+    const events: BatchEvent[] = [];
+    const driver = new BatchDriver({ pollIntervalMs: 1, onEvent: (e) => events.push(e) }, undefined, signal);
+    const gatherer = new BatchGatherer(6, (calls) => driver.flush(calls));
+    const limited = small(2);
+    const replies = await Promise.all([0, 1, 2, 3, 4].map((run) => call(gatherer, run, limited)).concat(call(gatherer, 5, limited, 'gpt-4o')));
+    expect(replies.map((reply) => (reply as { choices: { message: { content: string } }[] }).choices[0]!.message.content)).toEqual([0, 1, 2, 3, 4, 5].map((run) => `You said: run ${run}`));
+    expect(events.filter((e) => e.kind === 'submitted').map((e) => [e.kind === 'submitted' && e.model, e.kind === 'submitted' && e.requests])).toEqual([
+      ['gpt-4o-mini', 2],
+      ['gpt-4o-mini', 2],
+      ['gpt-4o-mini', 1],
+      ['gpt-4o', 1],
+    ]);
+    expect(server.batches.created).toBe(4);
+    expect(server.problems).toEqual([]);
+  });
+
+  it('a failed poll is tried again at the next interval', async () => {
+    const driver = new BatchDriver({ pollIntervalMs: 1 }, undefined, signal);
+    const gatherer = new BatchGatherer(1, (calls) => driver.flush(calls));
+    let failed = 0;
+    const flaky = small(10);
+    const retrieve = flaky.retrieveBatch;
+    (flaky as { retrieveBatch: BatchApi['retrieveBatch'] }).retrieveBatch = (...args) => (failed++ < 3 ? Promise.reject(new Error('connection reset')) : retrieve(...args));
+    await expect(call(gatherer, 0, flaky)).resolves.toMatchObject({ object: 'chat.completion' });
+    expect(failed).toBeGreaterThan(3);
   });
 });

@@ -8,6 +8,9 @@ import { batchLine, fileText, readOutput, splitIntoFiles } from './jsonl.js';
 /** How often batches are polled unless told otherwise: 30 s (a batch takes minutes to hours). */
 export const DEFAULT_POLL_INTERVAL_MS = 30_000;
 
+/** How many polls in a row may fail before the batches' calls fail (resume picks the batches up again). */
+export const MAX_POLL_FAILURES = 10;
+
 /** What happens to an experiment's batches, for the caller to show (the CLI: on stderr). */
 export type BatchEvent =
   | { readonly kind: 'submitted'; readonly id: string; readonly step: number; readonly model: string; readonly requests: number; readonly where: string }
@@ -153,6 +156,7 @@ export class BatchDriver {
     const interval = this.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     const total = tracked.reduce((n, t) => n + t.calls.size, 0);
     let first: { at: number; done: number } | undefined;
+    let failures = 0;
     let open = tracked;
     for (let round = 0; ; round++) {
       for (const batch of open) {
@@ -172,7 +176,15 @@ export class BatchDriver {
       }
       for (const batch of open) {
         const before = batch.state.status;
-        batch.state = await batch.api.retrieveBatch(batch.state.id, this.signal);
+        try {
+          batch.state = await batch.api.retrieveBatch(batch.state.id, this.signal);
+          failures = 0;
+        } catch (error) {
+          // The batch goes on at the API whatever the network does here: a failed poll (after its
+          // own retries) is tried again at the next interval, and only many in a row give up.
+          if (this.signal.aborted || ++failures >= MAX_POLL_FAILURES) throw error;
+          continue;
+        }
         if (batch.state.status !== before && !TERMINAL_BATCH_STATUSES.has(batch.state.status)) await this.log?.update(batch.state, false);
       }
     }
