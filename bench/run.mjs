@@ -2,6 +2,7 @@
 // target is missed. `npm run bench -- start-up` runs one benchmark by name. The last, `targets`,
 // prints issue 18's table of targets (with what the experiments benchmark found, when it ran).
 import * as embeddings from './embeddings.mjs';
+import * as experimentReports from './experiment-reports.mjs';
 import * as experiments from './experiments.mjs';
 import * as openai from './openai.mjs';
 import * as plugins from './plugins.mjs';
@@ -9,7 +10,7 @@ import * as sqlite from './sqlite.mjs';
 import * as startup from './startup.mjs';
 import * as targets from './targets.mjs';
 
-const benchmarks = [startup, plugins, openai, sqlite, experiments, embeddings, targets];
+const benchmarks = [startup, plugins, openai, sqlite, experiments, experimentReports, embeddings, targets];
 const only = process.argv.slice(2);
 let failed = false;
 const results = {};

@@ -2,7 +2,7 @@ import { Args, Command, Flags } from 'llm-host/command';
 import type { Correction } from '../lib/multiple-testing.js';
 import { checkRegression, compareExperiments, failOnRegressions } from '../services/compare.js';
 import { parseDelta, parsePower } from '../services/plan.js';
-import { findExperiment, loadExperiment } from '../services/queries.js';
+import { findExperiment, loadSummary } from '../services/queries.js';
 import { formatComparison, formatDifferences } from '../services/report.js';
 import { readExperiments } from '../services/read-log.js';
 
@@ -51,7 +51,7 @@ METRIC:lower or METRIC:higher says it here.`;
     const { args, flags } = await this.parse(ExperimentsCompare);
     const llm = await this.llm();
     const comparison = (await readExperiments(llm, flags.database, (db) =>
-      compareExperiments(loadExperiment(db, findExperiment(db, args.a)), loadExperiment(db, findExperiment(db, args.b)), {
+      compareExperiments(loadSummary(db, findExperiment(db, args.a), { inputs: true }), loadSummary(db, findExperiment(db, args.b), { inputs: true }), {
         correction: flags.correction as Correction,
         power: parsePower(flags.power),
         detect: flags.detect === undefined ? undefined : parseDelta(flags.detect),

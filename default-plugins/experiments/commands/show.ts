@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from 'llm-host/command';
-import { findExperiment, loadExperiment } from '../services/queries.js';
+import { findExperiment, loadExperiment, loadRuns, loadSummary } from '../services/queries.js';
 import { detailsJson, formatDetails } from '../services/report.js';
 import { readExperiments } from '../services/read-log.js';
 
@@ -32,7 +32,12 @@ before it finished (killed, crashed) shows as interrupted.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ExperimentsShow);
-    const details = (await readExperiments(await this.llm(), flags.database, (db) => loadExperiment(db, findExperiment(db, args.experiment))))!;
-    process.stdout.write(flags.json ? `${JSON.stringify(detailsJson(details), null, 2)}\n` : formatDetails(details, { runs: flags.runs }));
+    const text = (await readExperiments(await this.llm(), flags.database, (db) => {
+      const experiment = findExperiment(db, args.experiment);
+      if (flags.json) return `${JSON.stringify(detailsJson(loadExperiment(db, experiment)), null, 2)}\n`;
+      // The statistics need every run's metric values; only the runs listed are read whole.
+      return formatDetails(loadSummary(db, experiment, { inputs: false }), loadRuns(db, experiment.id, flags.runs === 0 ? undefined : flags.runs), { runs: flags.runs });
+    }))!;
+    process.stdout.write(text);
   }
 }

@@ -1,6 +1,6 @@
 import { fisherExact } from './exact-tests.js';
 import { adjustPValues, type Correction } from './multiple-testing.js';
-import { comparePaired, groupByInput, pairInputs, sameInputs, type InputPair } from './paired.js';
+import { comparePaired, groupByInput, inputKey, pairInputs, sameInputKeys, type InputPair } from './paired.js';
 import { pairedComponents, planFromComponents, varianceComponents, type Plan, type VarianceComponents } from './planning.js';
 import { compareSamples, type Interval, type MetricKind, type MetricSummary } from './statistics.js';
 
@@ -13,6 +13,8 @@ import { compareSamples, type Interval, type MetricKind, type MetricSummary } fr
 /** A run as the comparison needs it: its input and one metric's value (null: missing). */
 export interface RunValue {
   readonly input: unknown;
+  /** The input as canonical JSON, when the caller has it (else computed from `input`). */
+  readonly key?: string | undefined;
   readonly value: number | null | undefined;
 }
 
@@ -54,10 +56,8 @@ export interface CompareOptions {
 
 /** Whether two experiments can be compared input by input. */
 export function pairable(a: readonly RunValue[], b: readonly RunValue[]): boolean {
-  return sameInputs(
-    a.map((run) => run.input),
-    b.map((run) => run.input),
-  );
+  if (a.some((run) => run.input === undefined) || b.some((run) => run.input === undefined)) return false;
+  return sameInputKeys(a.map(inputKey), b.map(inputKey));
 }
 
 /** Compares one metric; `paired` says whether the two ran the same inputs (see `pairable`). */

@@ -56,18 +56,28 @@ export function canonicalJson(value: unknown): string {
  * of inputs (as canonical JSON) are equal, with at least 2 of them.
  */
 export function sameInputs(inputsA: readonly unknown[], inputsB: readonly unknown[]): boolean {
-  if (inputsA.length === 0 || inputsB.length === 0) return false;
   if (inputsA.some((input) => input === undefined) || inputsB.some((input) => input === undefined)) return false;
-  const a = new Set(inputsA.map(canonicalJson));
-  const b = new Set(inputsB.map(canonicalJson));
+  return sameInputKeys(inputsA.map(canonicalJson), inputsB.map(canonicalJson));
+}
+
+/** `sameInputs` for inputs already made canonical JSON. */
+export function sameInputKeys(keysA: readonly string[], keysB: readonly string[]): boolean {
+  if (keysA.length === 0 || keysB.length === 0) return false;
+  const a = new Set(keysA);
+  const b = new Set(keysB);
   return a.size >= 2 && a.size === b.size && [...a].every((key) => b.has(key));
 }
 
+/** A run's input as canonical JSON: the key it carries, else computed. */
+export function inputKey(run: { readonly input: unknown; readonly key?: string | undefined }): string {
+  return run.key ?? canonicalJson(run.input);
+}
+
 /** Groups values by input (canonical JSON), in order of first appearance; missing values are skipped. */
-export function groupByInput(runs: readonly { input: unknown; value: number | null | undefined }[]): Map<string, number[]> {
+export function groupByInput(runs: readonly { input: unknown; key?: string | undefined; value: number | null | undefined }[]): Map<string, number[]> {
   const groups = new Map<string, number[]>();
   for (const run of runs) {
-    const key = canonicalJson(run.input);
+    const key = inputKey(run);
     let list = groups.get(key);
     if (!list) groups.set(key, (list = []));
     if (run.value !== null && run.value !== undefined) list.push(run.value);

@@ -5,7 +5,7 @@ import type { Plan } from '../lib/planning.js';
 import type { MetricKind } from '../library.js';
 import { setupDifferences } from './differences.js';
 import { formatDifference, formatDifferenceInterval, formatPValue, formatValue } from './format.js';
-import type { ExperimentDetails, ExperimentRow } from './queries.js';
+import type { ExperimentRow, ExperimentSummary } from './queries.js';
 
 /** One metric in both experiments. */
 export interface MetricComparison extends MetricComparisonStats {
@@ -49,7 +49,7 @@ export interface ComparisonOptions {
  * Newcombe's for rates (with Fisher's exact p); p-values corrected with Holm's method across the
  * metrics; and for every difference not shown, how many inputs would show it.
  */
-export function compareExperiments(a: ExperimentDetails, b: ExperimentDetails, options: ComparisonOptions = {}): Comparison {
+export function compareExperiments(a: ExperimentSummary, b: ExperimentSummary, options: ComparisonOptions = {}): Comparison {
   if (a.experiment.id === b.experiment.id) {
     throw new UsageError(`Both references name the same experiment (${a.experiment.id}): compare two different ones, e.g. '${a.experiment.name}~1 ${a.experiment.name}'.`);
   }
@@ -65,7 +65,7 @@ export function compareExperiments(a: ExperimentDetails, b: ExperimentDetails, o
     }
     const valuesA = runValues(a, metric.name);
     const valuesB = runValues(b, metric.name);
-    const kind = metricKind(metric.kind, other.kind, [...valuesA, ...valuesB].flatMap((run) => (typeof run.value === 'number' ? [run.value] : [])));
+    const kind = metricKind(metric.kind, other.kind, () => [...valuesA, ...valuesB].every((run) => typeof run.value !== 'number' || Number.isInteger(run.value)));
     const better = metric.better === other.better ? metric.better : 'higher';
     if (metric.better !== other.better) differences.push(`metric '${metric.name}' is marked ${metric.better} is better in A but ${other.better} is better in B (higher is assumed)`);
     raw.push({ ...compareMetric(valuesA, valuesB, kind, paired), name: metric.name, better, kind });
@@ -116,15 +116,16 @@ export function failOnRegressions(messages: readonly string[]): void {
 }
 
 /** Every run's input and value of `metric` (runs that failed have none). */
-function runValues(details: ExperimentDetails, metric: string | undefined): RunValue[] {
-  return details.runs.map((run) => ({ input: run.input, value: metric === undefined ? undefined : run.metrics[metric] }));
+function runValues(details: ExperimentSummary, metric: string | undefined): RunValue[] {
+  return details.runs.map((run) => ({ input: run.input, key: run.inputKey, value: metric === undefined ? undefined : run.metrics[metric] }));
 }
 
-function metricKind(a: MetricKind | null, b: MetricKind | null, all: readonly number[]): MetricKind {
+/** The kinds both logged, else from the values: `integers` says whether every value is an integer (asked only then). */
+function metricKind(a: MetricKind | null, b: MetricKind | null, integers: () => boolean): MetricKind {
   const kinds = [a, b].filter((kind): kind is MetricKind => kind !== null);
   if (kinds.length > 0 && kinds.every((kind) => kind === 'boolean')) return 'boolean';
   if (kinds.includes('number')) return 'number';
-  return all.every(Number.isInteger) ? 'integer' : 'number';
+  return integers() ? 'integer' : 'number';
 }
 
 function verdictOf(metric: MetricComparisonStats & { better: MetricDirection }, plan: Plan | null): MetricComparison['verdict'] {

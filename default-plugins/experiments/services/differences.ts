@@ -1,12 +1,12 @@
-import type { BotUsage, ExperimentDetails } from './queries.js';
+import type { BotUsage, ExperimentSummary } from './queries.js';
 
 /** What differs between two experiments' setups: prompt template versions, bots' models, system prompts and options. */
-export function setupDifferences(a: ExperimentDetails, b: ExperimentDetails): string[] {
+export function setupDifferences(a: ExperimentSummary, b: ExperimentSummary): string[] {
   return [...promptDifferences(a, b), ...botDifferences(a.bots, b.bots)];
 }
 
-function promptDifferences(a: ExperimentDetails, b: ExperimentDetails): string[] {
-  const hashes = (details: ExperimentDetails) => {
+function promptDifferences(a: ExperimentSummary, b: ExperimentSummary): string[] {
+  const hashes = (details: ExperimentSummary) => {
     const map = new Map<string, Set<string>>();
     for (const prompt of details.prompts) {
       if (!map.has(prompt.name)) map.set(prompt.name, new Set());

@@ -1,6 +1,8 @@
 import { LlmError, UsageError, type MetricDirection, type SqlDatabase } from 'llm-host';
 import type { MetricKind } from '../library.js';
+import { parseColumn } from './parse-column.js';
 import { withCurrentStatus } from './process-status.js';
+import { loadRunMetrics, type RunMetrics } from './run-metrics.js';
 
 /** An experiment as the log keeps it. */
 export interface ExperimentRow {
@@ -38,23 +40,17 @@ export interface MetricRow {
   readonly kind: MetricKind | null;
 }
 
-/** One run, with its metric values. */
-export interface RunRow {
+/** One run, with its metric values, output, info and responses. */
+export interface RunRow extends RunMetrics {
   readonly id: string;
-  readonly index: number;
-  readonly status: 'ok' | 'error';
   readonly error: string | null;
   readonly startedAt: string;
   /** How long the run took, metrics included. */
   readonly durationMs: number;
   /** How long its pipeline took (null when the log does not say). */
   readonly pipelineMs: number | null;
-  readonly input: unknown;
   readonly output: unknown;
   readonly info: Readonly<Record<string, unknown>> | null;
-  /** Metric values by name (null: the metric failed, see metricErrors). */
-  readonly metrics: Readonly<Record<string, number | null>>;
-  readonly metricErrors: Readonly<Record<string, string>>;
   /** Ids of the logged responses the run made, in order. */
   readonly responses: readonly { readonly id: string; readonly source: string | null }[];
 }
@@ -78,11 +74,11 @@ export interface BotUsage {
   readonly runs: number;
 }
 
-/** Everything `show` and `compare` need about one experiment. */
-export interface ExperimentDetails {
+/** An experiment's setup and every run's metric values (and inputs): what `show` and `compare` summarize. */
+export interface ExperimentSummary {
   readonly experiment: ExperimentRow;
   readonly metrics: readonly MetricRow[];
-  readonly runs: readonly RunRow[];
+  readonly runs: readonly RunMetrics[];
   readonly prompts: readonly PromptUsage[];
   readonly bots: readonly BotUsage[];
   /** The slices of a sharded experiment this log ran or merged (empty: it ran whole). */
@@ -100,6 +96,11 @@ export interface BatchUsage {
   readonly status: string;
   readonly completed: number | null;
   readonly failed: number | null;
+}
+
+/** Everything about one experiment: every run whole (`show --json`, reports, plans). */
+export interface ExperimentDetails extends ExperimentSummary {
+  readonly runs: readonly RunRow[];
 }
 
 /** Experiments, newest first. */
@@ -149,16 +150,30 @@ function findExperimentRow(db: SqlDatabase, reference: string): ExperimentRow {
 
 /** An experiment's metrics, runs (with values and response links), prompt versions and bots. */
 export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): ExperimentDetails {
-  const metrics = db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]);
+  return { ...loadSetup(db, experiment), runs: loadRuns(db, experiment.id) };
+}
+
+/**
+ * An experiment's metrics, prompt versions and bots, and every run's status and metric values
+ * (and inputs, with `inputs`) without the rest of each run (see loadRunMetrics).
+ */
+export function loadSummary(db: SqlDatabase, experiment: ExperimentRow, options: { inputs: boolean }): ExperimentSummary {
+  const setup = loadSetup(db, experiment);
+  return { ...setup, runs: loadRunMetrics(db, experiment.id, setup.metrics.map((m) => m.name), options) };
+}
+
+/** Runs whole (values, output, info, response links), oldest first: all, or the first `limit`. */
+export function loadRuns(db: SqlDatabase, experimentId: string, limit?: number): RunRow[] {
+  // The runs wanted, as a subquery the values and links are read for.
+  const runs = `SELECT [id] FROM [experiment_runs] WHERE [experiment_id] = ?${limit === undefined ? '' : ` ORDER BY [run_index] LIMIT ${Math.floor(limit)}`}`;
   const rows = db.all<{ id: string; run_index: number; status: 'ok' | 'error'; error: string | null; started_at: string; duration_ms: number; pipeline_ms: number | null; input: string | null; output: string | null; info: string | null }>(
-    'SELECT [id], [run_index], [status], [error], [started_at], [duration_ms], [pipeline_ms], [input], [output], [info] FROM [experiment_runs] WHERE [experiment_id] = ? ORDER BY [run_index]',
-    [experiment.id],
+    `SELECT [id], [run_index], [status], [error], [started_at], [duration_ms], [pipeline_ms], [input], [output], [info] FROM [experiment_runs] WHERE [experiment_id] = ? ORDER BY [run_index]${limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`}`,
+    [experimentId],
   );
   const values = new Map<string, { metrics: Record<string, number | null>; errors: Record<string, string> }>();
   for (const row of db.all<{ run_id: string; metric: string; value: number | null; error: string | null }>(
-    `SELECT v.[run_id], v.[metric], v.[value], v.[error] FROM [experiment_metric_values] v
-       JOIN [experiment_runs] r ON r.[id] = v.[run_id] WHERE r.[experiment_id] = ?`,
-    [experiment.id],
+    `SELECT v.[run_id], v.[metric], v.[value], v.[error] FROM [experiment_metric_values] v WHERE v.[run_id] IN (${runs})`,
+    [experimentId],
   )) {
     let entry = values.get(row.run_id);
     if (!entry) values.set(row.run_id, (entry = { metrics: {}, errors: {} }));
@@ -167,15 +182,14 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
   }
   const links = new Map<string, { id: string; source: string | null }[]>();
   for (const row of db.all<{ run_id: string; response_id: string; source: string | null }>(
-    `SELECT l.[run_id], l.[response_id], l.[source] FROM [experiment_run_responses] l
-       JOIN [experiment_runs] r ON r.[id] = l.[run_id] WHERE r.[experiment_id] = ? ORDER BY l.[run_id], l.[position]`,
-    [experiment.id],
+    `SELECT l.[run_id], l.[response_id], l.[source] FROM [experiment_run_responses] l WHERE l.[run_id] IN (${runs}) ORDER BY l.[run_id], l.[position]`,
+    [experimentId],
   )) {
     let list = links.get(row.run_id);
     if (!list) links.set(row.run_id, (list = []));
     list.push({ id: row.response_id, source: row.source });
   }
-  const runs: RunRow[] = rows.map((row) => ({
+  return rows.map((row) => ({
     id: row.id,
     index: row.run_index,
     status: row.status,
@@ -183,13 +197,18 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
     startedAt: row.started_at,
     durationMs: row.duration_ms,
     pipelineMs: row.pipeline_ms,
-    input: parse(row.input),
-    output: parse(row.output),
-    info: parse(row.info) as Record<string, unknown> | null,
+    input: parseColumn(row.input),
+    output: parseColumn(row.output),
+    info: parseColumn(row.info) as Record<string, unknown> | null,
     metrics: values.get(row.id)?.metrics ?? {},
     metricErrors: values.get(row.id)?.errors ?? {},
     responses: links.get(row.id) ?? [],
   }));
+}
+
+/** An experiment's metrics, the prompt versions and bots its runs used (with how many runs), and its shards. */
+function loadSetup(db: SqlDatabase, experiment: ExperimentRow): Omit<ExperimentSummary, 'runs'> {
+  const metrics = db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]);
   const prompts = db.all<{ name: string; hash: string; role: string; previous_hash: string | null; runs: number }>(
     `SELECT p.[name], p.[hash], v.[role], v.[previous_hash], COUNT(*) AS runs FROM [experiment_run_prompts] p
        JOIN [experiment_runs] r ON r.[id] = p.[run_id]
@@ -202,7 +221,7 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
        JOIN [experiment_runs] r ON r.[id] = rb.[run_id] JOIN [experiment_bots] b ON b.[id] = rb.[bot_id]
       WHERE r.[experiment_id] = ? GROUP BY b.[id] ORDER BY b.[name]`,
     [experiment.id],
-  ).map((row) => ({ ...row, options: (parse(row.options) ?? {}) as Record<string, unknown> }));
+  ).map((row) => ({ ...row, options: (parseColumn(row.options) ?? {}) as Record<string, unknown> }));
   const shards = db
     .all<{ shard: number; shards: number; status: string }>('SELECT [shard], [shards], [status] FROM [experiment_shards] WHERE [experiment_id] = ? ORDER BY [shard]', [experiment.id])
     .map((s) => ({ index: s.shard, count: s.shards, status: s.status }));
@@ -210,7 +229,7 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
     'SELECT [id], [step], [model], [requests], [status], [completed], [failed] FROM [experiment_batches] WHERE [experiment_id] = ? ORDER BY [created_at], [id]',
     [experiment.id],
   );
-  return { experiment, metrics, runs, prompts, bots, shards, batches };
+  return { experiment, metrics, prompts, bots, shards, batches };
 }
 
 /** The versions of a prompt, oldest first, each with the one before it. */
@@ -226,13 +245,4 @@ export function promptHistory(db: SqlDatabase, name: string): { hash: string; pr
 /** The template text of a prompt version, or undefined when the log lacks it. */
 export function promptTemplate(db: SqlDatabase, name: string, hash: string): string | undefined {
   return db.get<{ template: string }>('SELECT [template] FROM [prompt_versions] WHERE [name] = ? AND [hash] = ?', [name, hash])?.template;
-}
-
-function parse(text: string | null): unknown {
-  if (text === null) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

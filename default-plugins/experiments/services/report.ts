@@ -19,10 +19,10 @@ import {
   table,
   truncate,
 } from './format.js';
-import type { ExperimentDetails, ExperimentListing } from './queries.js';
+import type { ExperimentDetails, ExperimentListing, ExperimentSummary, RunRow } from './queries.js';
 
 /** Each metric of a logged experiment, summarized over its runs. */
-export function metricResults(details: ExperimentDetails): MetricResult[] {
+export function metricResults(details: Pick<ExperimentSummary, 'metrics' | 'runs'>): MetricResult[] {
   return details.metrics.map((metric) => {
     const values: number[] = [];
     let errors = 0;
@@ -48,8 +48,11 @@ export function formatList(experiments: readonly ExperimentListing[]): string {
   );
 }
 
-/** `llm experiments show`: the experiment, its metrics, prompts, bots and (some of) its runs. */
-export function formatDetails(details: ExperimentDetails, options: { runs: number }): string {
+/**
+ * `llm experiments show`: the experiment, its metrics, prompts, bots and (some of) its runs:
+ * `shown`, the first `options.runs` runs whole (all of them for 0).
+ */
+export function formatDetails(details: ExperimentSummary, shown: readonly RunRow[], options: { runs: number }): string {
   const { experiment: e, runs } = details;
   const ok = runs.filter((run) => run.status === 'ok').length;
   const lines: string[] = [`Experiment ${e.name} (${e.id})`];
@@ -101,7 +104,6 @@ export function formatDetails(details: ExperimentDetails, options: { runs: numbe
       ),
     );
   }
-  const shown = options.runs === 0 ? runs : runs.slice(0, options.runs);
   lines.push('', runs.length > shown.length ? `Runs (the first ${shown.length} of ${runs.length}; --runs 0 shows all)` : 'Runs');
   if (runs.length === 0) lines.push('  (none logged)');
   else {
