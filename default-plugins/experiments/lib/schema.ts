@@ -23,6 +23,9 @@ import type { LogMigration } from 'llm-host';
  * responses came from the response cache (`--cache`). `experiments_006_batches`:
  * `experiment_batches`, the Batch API batches (`--batch`) an experiment submitted: their ids,
  * step, files, status and times, so that `resume` finds the ones still in flight.
+ * `experiments_007_runs_index`: the index of an experiment's runs by run index also holds each
+ * run's id and status, so `show` and `compare` count and join an experiment's runs from the index
+ * alone, without reading the runs' rows (inputs, outputs); it replaces the narrower one.
  */
 export const EXPERIMENT_MIGRATIONS: readonly LogMigration[] = [
   {
@@ -175,6 +178,14 @@ CREATE TABLE [experiment_batches] (
    [ended_at] TEXT
 );
 CREATE INDEX [idx_experiment_batches_experiment] ON [experiment_batches] ([experiment_id]);`);
+    },
+  },
+  {
+    name: 'experiments_007_runs_index',
+    apply(db) {
+      db.exec(`
+CREATE INDEX [idx_experiment_runs_experiment_runs] ON [experiment_runs] ([experiment_id], [run_index], [id], [status]);
+DROP INDEX [idx_experiment_runs_experiment];`);
     },
   },
 ];

@@ -209,17 +209,20 @@ export function loadRuns(db: SqlDatabase, experimentId: string, limit?: number):
 /** An experiment's metrics, the prompt versions and bots its runs used (with how many runs), and its shards. */
 function loadSetup(db: SqlDatabase, experiment: ExperimentRow): Omit<ExperimentSummary, 'runs'> {
   const metrics = db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]);
+  // Runs counted per prompt version and per bot first (from the runs' index), then joined.
   const prompts = db.all<{ name: string; hash: string; role: string; previous_hash: string | null; runs: number }>(
-    `SELECT p.[name], p.[hash], v.[role], v.[previous_hash], COUNT(*) AS runs FROM [experiment_run_prompts] p
-       JOIN [experiment_runs] r ON r.[id] = p.[run_id]
-       LEFT JOIN [prompt_versions] v ON v.[name] = p.[name] AND v.[hash] = p.[hash]
-      WHERE r.[experiment_id] = ? GROUP BY p.[name], p.[hash] ORDER BY p.[name], MIN(v.[id])`,
+    `SELECT g.[name], g.[hash], v.[role], v.[previous_hash], g.[runs] FROM
+       (SELECT p.[name], p.[hash], COUNT(*) AS runs FROM [experiment_runs] r JOIN [experiment_run_prompts] p ON p.[run_id] = r.[id]
+         WHERE r.[experiment_id] = ? GROUP BY p.[name], p.[hash]) g
+       LEFT JOIN [prompt_versions] v ON v.[name] = g.[name] AND v.[hash] = g.[hash]
+      ORDER BY g.[name], v.[id]`,
     [experiment.id],
   ).map((row) => ({ name: row.name, hash: row.hash, role: row.role, previousHash: row.previous_hash, runs: row.runs }));
   const bots = db.all<{ name: string; kind: string; model: string; system: string | null; options: string; runs: number }>(
-    `SELECT b.[name], b.[kind], b.[model], b.[system], b.[options], COUNT(*) AS runs FROM [experiment_run_bots] rb
-       JOIN [experiment_runs] r ON r.[id] = rb.[run_id] JOIN [experiment_bots] b ON b.[id] = rb.[bot_id]
-      WHERE r.[experiment_id] = ? GROUP BY b.[id] ORDER BY b.[name]`,
+    `SELECT b.[name], b.[kind], b.[model], b.[system], b.[options], g.[runs] FROM
+       (SELECT rb.[bot_id], COUNT(*) AS runs FROM [experiment_runs] r JOIN [experiment_run_bots] rb ON rb.[run_id] = r.[id]
+         WHERE r.[experiment_id] = ? GROUP BY rb.[bot_id]) g
+       JOIN [experiment_bots] b ON b.[id] = g.[bot_id] ORDER BY b.[name], b.[id]`,
     [experiment.id],
   ).map((row) => ({ ...row, options: (parseColumn(row.options) ?? {}) as Record<string, unknown> }));
   const shards = db

@@ -17,17 +17,26 @@ export interface RunMetrics {
 /**
  * Every run of an experiment, oldest first, with the values of the metrics named (and the input,
  * with `inputs`), and nothing else: what `show` and `compare` summarize, without each run's
- * output, info and responses. One row per run (a join per metric on the values' primary key), and
- * each distinct input parsed and made canonical once, however many runs share it.
+ * output, info and responses. SQLite aggregates the runs into one row of lists (read from the
+ * runs' index, a join per metric on the values' primary key), so no row object is made per run; each distinct input is parsed
+ * and made canonical once, however many runs share it. Values travel as `quote()` text, which
+ * SQLite writes so that it reads back as the same double (JSON would round to 15 digits).
  */
 export function loadRunMetrics(db: SqlDatabase, experimentId: string, metrics: readonly string[], options: { inputs: boolean }): RunMetrics[] {
-  const columns = metrics.map((_, i) => `, v${i}.[value] AS v${i}, v${i}.[error] AS e${i}`).join('');
+  const columns = metrics.map((_, i) => `, group_concat(quote(v${i}.[value]), ',') AS v${i}, json_group_array(v${i}.[error]) AS e${i}`).join('');
   const joins = metrics.map((_, i) => ` LEFT JOIN [experiment_metric_values] v${i} ON v${i}.[run_id] = r.[id] AND v${i}.[metric] = ?`).join('');
-  const rows = db.all<Record<string, string | number | null>>(
-    `SELECT r.[run_index] AS i, r.[status] AS s${options.inputs ? ', r.[input] AS input' : ''}${columns}
-       FROM [experiment_runs] r${joins} WHERE r.[experiment_id] = ? ORDER BY r.[run_index]`,
+  const row = db.get<Record<string, string | number | null>>(
+    `SELECT count(*) AS n, json_group_array(r.[run_index]) AS i, json_group_array(r.[status]) AS s${options.inputs ? ', json_group_array(r.[input]) AS input' : ''}${columns}
+       FROM [experiment_runs] r${joins} WHERE r.[experiment_id] = ?`,
     [...metrics, experimentId],
   );
+  const count = Number(row?.n ?? 0);
+  if (count === 0) return [];
+  const indexes = JSON.parse(String(row!.i)) as number[];
+  const statuses = JSON.parse(String(row!.s)) as RunMetrics['status'][];
+  const inputTexts = options.inputs ? (JSON.parse(String(row!.input)) as (string | null)[]) : undefined;
+  const values = metrics.map((_, i) => String(row![`v${i}`]).split(','));
+  const errors = metrics.map((_, i) => JSON.parse(String(row![`e${i}`])) as (string | null)[]);
   const inputs = new Map<string | null, { input: unknown; key: string }>();
   const inputOf = (text: string | null) => {
     let known = inputs.get(text);
@@ -37,17 +46,25 @@ export function loadRunMetrics(db: SqlDatabase, experimentId: string, metrics: r
     }
     return known;
   };
-  return rows.map((row) => {
-    const values: Record<string, number | null> = {};
-    const errors: Record<string, string> = {};
-    metrics.forEach((name, i) => {
-      const value = row[`v${i}`];
-      const error = row[`e${i}`];
-      if (value !== null && value !== undefined) values[name] = Number(value);
-      else if (error !== null && error !== undefined) values[name] = null;
-      if (error) errors[name] = String(error);
-    });
-    const input = options.inputs ? inputOf(row.input as string | null) : undefined;
-    return { index: Number(row.i), status: row.s as RunMetrics['status'], input: input?.input, inputKey: input?.key, metrics: values, metricErrors: errors };
-  });
+  // Every list is in the order the rows were aggregated, the same for all; by run index, as the
+  // index is read, unless SQLite chose otherwise: then the positions are sorted by run index.
+  const positions = Array.from({ length: count }, (_, k) => k);
+  if (indexes.some((index, k) => k > 0 && index < indexes[k - 1]!)) positions.sort((x, y) => indexes[x]! - indexes[y]!);
+  const runs: RunMetrics[] = new Array(count);
+  for (let at = 0; at < count; at++) {
+    const run = positions[at]!;
+    const runValues: Record<string, number | null> = {};
+    const runErrors: Record<string, string> = {};
+    for (let i = 0; i < metrics.length; i++) {
+      const name = metrics[i]!;
+      const value = values[i]![run]!;
+      const error = errors[i]![run];
+      if (value !== 'NULL') runValues[name] = Number(value);
+      else if (error !== null && error !== undefined) runValues[name] = null;
+      if (error) runErrors[name] = error;
+    }
+    const input = inputTexts ? inputOf(inputTexts[run] ?? null) : undefined;
+    runs[at] = { index: indexes[run]!, status: statuses[run]!, input: input?.input, inputKey: input?.key, metrics: runValues, metricErrors: runErrors };
+  }
+  return runs;
 }
