@@ -133,6 +133,15 @@ describe('the echo model (offline)', () => {
     }
   });
 
+  it('a prompt exits once its reply is printed and logged, even when a tool left a timer running', async () => {
+    // Without the exit after a prompt this interval would keep the process alive forever.
+    const code = `export function start_ticker() { setInterval(() => {}, 1000); return 'ticking'; }`;
+    const result = await run(['-m', 'echo', '--functions', code, echoCall('Tick', [{ name: 'start_ticker' }])]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('ticking');
+    expect(counts()).toMatchObject({ responses: 2, tool_calls: 1, tool_results: 1 });
+  });
+
   it('without -T no tool runs, even when the prompt asks for one', async () => {
     const result = await run(['-m', 'echo', echoCall('hi', [{ name: 'llm_time' }])]);
     expect(result.code).toBe(0);
