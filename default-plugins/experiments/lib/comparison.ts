@@ -54,10 +54,10 @@ export interface CompareOptions {
   readonly alpha?: number;
 }
 
-/** Whether two experiments can be compared input by input. */
-export function pairable(a: readonly RunValue[], b: readonly RunValue[]): boolean {
+/** Whether two experiments can be compared input by input; `keyOf` gives a run's input as canonical JSON. */
+export function pairable<T extends { readonly input: unknown }>(a: readonly T[], b: readonly T[], keyOf: (run: T) => string = inputKey): boolean {
   if (a.some((run) => run.input === undefined) || b.some((run) => run.input === undefined)) return false;
-  return sameInputKeys(a.map(inputKey), b.map(inputKey));
+  return sameInputKeys(a.map(keyOf), b.map(keyOf));
 }
 
 /** Compares one metric; `paired` says whether the two ran the same inputs (see `pairable`). */

@@ -3,6 +3,7 @@ import { compareMetric, correct, pairable, planFor, type MetricComparisonStats, 
 import type { Correction } from '../lib/multiple-testing.js';
 import type { Plan } from '../lib/planning.js';
 import type { MetricKind } from '../library.js';
+import { canonicalJson } from '../lib/paired.js';
 import { setupDifferences } from './differences.js';
 import { formatDifference, formatDifferenceInterval, formatPValue, formatValue } from './format.js';
 import type { ExperimentRow, ExperimentSummary } from './queries.js';
@@ -55,7 +56,7 @@ export function compareExperiments(a: ExperimentSummary, b: ExperimentSummary, o
   }
   const correction = options.correction ?? 'holm';
   const differences: string[] = [];
-  const paired = pairable(runValues(a, undefined), runValues(b, undefined));
+  const paired = pairable(a.runs, b.runs, (run) => run.inputKey ?? canonicalJson(run.input));
   const raw: (Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> & { name: string; better: MetricDirection; kind: MetricKind })[] = [];
   for (const metric of a.metrics) {
     const other = b.metrics.find((m) => m.name === metric.name);

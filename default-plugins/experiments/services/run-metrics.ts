@@ -14,6 +14,9 @@ export interface RunMetrics {
   readonly metricErrors: Readonly<Record<string, string>>;
 }
 
+/** The metric errors of the many runs that have none: one shared, frozen object. */
+const NO_ERRORS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /**
  * Every run of an experiment, oldest first, with the values of the metrics named (and the input,
  * with `inputs`), and nothing else: what `show` and `compare` summarize, without each run's
@@ -54,14 +57,17 @@ export function loadRunMetrics(db: SqlDatabase, experimentId: string, metrics: r
   for (let at = 0; at < count; at++) {
     const run = positions[at]!;
     const runValues: Record<string, number | null> = {};
-    const runErrors: Record<string, string> = {};
+    let runErrors: Record<string, string> = NO_ERRORS;
     for (let i = 0; i < metrics.length; i++) {
       const name = metrics[i]!;
       const value = values[i]![run]!;
       const error = errors[i]![run];
       if (value !== 'NULL') runValues[name] = Number(value);
       else if (error !== null && error !== undefined) runValues[name] = null;
-      if (error) runErrors[name] = error;
+      if (error) {
+        if (runErrors === NO_ERRORS) runErrors = {};
+        runErrors[name] = error;
+      }
     }
     const input = inputTexts ? inputOf(inputTexts[run] ?? null) : undefined;
     runs[at] = { index: indexes[run]!, status: statuses[run]!, input: input?.input, inputKey: input?.key, metrics: runValues, metricErrors: runErrors };
