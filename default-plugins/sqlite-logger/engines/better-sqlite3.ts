@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { probeFacts, wrapNative } from './native.js';
 import type { FileEngine } from './types.js';
 
@@ -9,16 +11,29 @@ import type { FileEngine } from './types.js';
 export async function loadBetterSqlite3(): Promise<FileEngine> {
   // A CommonJS package: its exports are the default export of import().
   const Database = (await import('better-sqlite3')).default;
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('better-sqlite3');
+  const nativeBinding = builtBinding(require, main);
   // The native binding loads with the first database: this throws if it was never built.
-  const facts = probeFacts(new Database(':memory:'));
+  const facts = probeFacts(new Database(':memory:', { nativeBinding }));
   return {
     kind: 'file',
     name: 'better-sqlite3',
-    workerModule: createRequire(import.meta.url).resolve('better-sqlite3'),
+    workerModule: main,
     sqliteVersion: facts.version,
     hasFts5: facts.fts5,
     open(path, { busyTimeoutMs }) {
-      return wrapNative(new Database(path, { timeout: busyTimeoutMs }));
+      return wrapNative(new Database(path, { timeout: busyTimeoutMs, nativeBinding }));
     },
   };
+}
+
+/**
+ * The addon npm built (build/Release), loaded directly: without it better-sqlite3 asks the
+ * `bindings` package, which tries a dozen paths and reads a stack trace to find its root (~3 ms of
+ * every logged prompt). Where the addon is elsewhere (a custom build), `bindings` finds it as before.
+ */
+function builtBinding(require: NodeJS.Require, main: string): object | undefined {
+  const file = join(dirname(main), '..', 'build', 'Release', 'better_sqlite3.node');
+  return existsSync(file) ? (require(file) as object) : undefined;
 }

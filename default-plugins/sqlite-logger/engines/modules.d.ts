@@ -13,7 +13,7 @@ declare module 'better-sqlite3' {
     exec(sql: string): void;
     close(): void;
   }
-  const Database: new (path: string, options?: { timeout?: number; fileMustExist?: boolean }) => Database;
+  const Database: new (path: string, options?: { timeout?: number; fileMustExist?: boolean; nativeBinding?: string | object }) => Database;
   export default Database;
 }
 
