@@ -11,6 +11,7 @@ import { commonJsExports } from '../util/interop.js';
 import { Command } from './command.js';
 import { hostFor } from './host.js';
 import { reportError } from './report-error.js';
+import { startEarly } from './start-early.js';
 
 /**
  * Runs the CLI (all but `--version`). Routes argv itself rather than through oclif's `run()`, which would join unknown
@@ -26,6 +27,7 @@ export async function dispatchCli(argv: readonly string[]): Promise<void> {
   try {
     // Never look for TypeScript sources: dist/ is what runs, in development and in tests too.
     settings.enableAutoTranspile = false;
+    startEarly(argv);
     const config = await Config.load({ root: packageRoot });
     exitNow = (await dispatch([...argv], config)) === PROMPT_DONE;
   } catch (error) {

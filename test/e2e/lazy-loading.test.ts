@@ -68,4 +68,34 @@ describe('lazy loading', () => {
       await server.close();
     }
   });
+
+  // The plugin host starts loading before oclif's Config when the run will surely ask for it
+  // (src/cli/start-early.ts); a built-in command that never asks for it must not pay for it.
+  it('a built-in command that needs no plugins loads none; a prompt and a plugin command load them', async () => {
+    const plugins = (modules: string[]) => modules.filter((m) => /\/dist\/default-plugins\/[^/]+\/index\.js$/.test(m));
+    expect(plugins(await loadedModules(['keys', 'path']))).toEqual([]);
+    expect(plugins(await loadedModules(['-m', 'echo', 'hi'])).length).toBeGreaterThanOrEqual(8);
+    expect(plugins(await loadedModules(['logs', 'path'])).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("a plugin's load warning shows once where the host is used, and not at all when a mistyped flag ends the run first", async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, 'broken.mjs'), "throw new Error('this plugin is broken');\n");
+      writeFileSync(join(dir.path, '.llmrc.json'), JSON.stringify({ plugins: ['./broken.mjs'] }));
+      const prompt = await runCli(['-m', 'echo', 'hi'], dir.path, { cwd: dir.path });
+      expect(prompt.code).toBe(0);
+      expect(prompt.stderr.match(/^Warning: .*broken/gm)).toHaveLength(1);
+      expect(prompt.stdout).toContain('hi');
+      const mistyped = await runCli(['-m', 'echo', '--no-such-flag', 'hi'], dir.path, { cwd: dir.path });
+      expect(mistyped.code).not.toBe(0);
+      expect(mistyped.stderr).toMatch(/no-such-flag/);
+      expect(mistyped.stderr).not.toMatch(/Warning/);
+      const help = await runCli(['--help'], dir.path, { cwd: dir.path });
+      expect(help.code).toBe(0);
+      expect(help.stderr.match(/^Warning: .*broken/gm)).toHaveLength(1);
+    } finally {
+      dir.remove();
+    }
+  });
 });

@@ -9,10 +9,11 @@ import type { FileEngine } from './types.js';
  * compiled at install time: if it was not built, loading it throws and the next engine is tried.
  */
 export async function loadBetterSqlite3(): Promise<FileEngine> {
-  // A CommonJS package: its exports are the default export of import().
-  const Database = (await import('better-sqlite3')).default;
+  // A CommonJS package, required rather than imported: import() would first scan its source for
+  // named exports (cjs-module-lexer), a few ms of every logged prompt, for a default export.
   const require = createRequire(import.meta.url);
   const main = require.resolve('better-sqlite3');
+  const Database = require(main) as typeof import('better-sqlite3').default;
   const nativeBinding = builtBinding(require, main);
   // The native binding loads with the first database: this throws if it was never built.
   const facts = probeFacts(new Database(':memory:', { nativeBinding }));
