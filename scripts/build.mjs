@@ -3,9 +3,10 @@
 // one copy of every class and start fast (one file per entry instead of hundreds of modules).
 // Then oclif.manifest.json is generated from the built commands, as `oclif manifest` does.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -139,6 +140,15 @@ await plugin.load();
 const manifest = plugin.manifest;
 manifest.commands = Object.fromEntries(Object.entries(manifest.commands).sort(([a], [b]) => a.localeCompare(b)));
 writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+// The default plugins' command summaries, so that `llm --help` lists them without importing them.
+const summariesDir = mkdtempSync(join(tmpdir(), 'llm-build-'));
+try {
+  const { writeCommandSummaries } = await import(pathToFileURL(join(dist, 'src', 'cli', 'help.js')).href);
+  await writeCommandSummaries(summariesDir);
+} finally {
+  rmSync(summariesDir, { recursive: true, force: true });
+}
 
 // The example plugins in plugins/ compile against the public declarations just written.
 const examples = readdirSync(join(root, 'plugins')).filter((name) => statSync(join(root, 'plugins', name, 'tsconfig.json'), { throwIfNoEntry: false }));

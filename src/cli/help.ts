@@ -2,7 +2,12 @@ import type { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import { CommandHelp, Help } from '@oclif/core/help';
 import type * as Interfaces from '@oclif/core/interfaces';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
+import type { RegisteredCommand } from '../host/commands-registry.js';
+import { createLlm } from '../host/llm.js';
+import { packageRoot } from '../package-info.js';
 import { matchCommand } from '../util/command-words.js';
 import { hostFor, warnUser } from './host.js';
 import { builtinIds } from './dispatch.js';
@@ -29,7 +34,8 @@ export default class LlmHelp extends Help {
     const builtin = matchCommand(words, (id) => this.config.findCommand(colon(id)) ?? undefined);
     if (builtin) return this.showCommandHelp(builtin.command);
     const plugin = matchCommand(words, (id) => this.pluginCommands.find((c) => c.id === colon(id)));
-    if (plugin) return this.showCommandHelp(plugin.command);
+    // A command's own help shows its flags: only now is its module loaded.
+    if (plugin) return this.showCommandHelp(toLoadable(await plugin.command.load(), plugin.command.id, plugin.command.pluginName!));
     const topic = this.pluginTopics.find((t) => t.name === words[0]) ?? this.config.findTopic(words[0]!);
     if (topic) return this.showTopicHelp(topic);
     throw new UsageError(`Unknown command '${words.join(' ')}'. See 'llm --help'.`);
@@ -71,7 +77,14 @@ export default class LlmHelp extends Help {
     try {
       const llm = await hostFor(this.config);
       const registered = llm.commands(builtinIds(this.config)).list();
-      this.pluginCommands = await Promise.all(registered.map(async (c) => toLoadable(await c.load(), c.id, c.plugin)));
+      const summaries = readCommandSummaries();
+      const isDefault = new Set(llm.plugins.filter((p) => p.kind === 'default').map((p) => p.name));
+      this.pluginCommands = await Promise.all(
+        registered.map(async (c) => {
+          const known = isDefault.has(c.plugin) ? summaries?.[summaryKey(c.plugin, c.id)] : undefined;
+          return known ? summaryLoadable(known, c) : toLoadable(await c.load(), c.id, c.plugin);
+        }),
+      );
     } catch (error) {
       warnUser(`plugin commands are missing from this help: ${messageOf(error)}`);
       return;
@@ -108,6 +121,70 @@ class LlmCommandHelp extends CommandHelp {
  */
 function templatesOnly(render: (text: string) => string): (text: string) => string {
   return (text) => (text.includes('<%') ? render(text) : text);
+}
+
+/** What the help lists of a command: its summary (the build writes them for the default plugins). */
+interface CommandSummary {
+  readonly summary?: string | undefined;
+  readonly description?: string | undefined;
+  readonly hidden: boolean;
+}
+
+/** The file the build writes beside the default plugins, with their commands' summaries. */
+export const COMMAND_SUMMARIES_FILE = join(packageRoot, 'dist', 'default-plugins', 'command-summaries.json');
+
+const summaryKey = (plugin: string, id: string) => `${plugin} ${id}`;
+
+/**
+ * The summaries of the default plugins' commands, by plugin and id: listing them costs no import
+ * of their modules (those of `llm logs`, `llm experiments`, `llm embed`... are ~40% of `llm
+ * --help`). Missing (a build that did not write them), every command loads as before.
+ */
+export function readCommandSummaries(): Record<string, CommandSummary> | undefined {
+  try {
+    return JSON.parse(readFileSync(COMMAND_SUMMARIES_FILE, 'utf8')) as Record<string, CommandSummary>;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The default plugins' command summaries, by plugin and id, read from their classes (with an empty
+ * user directory: nothing of the user's is read).
+ */
+export async function commandSummaries(userDir: string): Promise<Record<string, CommandSummary>> {
+  const fail = (message: string) => {
+    throw new Error(message);
+  };
+  const llm = await createLlm({ userDir, env: {}, loadInstalled: false, warn: fail });
+  const summaries: Record<string, CommandSummary> = {};
+  for (const command of llm.commands(new Set()).list()) {
+    const loaded = toLoadable(await command.load(), command.id, command.plugin);
+    summaries[summaryKey(command.plugin, command.id)] = { summary: loaded.summary, description: loaded.description, hidden: loaded.hidden };
+  }
+  return summaries;
+}
+
+/** Writes COMMAND_SUMMARIES_FILE (`npm run build` calls it). */
+export async function writeCommandSummaries(userDir: string): Promise<void> {
+  writeFileSync(COMMAND_SUMMARIES_FILE, JSON.stringify(await commandSummaries(userDir), null, 2) + '\n');
+}
+
+/** A plugin command as the help lists it, from its summary; `load` imports the class. */
+function summaryLoadable(known: CommandSummary, command: RegisteredCommand): Command.Loadable {
+  return {
+    id: command.id.replaceAll(' ', ':'),
+    aliases: [],
+    hiddenAliases: [],
+    hidden: known.hidden,
+    summary: known.summary,
+    description: known.description,
+    flags: {},
+    args: {},
+    pluginName: command.plugin,
+    pluginType: 'user',
+    load: () => command.load(),
+  } as unknown as Command.Loadable;
 }
 
 /** The shape oclif's help reads, made from a command class registered by a plugin. */
