@@ -89,6 +89,41 @@ const ordinalCommandSort = {
   },
 };
 
+/**
+ * Packages oclif requires as it loads but uses only on some paths: minimatch (to filter plugins
+ * by pattern), cli-spinners (a spinner), supports-color (when colouring a message) and ejs (help
+ * texts with a template tag). Each is bundled as before but evaluated on first use: oclif gets a
+ * stand-in whose every access loads the real module (together ~10 ms of every start). `__esModule`
+ * is answered without loading, with the real module's value, for oclif's import helpers.
+ */
+const LAZY_FOR_OCLIF = { minimatch: true, 'cli-spinners': false, 'supports-color': false, ejs: false };
+const lazyForOclif = {
+  name: 'lazy-for-oclif',
+  setup(esbuild) {
+    const filter = new RegExp(`^(${Object.keys(LAZY_FOR_OCLIF).join('|')})$`);
+    esbuild.onResolve({ filter }, (args) =>
+      args.namespace === 'llm-lazy' || !/[\\/]@oclif[\\/]core[\\/]/.test(args.importer)
+        ? undefined
+        : { path: args.path, namespace: 'llm-lazy', pluginData: { resolveDir: args.resolveDir } },
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'llm-lazy' }, (args) => ({
+      contents: [
+        'let real;',
+        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+        `module.exports = new Proxy(function () {}, {`,
+        `  get: (_, key) => (key === '__esModule' ? ${LAZY_FOR_OCLIF[args.path] ? 'true' : 'undefined'} : load()[key]),`,
+        '  has: (_, key) => key in load(),',
+        '  apply: (_, self, args) => load().apply(self, args),',
+        '  ownKeys: () => Reflect.ownKeys(load()),',
+        '  getOwnPropertyDescriptor: (_, key) => ({ ...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true }),',
+        '});',
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: args.pluginData.resolveDir,
+    }));
+  },
+};
+
 const files = (dir) =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -118,7 +153,7 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   tsconfig: 'tsconfig.json',
-  plugins: [stubGlob, lazyDebug, ordinalCommandSort, externalPackages],
+  plugins: [stubGlob, lazyDebug, lazyForOclif, ordinalCommandSort, externalPackages],
   logLevel: 'warning',
   // oclif is CommonJS: give bundled CommonJS code the require and __dirname it expects.
   banner: {
