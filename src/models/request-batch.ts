@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { sharedStorage } from '../util/shared-storage.js';
 
 /** A batch as its API reports it. */
 export interface BatchState {
@@ -56,12 +56,7 @@ export interface RequestBatcher {
   submit(request: BatchableRequest, signal: AbortSignal): Promise<unknown>;
 }
 
-const STORAGE = Symbol.for('llm-host.requestBatcher');
-
-function storage(): AsyncLocalStorage<RequestBatcher> {
-  const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<RequestBatcher> | undefined>;
-  return (holder[STORAGE] ??= new AsyncLocalStorage<RequestBatcher>());
-}
+const storage = sharedStorage<RequestBatcher>('llm-host.requestBatcher');
 
 /** The batcher the requests made here go to (the innermost `withRequestBatcher`), if any. */
 export function currentRequestBatcher(): RequestBatcher | undefined {

@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { UsageError } from '../errors.js';
+import { sharedStorage } from '../util/shared-storage.js';
 import type { Response, Usage } from './response.js';
 import type { ToolCall } from './tool.js';
 
@@ -39,12 +39,7 @@ export interface CachedResponse {
   readonly toolCalls?: readonly ToolCall[] | undefined;
 }
 
-const STORAGE = Symbol.for('llm-host.responseCache');
-
-function storage(): AsyncLocalStorage<ResponseCacheSettings> {
-  const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<ResponseCacheSettings> | undefined>;
-  return (holder[STORAGE] ??= new AsyncLocalStorage<ResponseCacheSettings>());
-}
+const storage = sharedStorage<ResponseCacheSettings>('llm-host.responseCache');
 
 /** The cache settings of responses made here (the innermost `withResponseCache`), if any. */
 export function currentResponseCache(): ResponseCacheSettings | undefined {

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { sharedStorage } from '../../../src/util/shared-storage.js';
 import type { MessageRole } from './prompt-function.js';
 import { withConversationOrigin, withRequestBatcher, withResponseCache, type LogContext, type Model, type RequestBatcher, type Response, type ResponseCacheSettings } from 'llm-host';
 
@@ -159,16 +159,8 @@ export class RunContext {
   }
 }
 
-/**
- * The storage lives on globalThis under a registered symbol, so that every copy of this module
- * (the CLI's bundle, an experiment file that resolves `llm` elsewhere) shares one.
- */
-const STORAGE = Symbol.for('llm.experiments.runContext');
-
-function storage(): AsyncLocalStorage<RunContext> {
-  const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<RunContext> | undefined>;
-  return (holder[STORAGE] ??= new AsyncLocalStorage<RunContext>());
-}
+/** Shared by every copy of this module (the CLI's bundle, an experiment file that resolves `llm` elsewhere). */
+const storage = sharedStorage<RunContext>('llm.experiments.runContext');
 
 /** The experiment run the calling code is part of, if any. */
 export function currentRun(): RunContext | undefined {
