@@ -1,7 +1,7 @@
 import { fisherExact } from './exact-tests.js';
 import { adjustPValues, type Correction } from './multiple-testing.js';
 import { comparePaired, groupByInput, inputKey, pairInputs, sameInputKeys, type InputPair } from './paired.js';
-import { pairedComponents, planFromComponents, varianceComponents, type Plan, type VarianceComponents } from './planning.js';
+import { momentsOf, pairedComponentsOfMoments, planFromComponents, varianceComponents, type Plan, type VarianceComponents } from './planning.js';
 import { compareSamples, type Interval, type MetricKind, type MetricSummary } from './statistics.js';
 
 /**
@@ -60,13 +60,29 @@ export function pairable<T extends { readonly input: unknown }>(a: readonly T[],
   return sameInputKeys(a.map(keyOf), b.map(keyOf));
 }
 
+/**
+ * One side of one metric, as the comparison reads it: the values present, in run order, and
+ * (when the runs have inputs, or the comparison is paired) the values grouped by input.
+ */
+export interface MetricSample {
+  readonly values: readonly number[];
+  /**
+   * Values by input (canonical JSON), in the order of each input's first run, an input whose runs
+   * have no value with an empty list (as `groupByInput` makes them); null when not every run has an input.
+   */
+  readonly groups: ReadonlyMap<string, readonly number[]> | null;
+}
+
 /** Compares one metric; `paired` says whether the two ran the same inputs (see `pairable`). */
 export function compareMetric(a: readonly RunValue[], b: readonly RunValue[], kind: MetricKind, paired: boolean): Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> {
-  const valuesA = present(a);
-  const valuesB = present(b);
-  const unpaired = compareSamples(valuesA, valuesB, kind);
+  return compareMetricSamples(sampleOf(a, paired), sampleOf(b, paired), kind, paired);
+}
+
+/** `compareMetric` over samples already made (see `MetricSample`; paired samples have groups). */
+export function compareMetricSamples(a: MetricSample, b: MetricSample, kind: MetricKind, paired: boolean): Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> {
+  const unpaired = compareSamples(a.values, b.values, kind);
   if (paired) {
-    const pairs = pairInputs(groupByInput(a), groupByInput(b));
+    const pairs = pairInputs(a.groups!, b.groups!);
     const result = comparePaired(pairs, kind === 'boolean');
     return {
       a: unpaired.a,
@@ -79,7 +95,7 @@ export function compareMetric(a: readonly RunValue[], b: readonly RunValue[], ki
       ci: result.ci,
       pValue: result.pValue,
       perInput: pairs.map((pair, i) => ({ input: pair.input, difference: result.differences[i]! })),
-      components: pairedComponents(pairs),
+      components: pairedComponentsOfMoments(pairs.map((pair) => ({ a: momentsOf(pair.a), b: momentsOf(pair.b) }))),
     };
   }
   let pValue = unpaired.pValue ?? null;
@@ -93,8 +109,8 @@ export function compareMetric(a: readonly RunValue[], b: readonly RunValue[], ki
     b: unpaired.b,
     method: unpaired.method,
     inputs: null,
-    executionsA: valuesA.length,
-    executionsB: valuesB.length,
+    executionsA: a.values.length,
+    executionsB: b.values.length,
     difference: unpaired.difference,
     ci: unpaired.ci,
     pValue,
@@ -123,12 +139,8 @@ export function planFor(stats: Pick<MetricComparisonStats, 'components' | 'input
  * Unpaired variance for the planner: each side's components by input when it has inputs (else
  * every run its own input), averaged over both sides.
  */
-function unpairedComponents(a: readonly RunValue[], b: readonly RunValue[]): VarianceComponents | null {
-  const side = (runs: readonly RunValue[]) => {
-    const hasInputs = runs.length > 0 && runs.every((run) => run.input !== undefined);
-    const groups = hasInputs ? [...groupByInput(runs).values()] : present(runs).map((value) => [value]);
-    return varianceComponents(groups);
-  };
+function unpairedComponents(a: MetricSample, b: MetricSample): VarianceComponents | null {
+  const side = (sample: MetricSample) => varianceComponents(sample.groups ? [...sample.groups.values()] : sample.values.map((value) => [value]));
   const ca = side(a);
   const cb = side(b);
   if (!ca || !cb) return ca ?? cb;
@@ -138,6 +150,12 @@ function unpairedComponents(a: readonly RunValue[], b: readonly RunValue[]): Var
     executionsPerInput: (ca.executionsPerInput + cb.executionsPerInput) / 2,
     inputs: Math.min(ca.inputs, cb.inputs),
   };
+}
+
+/** A side's sample from its runs: grouped by input when every run has one, or when paired. */
+function sampleOf(runs: readonly RunValue[], paired: boolean): MetricSample {
+  const hasInputs = runs.length > 0 && runs.every((run) => run.input !== undefined);
+  return { values: present(runs), groups: paired || hasInputs ? groupByInput(runs) : null };
 }
 
 function present(runs: readonly RunValue[]): number[] {

@@ -1,6 +1,6 @@
 import { normalQuantile, studentTQuantile } from './distributions.js';
 import { noncentralTCdf } from './noncentral-t.js';
-import { mean, variance } from './statistics.js';
+import { mean, variance, varianceAbout } from './statistics.js';
 
 /**
  * How many runs detect a difference: the power of Student's t test (two-sided, from the
@@ -78,18 +78,39 @@ export interface VarianceComponents {
 
 /** Estimates the variance components of `groups` (one array of values per input). */
 export function varianceComponents(groups: readonly (readonly number[])[]): VarianceComponents | null {
-  const present = groups.filter((group) => group.length > 0);
+  return componentsOfMoments(groups.map(momentsOf));
+}
+
+/**
+ * A group's size, mean and sample variance (NaN below 2 values), as `mean` and `variance` compute
+ * them: worked out once per group, as the comparison's statistics use them several times.
+ */
+export interface GroupMoments {
+  readonly n: number;
+  readonly mean: number;
+  readonly variance: number;
+}
+
+/** The moments of one group of values. */
+export function momentsOf(values: readonly number[]): GroupMoments {
+  const m = mean(values);
+  return { n: values.length, mean: m, variance: values.length >= 2 ? varianceAbout(values, m) : Number.NaN };
+}
+
+/** `varianceComponents` from each group's moments (empty groups are skipped). */
+export function componentsOfMoments(groups: readonly GroupMoments[]): VarianceComponents | null {
+  const present = groups.filter((group) => group.n > 0);
   if (present.length < 2) return null;
   let squares = 0;
   let freedom = 0;
   for (const group of present) {
-    if (group.length < 2) continue;
-    squares += variance(group) * (group.length - 1);
-    freedom += group.length - 1;
+    if (group.n < 2) continue;
+    squares += group.variance * (group.n - 1);
+    freedom += group.n - 1;
   }
   const within = freedom > 0 ? squares / freedom : 0;
-  const r = present.length / present.reduce((sum, group) => sum + 1 / group.length, 0);
-  const between = Math.max(0, variance(present.map((group) => mean(group))) - within / r);
+  const r = present.length / present.reduce((sum, group) => sum + 1 / group.n, 0);
+  const between = Math.max(0, variance(present.map((group) => group.mean)) - within / r);
   return { between, within, executionsPerInput: r, inputs: present.length };
 }
 
@@ -142,11 +163,16 @@ export function planFromComponents(
  * observed executions; within is the sum of both sides' within-input variances.
  */
 export function pairedComponents(pairs: readonly { a: readonly number[]; b: readonly number[] }[]): VarianceComponents | null {
+  return pairedComponentsOfMoments(pairs.map((pair) => ({ a: momentsOf(pair.a), b: momentsOf(pair.b) })));
+}
+
+/** `pairedComponents` from each input's moments on both sides. */
+export function pairedComponentsOfMoments(pairs: readonly { a: GroupMoments; b: GroupMoments }[]): VarianceComponents | null {
   if (pairs.length < 2) return null;
-  const a = varianceComponents(pairs.map((pair) => pair.a));
-  const b = varianceComponents(pairs.map((pair) => pair.b));
+  const a = componentsOfMoments(pairs.map((pair) => pair.a));
+  const b = componentsOfMoments(pairs.map((pair) => pair.b));
   if (!a || !b) return null;
-  const differences = pairs.map((pair) => mean(pair.b) - mean(pair.a));
+  const differences = pairs.map((pair) => pair.b.mean - pair.a.mean);
   const between = Math.max(0, variance(differences) - a.within / a.executionsPerInput - b.within / b.executionsPerInput);
   const within = a.within + b.within;
   // Executions per input that give the observed noise: harmonic combination of both sides.

@@ -61,7 +61,11 @@ export function mean(values: readonly number[]): number {
 
 /** The sample variance (n - 1 in the denominator), by a two-pass sum for accuracy. */
 export function variance(values: readonly number[]): number {
-  const m = mean(values);
+  return varianceAbout(values, mean(values));
+}
+
+/** `variance` given the values' mean `m` (as `mean` computes it), so a caller that has it does not sum them again. */
+export function varianceAbout(values: readonly number[], m: number): number {
   let squares = 0;
   let sum = 0;
   for (const value of values) {
@@ -99,7 +103,7 @@ export function summarize(values: readonly number[], kind: MetricKind = kindOf(v
   const n = values.length;
   if (n === 0) return { kind, n, mean: null, sd: null, min: null, max: null, ci: null };
   const m = mean(values);
-  const sd = n >= 2 ? Math.sqrt(Math.max(0, variance(values))) : null;
+  const sd = n >= 2 ? Math.sqrt(Math.max(0, varianceAbout(values, m))) : null;
   let min = Infinity;
   let max = -Infinity;
   for (const value of values) {

@@ -1,9 +1,10 @@
 import { LlmError, UsageError, type MetricDirection } from 'llm-host';
-import { compareMetric, correct, pairable, planFor, type MetricComparisonStats, type RunValue } from '../lib/comparison.js';
+import { compareMetricSamples, correct, planFor, type MetricComparisonStats } from '../lib/comparison.js';
 import type { Correction } from '../lib/multiple-testing.js';
 import type { Plan } from '../lib/planning.js';
 import type { MetricKind } from '../library.js';
-import { canonicalJson } from '../lib/paired.js';
+import { sameInputKeys } from '../lib/paired.js';
+import { indexInputs, metricSample } from './metric-samples.js';
 import { setupDifferences } from './differences.js';
 import { formatDifference, formatDifferenceInterval, formatPValue, formatValue } from './format.js';
 import type { ExperimentRow, ExperimentSummary } from './queries.js';
@@ -56,7 +57,10 @@ export function compareExperiments(a: ExperimentSummary, b: ExperimentSummary, o
   }
   const correction = options.correction ?? 'holm';
   const differences: string[] = [];
-  const paired = pairable(a.runs, b.runs, (run) => run.inputKey ?? canonicalJson(run.input));
+  // Each run's input is looked up once per experiment, not once per metric.
+  const inputsA = indexInputs(a.runs);
+  const inputsB = indexInputs(b.runs);
+  const paired = inputsA !== null && inputsB !== null && sameInputKeys(inputsA.keys, inputsB.keys);
   const raw: (Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> & { name: string; better: MetricDirection; kind: MetricKind })[] = [];
   for (const metric of a.metrics) {
     const other = b.metrics.find((m) => m.name === metric.name);
@@ -64,12 +68,12 @@ export function compareExperiments(a: ExperimentSummary, b: ExperimentSummary, o
       differences.push(`metric '${metric.name}' is only in A`);
       continue;
     }
-    const valuesA = runValues(a, metric.name);
-    const valuesB = runValues(b, metric.name);
-    const kind = metricKind(metric.kind, other.kind, () => [...valuesA, ...valuesB].every((run) => typeof run.value !== 'number' || Number.isInteger(run.value)));
+    const sampleA = metricSample(a.runs, metric.name, inputsA);
+    const sampleB = metricSample(b.runs, metric.name, inputsB);
+    const kind = metricKind(metric.kind, other.kind, () => sampleA.values.every(Number.isInteger) && sampleB.values.every(Number.isInteger));
     const better = metric.better === other.better ? metric.better : 'higher';
     if (metric.better !== other.better) differences.push(`metric '${metric.name}' is marked ${metric.better} is better in A but ${other.better} is better in B (higher is assumed)`);
-    raw.push({ ...compareMetric(valuesA, valuesB, kind, paired), name: metric.name, better, kind });
+    raw.push({ ...compareMetricSamples(sampleA, sampleB, kind, paired), name: metric.name, better, kind });
   }
   for (const metric of b.metrics) if (!a.metrics.some((m) => m.name === metric.name)) differences.push(`metric '${metric.name}' is only in B`);
   differences.push(...setupDifferences(a, b));
@@ -114,11 +118,6 @@ export function checkRegression(comparison: Comparison, spec: string): string | 
 /** Throws the regressions found, one line. */
 export function failOnRegressions(messages: readonly string[]): void {
   if (messages.length > 0) throw new LlmError(`Regression: ${messages.join('; ')}`);
-}
-
-/** Every run's input and value of `metric` (runs that failed have none). */
-function runValues(details: ExperimentSummary, metric: string | undefined): RunValue[] {
-  return details.runs.map((run) => ({ input: run.input, key: run.inputKey, value: metric === undefined ? undefined : run.metrics[metric] }));
 }
 
 /** The kinds both logged, else from the values: `integers` says whether every value is an integer (asked only then). */
