@@ -1,7 +1,7 @@
 import { UsageError, type MetricDirection } from 'llm-host';
 import type { Interval, MetricKind } from '../library.js';
 import { compareExperiments, type Comparison, type ComparisonOptions, type MetricComparison } from '../services/compare.js';
-import type { ExperimentDetails } from '../services/queries.js';
+import { summaryOf, type ExperimentDetails, type ExperimentSummary } from '../services/queries.js';
 import { metricResults, planSentence } from '../services/report.js';
 import { promptChanges, type PromptChange, type TemplateLookup } from './prompt-diff.js';
 
@@ -68,26 +68,28 @@ export function reportData(all: readonly ExperimentDetails[], templates: Templat
     const letter = String.fromCharCode(65 + i);
     return { letter, label: `${letter}: ${details.experiment.name}`, details };
   });
+  // Each experiment's runs as the statistics read them, made once.
+  const statistics = new Map(experiments.map((e) => [e, summaryOf(e.details)]));
   const [base, ...others] = experiments;
   const comparisons = others.map((other) => ({
     label: `${other.letter} - ${base!.letter}`,
-    comparison: compareExperiments(base!.details, other.details, options),
+    comparison: compareExperiments(statistics.get(base!)!, statistics.get(other)!, options),
     prompts: promptChanges(base!.details, other.details, templates),
   }));
   const names: string[] = [];
   for (const e of experiments) for (const m of e.details.metrics) if (!names.includes(m.name)) names.push(m.name);
-  const metrics = names.map((name) => reportMetric(name, experiments, comparisons));
+  const metrics = names.map((name) => reportMetric(name, experiments, statistics, comparisons));
   return { experiments, comparisons, metrics, generatedAt: (options.now ?? new Date()).toISOString() };
 }
 
-function reportMetric(name: string, experiments: readonly ReportExperiment[], comparisons: ReportData['comparisons']): ReportMetric {
+function reportMetric(name: string, experiments: readonly ReportExperiment[], statistics: ReadonlyMap<ReportExperiment, ExperimentSummary>, comparisons: ReportData['comparisons']): ReportMetric {
   const summaries: ReportMetric['summaries'][number][] = [];
   const values: ReportMetric['values'][number][] = [];
   let kind: MetricKind | undefined;
   let better: MetricDirection | undefined;
   let description: string | null = null;
   for (const e of experiments) {
-    const summary = metricResults(e.details).find((m) => m.name === name);
+    const summary = metricResults(statistics.get(e)!).find((m) => m.name === name);
     if (!summary) continue;
     kind = kind === undefined || kind === summary.kind ? summary.kind : 'number';
     better ??= summary.better;

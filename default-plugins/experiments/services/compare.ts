@@ -4,7 +4,7 @@ import type { Correction } from '../lib/multiple-testing.js';
 import type { Plan } from '../lib/planning.js';
 import type { MetricKind } from '../library.js';
 import { sameInputKeys } from '../lib/paired.js';
-import { indexInputs, metricSample } from './metric-samples.js';
+import { metricSample } from './metric-samples.js';
 import { setupDifferences } from './differences.js';
 import { formatDifference, formatDifferenceInterval, formatPValue, formatValue } from './format.js';
 import type { ExperimentRow, ExperimentSummary } from './queries.js';
@@ -57,9 +57,9 @@ export function compareExperiments(a: ExperimentSummary, b: ExperimentSummary, o
   }
   const correction = options.correction ?? 'holm';
   const differences: string[] = [];
-  // Each run's input is looked up once per experiment, not once per metric.
-  const inputsA = indexInputs(a.runs);
-  const inputsB = indexInputs(b.runs);
+  // Paired when every run of both has an input and both ran the same ones (see `pairable`).
+  const inputsA = a.runs.inputs ?? null;
+  const inputsB = b.runs.inputs ?? null;
   const paired = inputsA !== null && inputsB !== null && sameInputKeys(inputsA.keys, inputsB.keys);
   const raw: (Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> & { name: string; better: MetricDirection; kind: MetricKind })[] = [];
   for (const metric of a.metrics) {
@@ -68,8 +68,8 @@ export function compareExperiments(a: ExperimentSummary, b: ExperimentSummary, o
       differences.push(`metric '${metric.name}' is only in A`);
       continue;
     }
-    const sampleA = metricSample(a.runs, metric.name, inputsA);
-    const sampleB = metricSample(b.runs, metric.name, inputsB);
+    const sampleA = metricSample(a.runs, metric.name);
+    const sampleB = metricSample(b.runs, metric.name);
     const kind = metricKind(metric.kind, other.kind, () => sampleA.values.every(Number.isInteger) && sampleB.values.every(Number.isInteger));
     const better = metric.better === other.better ? metric.better : 'higher';
     if (metric.better !== other.better) differences.push(`metric '${metric.name}' is marked ${metric.better} is better in A but ${other.better} is better in B (higher is assumed)`);

@@ -2,7 +2,7 @@ import { LlmError, UsageError, type MetricDirection, type SqlDatabase } from 'll
 import type { MetricKind } from '../library.js';
 import { parseColumn } from './parse-column.js';
 import { withCurrentStatus } from './process-status.js';
-import { loadRunMetrics, type RunMetrics } from './run-metrics.js';
+import { columnsOfRuns, loadRunColumns, type RunColumns, type RunMetrics } from './run-metrics.js';
 
 /** An experiment as the log keeps it. */
 export interface ExperimentRow {
@@ -74,17 +74,21 @@ export interface BotUsage {
   readonly runs: number;
 }
 
-/** An experiment's setup and every run's metric values (and inputs): what `show` and `compare` summarize. */
-export interface ExperimentSummary {
+/** An experiment's setup: its metrics, and the prompt versions, bots, shards and batches its runs used. */
+export interface ExperimentSetup {
   readonly experiment: ExperimentRow;
   readonly metrics: readonly MetricRow[];
-  readonly runs: readonly RunMetrics[];
   readonly prompts: readonly PromptUsage[];
   readonly bots: readonly BotUsage[];
   /** The slices of a sharded experiment this log ran or merged (empty: it ran whole). */
   readonly shards?: readonly { readonly index: number; readonly count: number; readonly status: string }[];
   /** The Batch API batches it submitted (`--batch`), oldest first. */
   readonly batches?: readonly BatchUsage[];
+}
+
+/** An experiment's setup and every run's status and metric values (and inputs): what `show` and `compare` summarize. */
+export interface ExperimentSummary extends ExperimentSetup {
+  readonly runs: RunColumns;
 }
 
 /** A batch an experiment submitted, as `show` lists it. */
@@ -99,7 +103,7 @@ export interface BatchUsage {
 }
 
 /** Everything about one experiment: every run whole (`show --json`, reports, plans). */
-export interface ExperimentDetails extends ExperimentSummary {
+export interface ExperimentDetails extends ExperimentSetup {
   readonly runs: readonly RunRow[];
 }
 
@@ -155,11 +159,16 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
 
 /**
  * An experiment's metrics, prompt versions and bots, and every run's status and metric values
- * (and inputs, with `inputs`) without the rest of each run (see loadRunMetrics).
+ * (and inputs, with `inputs`) without the rest of each run (see loadRunColumns).
  */
 export function loadSummary(db: SqlDatabase, experiment: ExperimentRow, options: { inputs: boolean }): ExperimentSummary {
   const setup = loadSetup(db, experiment);
-  return { ...setup, runs: loadRunMetrics(db, experiment.id, setup.metrics.map((m) => m.name), options) };
+  return { ...setup, runs: loadRunColumns(db, experiment.id, setup.metrics.map((m) => m.name), options) };
+}
+
+/** A summary of an experiment read whole (`show --json`, reports): its runs as `loadSummary` reads them. */
+export function summaryOf(details: ExperimentDetails): ExperimentSummary {
+  return { ...details, runs: columnsOfRuns(details.runs, details.metrics.map((m) => m.name)) };
 }
 
 /** Runs whole (values, output, info, response links), oldest first: all, or the first `limit`. */
@@ -207,7 +216,7 @@ export function loadRuns(db: SqlDatabase, experimentId: string, limit?: number):
 }
 
 /** An experiment's metrics, the prompt versions and bots its runs used (with how many runs), and its shards. */
-function loadSetup(db: SqlDatabase, experiment: ExperimentRow): Omit<ExperimentSummary, 'runs'> {
+function loadSetup(db: SqlDatabase, experiment: ExperimentRow): ExperimentSetup {
   const metrics = db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]);
   // Runs counted per prompt version and per bot first (from the runs' index), then joined.
   const prompts = db.all<{ name: string; hash: string; role: string; previous_hash: string | null; runs: number }>(

@@ -19,17 +19,18 @@ import {
   table,
   truncate,
 } from './format.js';
-import type { ExperimentDetails, ExperimentListing, ExperimentSummary, RunRow } from './queries.js';
+import { summaryOf, type ExperimentDetails, type ExperimentListing, type ExperimentSummary, type RunRow } from './queries.js';
 
 /** Each metric of a logged experiment, summarized over its runs. */
 export function metricResults(details: Pick<ExperimentSummary, 'metrics' | 'runs'>): MetricResult[] {
   return details.metrics.map((metric) => {
+    const column = details.runs.metrics.get(metric.name)!;
     const values: number[] = [];
     let errors = 0;
-    for (const run of details.runs) {
-      const value = run.metrics[metric.name];
+    for (let i = 0; i < column.values.length; i++) {
+      const value = column.values[i];
       if (value !== null && value !== undefined) values.push(value);
-      else if (run.metricErrors[metric.name]) errors++;
+      else if (column.errors[i]) errors++;
     }
     const kind: MetricKind = metric.kind ?? (values.every(Number.isInteger) ? 'integer' : 'number');
     return { name: metric.name, description: metric.description ?? undefined, better: metric.better, ...summarize(values, kind), errors };
@@ -54,7 +55,8 @@ export function formatList(experiments: readonly ExperimentListing[]): string {
  */
 export function formatDetails(details: ExperimentSummary, shown: readonly RunRow[], options: { runs: number }): string {
   const { experiment: e, runs } = details;
-  const ok = runs.filter((run) => run.status === 'ok').length;
+  let ok = 0;
+  for (const status of runs.statuses) if (status === 'ok') ok++;
   const lines: string[] = [`Experiment ${e.name} (${e.id})`];
   if (e.description) lines.push(`  ${e.description}`);
   if (e.file) lines.push(`  file      ${e.file}`);
@@ -64,7 +66,7 @@ export function formatDetails(details: ExperimentSummary, shown: readonly RunRow
     lines.push(`  shards    ${shards.map((s) => `${s.index}${s.status === 'completed' ? '' : ` (${s.status})`}`).join(', ')} of ${count}`);
   }
   lines.push(
-    `  status    ${e.status}${diedUnfinished(e) ? ` (process ${e.pid} on ${e.host} ended before it finished)` : ''}: ${runs.length} of ${e.executions} runs logged, ${ok} ok, ${runs.length - ok} failed${e.duration_ms !== null ? `, in ${formatDuration(e.duration_ms)}` : ''}`,
+    `  status    ${e.status}${diedUnfinished(e) ? ` (process ${e.pid} on ${e.host} ended before it finished)` : ''}: ${runs.count} of ${e.executions} runs logged, ${ok} ok, ${runs.count - ok} failed${e.duration_ms !== null ? `, in ${formatDuration(e.duration_ms)}` : ''}`,
     `  started   ${formatTime(e.started_at)}, concurrency ${e.concurrency}${e.timeout_ms ? `, timeout ${formatDuration(e.timeout_ms)} per run` : ''}`,
   );
   if (e.info) lines.push(`  info      ${truncate(e.info, 100)}`);
@@ -104,8 +106,8 @@ export function formatDetails(details: ExperimentSummary, shown: readonly RunRow
       ),
     );
   }
-  lines.push('', runs.length > shown.length ? `Runs (the first ${shown.length} of ${runs.length}; --runs 0 shows all)` : 'Runs');
-  if (runs.length === 0) lines.push('  (none logged)');
+  lines.push('', runs.count > shown.length ? `Runs (the first ${shown.length} of ${runs.count}; --runs 0 shows all)` : 'Runs');
+  if (runs.count === 0) lines.push('  (none logged)');
   else {
     const kinds = new Map(metrics.map((m) => [m.name, m.kind]));
     lines.push(
@@ -134,7 +136,7 @@ export function detailsJson(details: ExperimentDetails): object {
   return {
     ...e,
     info: e.info ? (JSON.parse(e.info) as unknown) : null,
-    metrics: metricResults(details),
+    metrics: metricResults(summaryOf(details)),
     prompts: details.prompts,
     bots: details.bots,
     runs: details.runs,

@@ -7,26 +7,53 @@ export interface RunMetrics {
   readonly index: number;
   readonly status: 'ok' | 'error';
   readonly input: unknown;
-  /** The input as canonical JSON (keys sorted), when the loader computed it (else see `canonicalJson`). */
-  readonly inputKey?: string | undefined;
   /** Metric values by name (null: the metric failed, see metricErrors). */
   readonly metrics: Readonly<Record<string, number | null>>;
   readonly metricErrors: Readonly<Record<string, string>>;
 }
 
-/** The metric errors of the many runs that have none: one shared, frozen object. */
-const NO_ERRORS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+/**
+ * The runs' inputs, numbered: `keys` are the distinct inputs (canonical JSON) in the order of
+ * their first run, `ids` each run's number. A comparison groups every metric's values by input
+ * with these, an array index per run instead of a lookup of the input per run and metric.
+ */
+export interface RunInputs {
+  readonly keys: readonly string[];
+  readonly ids: Int32Array;
+}
+
+/** One metric over the runs, in run order: each run's value (null: none, failed or not logged) and error (null: none). */
+export interface MetricColumn {
+  readonly values: readonly (number | null)[];
+  readonly errors: readonly (string | null)[];
+}
+
+/**
+ * Every run of an experiment as `show` and `compare` summarize it, a list per field in run order
+ * rather than an object per run: at 10,000 runs the objects, not the arithmetic, were the cost.
+ */
+export interface RunColumns {
+  readonly count: number;
+  readonly indexes: readonly number[];
+  readonly statuses: readonly RunMetrics['status'][];
+  /** Read with `inputs`: the runs' inputs numbered; null when some run has none (they cannot be paired or grouped). */
+  readonly inputs?: RunInputs | null;
+  /** By metric name. */
+  readonly metrics: ReadonlyMap<string, MetricColumn>;
+}
 
 /**
  * Every run of an experiment, oldest first, with the values of the metrics named (and the input,
  * with `inputs`), and nothing else: what `show` and `compare` summarize, without each run's
  * output, info and responses. SQLite aggregates the runs into one row of lists (read from the
- * runs' index, a join per metric on the values' primary key), so no row object is made per run; each distinct input is parsed
- * and made canonical once, however many runs share it. Values travel as `quote()` text, which
- * SQLite writes so that it reads back as the same double (JSON would round to 15 digits).
+ * runs' index, a join per metric on the values' primary key), so no row object is made per run;
+ * each distinct input is parsed and made canonical once, however many runs share it. Values travel
+ * as `quote()` text, which SQLite writes so that it reads back as the same double (JSON would round
+ * to 15 digits); joined with commas, NULL as null, they are a JSON array that JSON.parse reads as
+ * Number() would read each (both round correctly), without a string per value.
  */
-export function loadRunMetrics(db: SqlDatabase, experimentId: string, metrics: readonly string[], options: { inputs: boolean }): RunMetrics[] {
-  const columns = metrics.map((_, i) => `, group_concat(quote(v${i}.[value]), ',') AS v${i}, json_group_array(v${i}.[error]) AS e${i}`).join('');
+export function loadRunColumns(db: SqlDatabase, experimentId: string, metrics: readonly string[], options: { inputs: boolean }): RunColumns {
+  const columns = metrics.map((_, i) => `, group_concat(CASE WHEN v${i}.[value] IS NULL THEN 'null' ELSE quote(v${i}.[value]) END, ',') AS v${i}, json_group_array(v${i}.[error]) AS e${i}`).join('');
   const joins = metrics.map((_, i) => ` LEFT JOIN [experiment_metric_values] v${i} ON v${i}.[run_id] = r.[id] AND v${i}.[metric] = ?`).join('');
   const row = db.get<Record<string, string | number | null>>(
     `SELECT count(*) AS n, json_group_array(r.[run_index]) AS i, json_group_array(r.[status]) AS s${options.inputs ? ', json_group_array(r.[input]) AS input' : ''}${columns}
@@ -34,43 +61,81 @@ export function loadRunMetrics(db: SqlDatabase, experimentId: string, metrics: r
     [...metrics, experimentId],
   );
   const count = Number(row?.n ?? 0);
-  if (count === 0) return [];
-  const indexes = JSON.parse(String(row!.i)) as number[];
-  const statuses = JSON.parse(String(row!.s)) as RunMetrics['status'][];
-  const inputTexts = options.inputs ? (JSON.parse(String(row!.input)) as (string | null)[]) : undefined;
-  const values = metrics.map((_, i) => String(row![`v${i}`]).split(','));
-  const errors = metrics.map((_, i) => JSON.parse(String(row![`e${i}`])) as (string | null)[]);
-  const inputs = new Map<string | null, { input: unknown; key: string }>();
-  const inputOf = (text: string | null) => {
-    let known = inputs.get(text);
-    if (!known) {
-      const input = parseColumn(text);
-      inputs.set(text, (known = { input, key: canonicalJson(input) }));
-    }
-    return known;
-  };
+  if (count === 0) return { count: 0, indexes: [], statuses: [], inputs: options.inputs ? null : undefined, metrics: new Map(metrics.map((name) => [name, { values: [], errors: [] }])) };
+  let indexes = JSON.parse(String(row!.i)) as number[];
   // Every list is in the order the rows were aggregated, the same for all; by run index, as the
-  // index is read, unless SQLite chose otherwise: then the positions are sorted by run index.
-  const positions = Array.from({ length: count }, (_, k) => k);
-  if (indexes.some((index, k) => k > 0 && index < indexes[k - 1]!)) positions.sort((x, y) => indexes[x]! - indexes[y]!);
-  const runs: RunMetrics[] = new Array(count);
-  for (let at = 0; at < count; at++) {
-    const run = positions[at]!;
-    const runValues: Record<string, number | null> = {};
-    let runErrors: Record<string, string> = NO_ERRORS;
-    for (let i = 0; i < metrics.length; i++) {
-      const name = metrics[i]!;
-      const value = values[i]![run]!;
-      const error = errors[i]![run];
-      if (value !== 'NULL') runValues[name] = Number(value);
-      else if (error !== null && error !== undefined) runValues[name] = null;
-      if (error) {
-        if (runErrors === NO_ERRORS) runErrors = {};
-        runErrors[name] = error;
-      }
-    }
-    const input = inputTexts ? inputOf(inputTexts[run] ?? null) : undefined;
-    runs[at] = { index: indexes[run]!, status: statuses[run]!, input: input?.input, inputKey: input?.key, metrics: runValues, metricErrors: runErrors };
+  // index is read, unless SQLite chose otherwise: then every list is put in run index order.
+  let order = <T>(list: T[]): T[] => list;
+  if (indexes.some((index, k) => k > 0 && index < indexes[k - 1]!)) {
+    const positions = Array.from({ length: count }, (_, k) => k).sort((x, y) => indexes[x]! - indexes[y]!);
+    order = <T>(list: T[]): T[] => positions.map((k) => list[k]!);
+    indexes = order(indexes);
   }
-  return runs;
+  return {
+    count,
+    indexes,
+    statuses: order(JSON.parse(String(row!.s)) as RunMetrics['status'][]),
+    inputs: options.inputs ? numberInputs(order(JSON.parse(String(row!.input)) as (string | null)[])) : undefined,
+    metrics: new Map(metrics.map((name, i) => [name, { values: order(readValues(String(row![`v${i}`]))), errors: order(JSON.parse(String(row![`e${i}`])) as (string | null)[]) }])),
+  };
+}
+
+/** `quote()` texts joined by commas, NULL as null, as numbers (a value stored as text or a blob reads as NaN, as Number() reads it). */
+function readValues(text: string): (number | null)[] {
+  try {
+    return JSON.parse(`[${text}]`) as (number | null)[];
+  } catch {
+    return text.split(',').map((value) => (value === 'null' ? null : Number(value)));
+  }
+}
+
+/** The inputs' texts numbered by canonical JSON, each distinct text parsed once; null when one is NULL. */
+function numberInputs(texts: readonly (string | null)[]): RunInputs | null {
+  const byText = new Map<string, number>();
+  const byKey = new Map<string, number>();
+  const keys: string[] = [];
+  const ids = new Int32Array(texts.length);
+  for (let run = 0; run < texts.length; run++) {
+    const text = texts[run];
+    if (text === null || text === undefined) return null;
+    let id = byText.get(text);
+    if (id === undefined) {
+      const key = canonicalJson(parseColumn(text));
+      id = byKey.get(key);
+      if (id === undefined) {
+        byKey.set(key, (id = keys.length));
+        keys.push(key);
+      }
+      byText.set(text, id);
+    }
+    ids[run] = id;
+  }
+  return { keys, ids };
+}
+
+/** The columns of runs already read whole (`show --json`, reports): what `loadRunColumns` reads of them. */
+export function columnsOfRuns(runs: readonly RunMetrics[], metrics: readonly string[]): RunColumns {
+  let inputs: RunInputs | null = null;
+  if (runs.length > 0 && runs.every((run) => run.input !== undefined)) {
+    const byKey = new Map<string, number>();
+    const keys: string[] = [];
+    const ids = new Int32Array(runs.length);
+    runs.forEach((run, i) => {
+      const key = canonicalJson(run.input);
+      let id = byKey.get(key);
+      if (id === undefined) {
+        byKey.set(key, (id = keys.length));
+        keys.push(key);
+      }
+      ids[i] = id;
+    });
+    inputs = { keys, ids };
+  }
+  return {
+    count: runs.length,
+    indexes: runs.map((run) => run.index),
+    statuses: runs.map((run) => run.status),
+    inputs,
+    metrics: new Map(metrics.map((name) => [name, { values: runs.map((run) => run.metrics[name] ?? null), errors: runs.map((run) => run.metricErrors[name] ?? null) }])),
+  };
 }

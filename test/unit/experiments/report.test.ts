@@ -1,5 +1,5 @@
 import { compareExperiments } from '../../../default-plugins/experiments/services/compare.js';
-import type { ExperimentDetails, RunRow } from '../../../default-plugins/experiments/services/queries.js';
+import { summaryOf, type ExperimentDetails, type RunRow } from '../../../default-plugins/experiments/services/queries.js';
 import { inputLabel, reportData } from '../../../default-plugins/experiments/report/data.js';
 import { escapeHtml, html, inlineScript, scriptJson, trusted } from '../../../default-plugins/experiments/report/escape.js';
 import { renderReport } from '../../../default-plugins/experiments/report/html.js';
@@ -89,7 +89,7 @@ describe('report data', () => {
       ['A: pitch', 6, 1.25],
       ['B: pitch', 6, 2.125],
     ]);
-    const reference = compareExperiments(A, B).metrics.find((m) => m.name === 'score')!;
+    const reference = compareExperiments(summaryOf(A), summaryOf(B)).metrics.find((m) => m.name === 'score')!;
     expect(score.comparisons).toHaveLength(1);
     expect(score.comparisons[0]).toMatchObject({
       label: 'B - A',

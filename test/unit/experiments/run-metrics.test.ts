@@ -1,7 +1,7 @@
 import echoPlugin from '../../../default-plugins/echo/index.js';
 import experimentsPlugin from '../../../default-plugins/experiments/index.js';
 import sqliteLogger from '../../../default-plugins/sqlite-logger/index.js';
-import { findExperiment, loadExperiment, loadSummary } from '../../../default-plugins/experiments/services/queries.js';
+import { findExperiment, loadExperiment, loadSummary, summaryOf } from '../../../default-plugins/experiments/services/queries.js';
 import { canonicalJson } from '../../../default-plugins/experiments/lib/paired.js';
 import { createLlm } from '../../../src/host/llm.js';
 import { availableEngines } from '../../helpers/sqlite-engines.js';
@@ -39,14 +39,42 @@ describe.each(engines.map((engine) => engine.name))('an experiment summary on %s
         return [loadSummary(db, experiment, { inputs: true }), loadExperiment(db, experiment)] as const;
       }))!;
       // A value of NULL with an error and no value row at all count alike (no value).
-      const present = (metrics: Readonly<Record<string, number | null>>) => Object.fromEntries(Object.entries(metrics).filter(([, v]) => v !== null));
-      expect(summary.runs.map((run) => run.index)).toEqual(Array.from({ length: 40 }, (_, i) => i));
-      expect(summary.runs.map((run) => ({ index: run.index, status: run.status, input: run.input, key: run.inputKey, metrics: present(run.metrics), errors: run.metricErrors }))).toEqual(
-        details.runs.map((run) => ({ index: run.index, status: run.status, input: run.input, key: canonicalJson(run.input), metrics: present(run.metrics), errors: run.metricErrors })),
-      );
-      expect(Object.is(summary.runs[2]!.metrics.score, -0)).toBe(Object.is(details.runs[2]!.metrics.score, -0));
-      expect(summary.runs.filter((run) => run.metrics.score !== undefined).length).toBeGreaterThan(25);
-      expect(summary.runs[0]!.metrics.score).toBe(0.1 + 0.2);
+      const runs = summary.runs;
+      expect(runs.count).toBe(40);
+      expect(runs.indexes).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      expect(runs.statuses).toEqual(details.runs.map((run) => run.status));
+      for (const metric of ['score', 'ok']) {
+        const column = runs.metrics.get(metric)!;
+        expect(column.values).toEqual(details.runs.map((run) => run.metrics[metric] ?? null));
+        expect(column.errors).toEqual(details.runs.map((run) => run.metricErrors[metric] ?? null));
+      }
+      // Every fifth run has no input: the runs cannot be grouped by input.
+      expect(runs.inputs).toBeNull();
+      expect(Object.is(runs.metrics.get('score')!.values[2], -0)).toBe(Object.is(details.runs[2]!.metrics.score, -0));
+      expect(runs.metrics.get('score')!.values.filter((value) => value !== null).length).toBeGreaterThan(25);
+      expect(runs.metrics.get('score')!.values[0]).toBe(0.1 + 0.2);
+      // What a summary read whole gives is what loadSummary reads.
+      expect(summaryOf(details).runs).toEqual({ ...runs, inputs: null });
+
+      // Inputs are numbered by canonical JSON, in the order of their first run.
+      const texts = ['{"a":1,"b":2}', '{"b":2,"a":1}', '"text"', 'not json', '{"a":1,"b":2}', 'null'];
+      await store.write((db) => {
+        db.run("INSERT INTO experiments (id, name, executions, concurrency, status, started_at) VALUES ('e2', 'keys', 6, 1, 'completed', '2026-01-02')");
+        texts.forEach((input, index) =>
+          db.run("INSERT INTO experiment_runs (id, experiment_id, run_index, status, started_at, duration_ms, input) VALUES (?, 'e2', ?, 'ok', '2026-01-02', 5, ?)", [`k${index}`, index, input]),
+        );
+        // A value that is not a number (text kept by the NUMERIC column) reads as NaN, as run by run.
+        db.run("INSERT INTO experiment_metrics (experiment_id, name, better, kind, position) VALUES ('e2', 'score', 'higher', 'number', 0)");
+        db.run("INSERT INTO experiment_metric_values (run_id, metric, value) VALUES ('k0', 'score', 'high'), ('k1', 'score', 2.5)");
+      });
+      const [keyed, keyedDetails] = (await store.read((db) => {
+        const experiment = findExperiment(db, 'keys');
+        return [loadSummary(db, experiment, { inputs: true }), loadExperiment(db, experiment)] as const;
+      }))!;
+      expect(keyed.runs.inputs!.keys).toEqual(['{"a":1,"b":2}', '"text"', '"not json"', 'null']);
+      expect([...keyed.runs.inputs!.ids]).toEqual([0, 0, 1, 2, 0, 3]);
+      expect(summaryOf(keyedDetails).runs).toEqual(keyed.runs);
+      expect(keyed.runs.metrics.get('score')!.values).toEqual([Number.NaN, 2.5, null, null, null, null]);
     } finally {
       dir.remove();
     }
