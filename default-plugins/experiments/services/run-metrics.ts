@@ -92,44 +92,41 @@ function readValues(text: string): (number | null)[] {
 /** The inputs' texts numbered by canonical JSON, each distinct text parsed once; null when one is NULL. */
 function numberInputs(texts: readonly (string | null)[]): RunInputs | null {
   const byText = new Map<string, number>();
-  const byKey = new Map<string, number>();
-  const keys: string[] = [];
+  const numbers = keyNumbers();
   const ids = new Int32Array(texts.length);
   for (let run = 0; run < texts.length; run++) {
     const text = texts[run];
     if (text === null || text === undefined) return null;
     let id = byText.get(text);
-    if (id === undefined) {
-      const key = canonicalJson(parseColumn(text));
-      id = byKey.get(key);
+    if (id === undefined) byText.set(text, (id = numbers.of(canonicalJson(parseColumn(text)))));
+    ids[run] = id;
+  }
+  return { keys: numbers.keys, ids };
+}
+
+/** Numbers keys in the order they first come. */
+function keyNumbers(): { keys: string[]; of(key: string): number } {
+  const byKey = new Map<string, number>();
+  const keys: string[] = [];
+  return {
+    keys,
+    of(key) {
+      let id = byKey.get(key);
       if (id === undefined) {
         byKey.set(key, (id = keys.length));
         keys.push(key);
       }
-      byText.set(text, id);
-    }
-    ids[run] = id;
-  }
-  return { keys, ids };
+      return id;
+    },
+  };
 }
 
 /** The columns of runs already read whole (`show --json`, reports): what `loadRunColumns` reads of them. */
 export function columnsOfRuns(runs: readonly RunMetrics[], metrics: readonly string[]): RunColumns {
   let inputs: RunInputs | null = null;
   if (runs.length > 0 && runs.every((run) => run.input !== undefined)) {
-    const byKey = new Map<string, number>();
-    const keys: string[] = [];
-    const ids = new Int32Array(runs.length);
-    runs.forEach((run, i) => {
-      const key = canonicalJson(run.input);
-      let id = byKey.get(key);
-      if (id === undefined) {
-        byKey.set(key, (id = keys.length));
-        keys.push(key);
-      }
-      ids[i] = id;
-    });
-    inputs = { keys, ids };
+    const numbers = keyNumbers();
+    inputs = { keys: numbers.keys, ids: Int32Array.from(runs, (run) => numbers.of(canonicalJson(run.input))) };
   }
   return {
     count: runs.length,
