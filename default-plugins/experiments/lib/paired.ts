@@ -42,13 +42,49 @@ const LEVEL = 0.95;
 
 /** JSON with object keys sorted at every level: two inputs are the same when these are equal. */
 export function canonicalJson(value: unknown): string {
+  // Plain data (what JSON.parse makes) is written by JSON.stringify with every key of every
+  // object as the replacer list, sorted: it writes each object's keys in that order, as
+  // canonicalText does, without sorting each object's entries.
+  if (value !== null && typeof value === 'object') {
+    const keys = new Set<string>();
+    if (plainData(value, keys) && !keys.has('__proto__')) return JSON.stringify(value, [...keys].sort());
+  }
+  return canonicalText(value);
+}
+
+function canonicalText(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map(canonicalText).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalText(v)}`).join(',')}}`;
+}
+
+/**
+ * Whether `value` is plain data that JSON.stringify writes as canonicalText does (arrays and
+ * plain objects of strings, numbers, booleans, null and undefined), gathering its objects' keys.
+ */
+function plainData(value: unknown, keys: Set<string>): boolean {
+  if (value === null || value === undefined) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (Array.isArray(value)) return value.every((item) => plainData(item, keys));
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      for (const key of Object.keys(value)) {
+        keys.add(key);
+        if (!plainData((value as Record<string, unknown>)[key], keys)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /**

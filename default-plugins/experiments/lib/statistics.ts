@@ -52,10 +52,13 @@ export interface MetricDifference {
 
 const LEVEL = 0.95;
 
+// The loops over values index the array rather than iterate it: the same sums in the same order,
+// but a command runs them once, mostly before the JIT optimizes them, where iterating costs more.
+
 /** The arithmetic mean (NaN for no values). */
 export function mean(values: readonly number[]): number {
   let sum = 0;
-  for (const value of values) sum += value;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
   return sum / values.length;
 }
 
@@ -68,7 +71,8 @@ export function variance(values: readonly number[]): number {
 export function varianceAbout(values: readonly number[], m: number): number {
   let squares = 0;
   let sum = 0;
-  for (const value of values) {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
     squares += (value - m) ** 2;
     sum += value - m;
   }
@@ -106,7 +110,8 @@ export function summarize(values: readonly number[], kind: MetricKind = kindOf(v
   const sd = n >= 2 ? Math.sqrt(Math.max(0, varianceAbout(values, m))) : null;
   let min = Infinity;
   let max = -Infinity;
-  for (const value of values) {
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
     if (value < min) min = value;
     if (value > max) max = value;
   }

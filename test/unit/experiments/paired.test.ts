@@ -19,6 +19,22 @@ describe('inputs', () => {
     expect(sameInputs([undefined, undefined], [undefined, undefined])).toBe(false); // no inputs at all
   });
 
+  it('have one canonical JSON, whether their keys come in order or not', () => {
+    // Keys in order (JSON.stringify writes it) and out of order (sorted here) give the same text.
+    expect(canonicalJson({ a: 'x', b: [1, { c: null, d: true }] })).toBe('{"a":"x","b":[1,{"c":null,"d":true}]}');
+    expect(canonicalJson({ b: [1, { d: true, c: null }], a: 'x' })).toBe('{"a":"x","b":[1,{"c":null,"d":true}]}');
+    // Integer-like keys: objects list them numerically, the canonical order is the strings'.
+    expect(canonicalJson({ 9: 'a', 10: 'b' })).toBe('{"10":"b","9":"a"}');
+    // undefined members are left out, in arrays written null; -0 is 0.
+    expect(canonicalJson({ a: undefined, b: [undefined, -0] })).toBe('{"b":[null,0]}');
+    expect(canonicalJson([Number.NaN, 'x'])).toBe('[null,"x"]');
+    expect(canonicalJson(Object.assign(Object.create(null) as object, { b: 1, a: 2 }))).toBe('{"a":2,"b":1}');
+    // A key one object has is not read from another that lacks it (not even __proto__).
+    expect(canonicalJson([{ toString: 1 }, {}])).toBe('[{"toString":1},{}]');
+    expect(canonicalJson(JSON.parse('[{"__proto__":1,"b":2},{"a":{}}]'))).toBe('[{"__proto__":1,"b":2},{"a":{}}]');
+    expect(canonicalJson(JSON.parse('{"z":{"y":1,"x":[{"b":0,"a":"é"}]},"a":"\\u0000"}'))).toBe('{"a":"\\u0000","z":{"x":[{"a":"é","b":0}],"y":1}}');
+  });
+
   it('group values, skipping missing ones, and pair the inputs both sides have values for', () => {
     const a = groupByInput([
       { input: { q: 1 }, value: 3 },
