@@ -106,15 +106,18 @@ export function kindOf(values: readonly number[]): MetricKind {
 export function summarize(values: readonly number[], kind: MetricKind = kindOf(values), level = LEVEL): MetricSummary {
   const n = values.length;
   if (n === 0) return { kind, n, mean: null, sd: null, min: null, max: null, ci: null };
-  const m = mean(values);
-  const sd = n >= 2 ? Math.sqrt(Math.max(0, varianceAbout(values, m))) : null;
+  // The mean as `mean` sums it, with the extremes in the same pass.
+  let sum = 0;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
     const value = values[i]!;
+    sum += value;
     if (value < min) min = value;
     if (value > max) max = value;
   }
+  const m = sum / n;
+  const sd = n >= 2 ? Math.sqrt(Math.max(0, varianceAbout(values, m))) : null;
   const ci = kind === 'boolean' ? wilsonInterval(Math.round(m * n), n, level) : sd === null ? null : tInterval(m, sd, n, level);
   return { kind, n, mean: m, sd, min, max, ci };
 }
