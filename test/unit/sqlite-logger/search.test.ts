@@ -147,7 +147,9 @@ describe('the best matches with FTS5 (native engines)', () => {
   // listResponses ranks in the index first and reads only the best rows (fts-best-matches.ts): it
   // must list what the plain query lists. Ids are shuffled against the rowids (which the index
   // and its sorter follow), so ties are ordered by id or not at all; 1,200 rows are identical (a tie group larger than the first pass keeps),
-  // 40 others identical among themselves, the rest varied.
+  // 40 others identical among themselves, the rest varied. The newest of a tie group are looked for
+  // among the newest ids first: 'egret' ties 5 rows with the oldest ids (not found there: read
+  // one by one), 'ibis' 4 of the newest and 1 old.
   (native ? it : it.skip)('lists what ORDER BY rank, id DESC LIMIT n lists, ties and filters included', async () => {
     const dir = tempDir('llm-search-best-');
     try {
@@ -157,6 +159,7 @@ describe('the best matches with FTS5 (native engines)', () => {
         const text = i < 1_200 ? 'heron wing' : i < 1_240 ? 'heron heron tern' : `heron ${'gull '.repeat(i % 7)}tern`;
         rows.push([`r${String((i * 7_919) % 1_300).padStart(5, '0')}`, text, 'the end', i % 2 ? 'm1' : 'm2']);
       }
+      for (let i = 0; i < 5; i++) rows.push([`a${i}`, 'egret egret', 'the end', i % 2 ? 'm1' : 'm2'], [i < 4 ? `z${i}` : `b${i}`, 'ibis ibis', 'the end', i % 2 ? 'm1' : 'm2']);
       await writeLog(path, native!, (db) => {
         for (const [id, prompt, response, model] of rows) db.run("INSERT INTO responses (id, model, prompt, response, options_json) VALUES (?, ?, ?, ?, '{}')", [id, model, prompt, response]);
       });
@@ -172,7 +175,8 @@ describe('the best matches with FTS5 (native engines)', () => {
             .reverse(),
         );
       let compared = 0;
-      for (const [search, match] of [['heron', '"heron"'], ['wing', '"wing"'], ['tern', '"tern"'], ['heron tern', '"heron" "tern"'], ['gull', '"gull"']] as const) {
+      const searches = [['heron', '"heron"'], ['wing', '"wing"'], ['tern', '"tern"'], ['heron tern', '"heron" "tern"'], ['gull', '"gull"'], ['egret', '"egret"'], ['ibis', '"ibis"']] as const;
+      for (const [search, match] of searches) {
         for (const count of [1, 3, 50]) {
           for (const model of [undefined, 'm1']) {
             const ids = await readLog(path, native!, (db, info) => listResponses(db, info, { search, count, model }).map((r) => r.id));
@@ -182,6 +186,13 @@ describe('the best matches with FTS5 (native engines)', () => {
         }
       }
       expect(compared).toBeGreaterThan(300);
+      // The ranking pass runs with a small page cache and gives the connection its own back.
+      const cacheSizes = await readLog(path, native!, (db, info) => {
+        const before = db.get<{ cache_size: number }>('PRAGMA cache_size')!.cache_size;
+        listResponses(db, info, { search: 'heron', count: 3 });
+        return [before, db.get<{ cache_size: number }>('PRAGMA cache_size')!.cache_size];
+      });
+      expect(cacheSizes[1]).toBe(cacheSizes[0]);
     } finally {
       dir.remove();
     }
