@@ -56,7 +56,7 @@ export function loadRunColumns(db: SqlDatabase, experimentId: string, metrics: r
   const columns = metrics.map((_, i) => `, group_concat(CASE WHEN v${i}.[value] IS NULL THEN 'null' ELSE quote(v${i}.[value]) END, ',') AS v${i}, json_group_array(v${i}.[error]) AS e${i}`).join('');
   const joins = metrics.map((_, i) => ` LEFT JOIN [experiment_metric_values] v${i} ON v${i}.[run_id] = r.[id] AND v${i}.[metric] = ?`).join('');
   const row = db.get<Record<string, string | number | null>>(
-    `SELECT count(*) AS n, json_group_array(r.[run_index]) AS i, json_group_array(r.[status]) AS s${options.inputs ? ', json_group_array(r.[input]) AS input' : ''}${columns}
+    `SELECT count(*) AS n, json_group_array(r.[run_index]) AS i, json_group_array(r.[status]) AS s${options.inputs ? ', count(r.[input]) AS inputs, group_concat(r.[input], char(30)) AS input' : ''}${columns}
        FROM [experiment_runs] r${joins} WHERE r.[experiment_id] = ?`,
     [...metrics, experimentId],
   );
@@ -75,7 +75,7 @@ export function loadRunColumns(db: SqlDatabase, experimentId: string, metrics: r
     count,
     indexes,
     statuses: order(JSON.parse(String(row!.s)) as RunMetrics['status'][]),
-    inputs: options.inputs ? numberInputs(order(JSON.parse(String(row!.input)) as (string | null)[])) : undefined,
+    inputs: options.inputs ? numberInputs(inputTexts(db, experimentId, row!, count, order)) : undefined,
     metrics: new Map(metrics.map((name, i) => [name, { values: order(readValues(String(row![`v${i}`]))), errors: order(JSON.parse(String(row![`e${i}`])) as (string | null)[]) }])),
   };
 }
@@ -89,14 +89,29 @@ function readValues(text: string): (number | null)[] {
   }
 }
 
-/** The inputs' texts numbered by canonical JSON, each distinct text parsed once; null when one is NULL. */
-function numberInputs(texts: readonly (string | null)[]): RunInputs | null {
+/**
+ * The runs' input texts in run order, or null when some run has none. They come joined by the
+ * record separator (U+001E), which JSON text always escapes, so splitting is all the reading they
+ * need (no string is unescaped and copied, as JSON.parse of a list would); an input that holds one
+ * raw (a text that is not JSON) makes the split come out long, and the inputs are read again as a
+ * JSON list, in run order.
+ */
+function inputTexts(db: SqlDatabase, experimentId: string, row: Record<string, string | number | null>, count: number, order: <T>(list: T[]) => T[]): string[] | null {
+  if (Number(row.inputs) < count) return null;
+  const texts = String(row.input).split('\u001e');
+  if (texts.length === count) return order(texts);
+  const list = db.get<{ input: string }>('SELECT json_group_array([input]) AS input FROM (SELECT [input] FROM [experiment_runs] WHERE [experiment_id] = ? ORDER BY [run_index])', [experimentId]);
+  return JSON.parse(list!.input) as string[];
+}
+
+/** The inputs' texts numbered by canonical JSON, each distinct text parsed once. */
+function numberInputs(texts: readonly string[] | null): RunInputs | null {
+  if (texts === null) return null;
   const byText = new Map<string, number>();
   const numbers = keyNumbers();
   const ids = new Int32Array(texts.length);
   for (let run = 0; run < texts.length; run++) {
-    const text = texts[run];
-    if (text === null || text === undefined) return null;
+    const text = texts[run]!;
     let id = byText.get(text);
     if (id === undefined) byText.set(text, (id = numbers.of(canonicalJson(parseColumn(text)))));
     ids[run] = id;

@@ -75,6 +75,18 @@ describe.each(engines.map((engine) => engine.name))('an experiment summary on %s
       expect([...keyed.runs.inputs!.ids]).toEqual([0, 0, 1, 2, 0, 3]);
       expect(summaryOf(keyedDetails).runs).toEqual(keyed.runs);
       expect(keyed.runs.metrics.get('score')!.values).toEqual([Number.NaN, 2.5, null, null, null, null]);
+
+      // An input that is not JSON and holds the separator the inputs travel with is read all the same.
+      const raw = ['one\u001etwo', '{"a":1}', 'one\u001etwo'];
+      await store.write((db) => {
+        db.run("INSERT INTO experiments (id, name, executions, concurrency, status, started_at) VALUES ('e3', 'separator', 3, 1, 'completed', '2026-01-03')");
+        raw.forEach((input, index) =>
+          db.run("INSERT INTO experiment_runs (id, experiment_id, run_index, status, started_at, duration_ms, input) VALUES (?, 'e3', ?, 'ok', '2026-01-03', 5, ?)", [`s${index}`, index, input]),
+        );
+      });
+      const separated = (await store.read((db) => loadSummary(db, findExperiment(db, 'separator'), { inputs: true })))!;
+      expect(separated.runs.inputs!.keys).toEqual([JSON.stringify('one\u001etwo'), '{"a":1}']);
+      expect([...separated.runs.inputs!.ids]).toEqual([0, 1, 0]);
     } finally {
       dir.remove();
     }
