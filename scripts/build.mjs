@@ -21,7 +21,7 @@ execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '
  * Dependencies on the start-up path are bundled, with their own dependencies. Every other direct
  * dependency stays external: it loads from node_modules only when a command imports it.
  */
-const BUNDLED = new Set(['@oclif/core', 'tapable', 'ulid', 'fastest-levenshtein', 'cosmiconfig', 'better-sqlite3']);
+const BUNDLED = new Set(['@oclif/core', 'tapable', 'ulid', 'fastest-levenshtein', 'cosmiconfig']);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const EXTERNAL = new Set(
   [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {}), 'typescript'].filter((name) => !BUNDLED.has(name)),
@@ -31,9 +31,6 @@ const externalPackages = {
   name: 'external-packages',
   setup(esbuild) {
     esbuild.onResolve({ filter: /^[^./]/ }, (args) => (EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
-    // better-sqlite3's JavaScript is bundled, its addon is not: the engine loads it by path, and
-    // uses the installed package (and its `bindings`) for any other build.
-    esbuild.onResolve({ filter: /^bindings$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
