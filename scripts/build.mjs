@@ -72,20 +72,73 @@ const lazyDebug = {
 };
 
 /**
- * oclif sorts a plugin's commands with localeCompare as it loads them, at every start. The first
- * localeCompare in a process sets up ICU's collator: about 8 ms here, 5% of `llm models list`.
- * That order is only oclif's internal list (llm's help sorts what it shows itself), so the bundle
- * sorts by code point instead. Should oclif's code change, the file is left as it is (only slower).
+ * Small edits to oclif's own files, each for start-up time; should oclif's code change so that an
+ * edit no longer applies, the build says so and leaves that file as it is (only slower).
+ * - config/plugin.js sorts a plugin's commands with localeCompare as it loads them. The first
+ *   localeCompare in a process sets up ICU's collator: about 8 ms here, 5% of `llm models list`.
+ *   That order is only oclif's internal list (llm's help sorts what it shows itself), so the
+ *   bundle sorts by code point instead.
+ * - command.js requires the whole Config module (its plugin loader, perf_hooks, child_process)
+ *   only for its static `run()`, which llm never calls: llm runs a command with a Config it made
+ *   (src/cli/light-config.ts), so the module is required when first used instead.
+ * - errors/index.js requires `handle` (and with it oclif's whole help renderer) for a function
+ *   llm never calls (src/cli/report-error.ts prints errors): required when first used.
  */
-const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id))';
-const ordinalCommandSort = {
-  name: 'ordinal-command-sort',
+const OCLIF_EDITS = [
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    from: '.sort((a, b) => a.id.localeCompare(b.id))',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]command\.js$/,
+    from: 'const config_1 = require("./config");',
+    to: 'const config_1 = { get Config() { return require("./config").Config; } };',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]errors[\\/]index\.js$/,
+    from: 'var handle_1 = require("./handle");',
+    to: 'var handle_1 = { get handle() { return require("./handle").handle; } };',
+  },
+];
+const oclifEdits = {
+  name: 'oclif-edits',
   setup(esbuild) {
-    esbuild.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(OCLIF_SORT)) return undefined;
-      return { contents: source.replace(OCLIF_SORT, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'), loader: 'js' };
-    });
+    for (const edit of OCLIF_EDITS) {
+      esbuild.onLoad({ filter: edit.file }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes(edit.from)) {
+          console.warn(`build: oclif's ${relative(root, args.path)} no longer holds \`${edit.from}\`; left as it is (llm starts slower)`);
+          return undefined;
+        }
+        return { contents: source.replace(edit.from, edit.to), loader: 'js' };
+      });
+    }
+  },
+};
+
+/**
+ * An ES module that imports from node:fs gets Node's ES facade of the module, which reads every
+ * export, and reading fs.ReadStream loads Node's whole streams implementation: ~3 ms of every
+ * start, for streams that a command like `llm keys path` never opens. llm's own imports of node:fs
+ * get its exports from `require` instead (the same functions), listing only the plain values:
+ * importing one of the lazily loaded exports (ReadStream, promises, opendir...) fails the build.
+ */
+const { createRequire } = await import('node:module');
+const nodeFs = createRequire(import.meta.url)('node:fs');
+const PLAIN_FS_EXPORTS = Object.entries(Object.getOwnPropertyDescriptors(nodeFs))
+  .filter(([name, descriptor]) => 'value' in descriptor && /^[A-Za-z_$][\w$]*$/.test(name))
+  .map(([name]) => name);
+const fsWithoutFacade = {
+  name: 'fs-without-facade',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
+      args.kind === 'import-statement' && args.namespace === 'file' && !args.importer.includes('node_modules') ? { path: 'node:fs', namespace: 'llm-node-fs' } : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'llm-node-fs' }, () => ({
+      contents: `const fs = require('node:fs');\nexport default fs;\nexport const { ${PLAIN_FS_EXPORTS.join(', ')} } = fs;\n`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -153,7 +206,7 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   tsconfig: 'tsconfig.json',
-  plugins: [stubGlob, lazyDebug, lazyForOclif, ordinalCommandSort, externalPackages],
+  plugins: [stubGlob, lazyDebug, lazyForOclif, oclifEdits, fsWithoutFacade, externalPackages],
   logLevel: 'warning',
   // oclif is CommonJS: give bundled CommonJS code the require and __dirname it expects.
   banner: {

@@ -12,19 +12,28 @@ function findPackageRoot(from: string): string {
 /** The folder of the `llm` package (where package.json and default-plugins/ are). */
 export const packageRoot: string = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
-let manifest: { name: string; version: string } | undefined;
+/** What llm reads of its own package.json. */
+export interface PackageJson {
+  readonly name: string;
+  readonly version: string;
+  readonly description?: string;
+  readonly oclif: { readonly bin?: string; readonly binAliases?: string[]; readonly dirname?: string; readonly topicSeparator?: string; readonly theme?: unknown };
+}
 
-function readManifest(): { name: string; version: string } {
-  manifest ??= JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { name: string; version: string };
-  return manifest;
+let pjson: PackageJson | undefined;
+
+/** llm's package.json, read once. */
+export function packageJson(): PackageJson {
+  pjson ??= JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as PackageJson;
+  return pjson;
 }
 
 /** The version of `llm`, from its package.json. */
 export function packageVersion(): string {
-  return readManifest().version;
+  return packageJson().version;
 }
 
 /** The npm name of this package (`llm`), which plugins import. */
 export function packageName(): string {
-  return readManifest().name;
+  return packageJson().name;
 }

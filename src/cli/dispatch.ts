@@ -1,16 +1,14 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Command as OclifCommand } from '@oclif/core/command';
-import { Config } from '@oclif/core/config';
+import type { Config } from '@oclif/core/config';
 import { flush } from '@oclif/core/flush';
 import { settings } from '@oclif/core/settings';
 import { InterruptedError } from '../errors.js';
-import { packageRoot } from '../package-info.js';
-import { matchCommand, splitHelp } from '../util/command-words.js';
+import { matchCommand, readArgv } from '../util/command-words.js';
 import { commonJsExports } from '../util/interop.js';
 import { Command } from './command.js';
 import { hostFor } from './host.js';
+import { importBuiltin } from './manifest.js';
 import { reportError } from './report-error.js';
+import { RunConfigs } from './run-configs.js';
 import { startEarly } from './start-early.js';
 
 /**
@@ -27,9 +25,9 @@ export async function dispatchCli(argv: readonly string[]): Promise<void> {
   try {
     // Never look for TypeScript sources: dist/ is what runs, in development and in tests too.
     settings.enableAutoTranspile = false;
-    startEarly(argv);
-    const config = await Config.load({ root: packageRoot });
-    exitNow = (await dispatch([...argv], config)) === PROMPT_DONE;
+    const run = new RunConfigs();
+    startEarly(argv, run);
+    exitNow = (await dispatch(argv, run)) === PROMPT_DONE;
   } catch (error) {
     exitNow = error instanceof InterruptedError;
     reportError(error);
@@ -54,40 +52,35 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.once('drain', () => resolve()));
 }
 
-async function dispatch(rawArgv: string[], config: Config): Promise<typeof PROMPT_DONE | void> {
-  const argv = rawArgv[0] === 'help' ? [...rawArgv.slice(1), '--help'] : rawArgv;
-  const { help, argv: withoutHelp } = splitHelp(argv);
-  if (help && (withoutHelp.length === 0 || withoutHelp[0]!.startsWith('-'))) return showHelp(config, []);
-  if (argv.length === 0 && process.stdin.isTTY) return showHelp(config, []);
+async function dispatch(rawArgv: readonly string[], run: RunConfigs): Promise<typeof PROMPT_DONE | void> {
+  const { argv, help, words } = readArgv(rawArgv);
+  if (help && (words.length === 0 || words[0]!.startsWith('-'))) return showHelp(await run.oclif(), []);
+  if (argv.length === 0 && process.stdin.isTTY) return showHelp(await run.oclif(), []);
 
-  const builtin = matchCommand(withoutHelp, (id) => config.findCommand(id.replaceAll(' ', ':')) ?? undefined);
+  const config = await run.forOwnCommands();
+  const builtin = matchCommand(words, (id) => config.findCommand(id.replaceAll(' ', ':')) ?? undefined);
   if (builtin) {
-    if (help) return showHelp(config, [builtin.id]);
-    await Command.runWith(await loadBuiltin(builtin.command), builtin.argv, config);
+    if (help) return showHelp(await run.oclif(), [builtin.id]);
+    await Command.runWith(await importBuiltin(builtin.command), builtin.argv, config);
     return builtin.id === 'prompt' ? PROMPT_DONE : undefined;
   }
-  if (withoutHelp[0] && !withoutHelp[0].startsWith('-')) {
+  if (words[0] && !words[0].startsWith('-')) {
     const llm = await hostFor(config);
     const commands = llm.commands(builtinIds(config));
-    const found = commands.match(withoutHelp);
+    const found = commands.match(words);
     if (found) {
-      if (help) return showHelp(config, [found.command.id]);
-      await Command.runWith(await found.command.load(), found.argv, config);
+      if (help) return showHelp(await run.oclif(), [found.command.id]);
+      // A command of llm's own plugins runs with the config llm's commands get; any other plugin's
+      // command gets oclif's own, as a plugin author reading oclif's documentation expects.
+      const own = llm.plugins.find((plugin) => plugin.name === found.command.plugin)?.kind === 'default';
+      await Command.runWith(await found.command.load(), found.argv, own ? config : await run.oclif());
       return;
     }
-    if (commands.topicOf(withoutHelp[0]).length > 0) return showHelp(config, [withoutHelp[0]]);
+    if (commands.topicOf(words[0]).length > 0) return showHelp(await run.oclif(), [words[0]]);
   }
-  if (help) return showHelp(config, ['prompt']);
-  await Command.runWith(await loadBuiltin(config.findCommand('prompt')!), argv, config);
+  if (help) return showHelp(await run.oclif(), ['prompt']);
+  await Command.runWith(await importBuiltin(config.findCommand('prompt')!), argv, config);
   return PROMPT_DONE;
-}
-
-/** Imports a built-in command from the file the manifest names. */
-async function loadBuiltin(cached: OclifCommand.Loadable): Promise<OclifCommand.Class> {
-  const file = (cached as { relativePath?: string[] }).relativePath;
-  if (!file) return cached.load();
-  const module = (await import(pathToFileURL(join(packageRoot, ...file)).href)) as { default: OclifCommand.Class };
-  return module.default;
 }
 
 /** Space-separated ids of the built-in commands. */

@@ -1,27 +1,38 @@
 import { createLlm, type Llm } from '../host/llm.js';
 
-const hosts = new WeakMap<object, Promise<Llm>>();
+/** Each run's host, by the config its commands get; configs of one run share one slot. */
+const slots = new WeakMap<object, { host?: Promise<Llm> }>();
 
 /** A host started before the run's oclif Config existed (see `startHostEarly`), not yet claimed. */
 let early: { host: Promise<Llm>; release: () => void } | undefined;
 
 /**
  * The plugin host for one CLI run, created on first use and shared by the router, the help and
- * the command (keyed by the run's oclif Config, so every run gets a fresh one).
+ * the command (keyed by the run's config, so every run gets a fresh one).
  */
 export function hostFor(config: object): Promise<Llm> {
-  let host = hosts.get(config);
-  if (!host) {
+  const slot = slotOf(config);
+  if (!slot.host) {
     if (early) {
-      host = early.host;
+      slot.host = early.host;
       early.release();
       early = undefined;
     } else {
-      host = createLlm({ warn: warnUser });
+      slot.host = createLlm({ warn: warnUser });
     }
-    hosts.set(config, host);
   }
-  return host;
+  return slot.host;
+}
+
+/** Makes `to`, a config made later in the same run, reach the same host as `from`. */
+export function shareHost(from: object, to: object): void {
+  slots.set(to, slotOf(from));
+}
+
+function slotOf(config: object): { host?: Promise<Llm> } {
+  let slot = slots.get(config);
+  if (!slot) slots.set(config, (slot = {}));
+  return slot;
 }
 
 /**

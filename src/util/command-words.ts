@@ -26,3 +26,13 @@ export function splitHelp(argv: readonly string[]): { help: boolean; argv: strin
   if (!help) return { help, argv: [...argv] };
   return { help, argv: [...head.filter((token) => !HELP_FLAGS.has(token)), ...(end === -1 ? [] : argv.slice(end))] };
 }
+
+/**
+ * How the CLI reads argv before routing: `llm help WORDS` is `llm WORDS --help`; `help` says
+ * whether help is asked for, and `words` is argv without the help flags.
+ */
+export function readArgv(rawArgv: readonly string[]): { argv: string[]; help: boolean; words: string[] } {
+  const argv = rawArgv[0] === 'help' ? [...rawArgv.slice(1), '--help'] : [...rawArgv];
+  const { help, argv: words } = splitHelp(argv);
+  return { argv, help, words };
+}

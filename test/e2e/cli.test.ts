@@ -278,6 +278,14 @@ describe('a plugin from config, written against the public API', () => {
     expect(topic.stdout).toContain('fixture greet');
   });
 
+  // llm's own commands run with a light config (src/cli/light-config.ts); a plugin's command gets
+  // oclif's whole Config, and the same plugin host as the router that found it.
+  it("runs its commands with oclif's Config and the run's one plugin host", async () => {
+    const configDir = join(dir.path, 'oclif-config');
+    const where = await run(['fixture', 'where'], { cwd: project, env: { LLM_CONFIG_DIR: configDir } });
+    expect(where).toMatchObject({ code: 0, stdout: `configDir=${configDir} runCommand=function applied=1\n` });
+  });
+
   it('is listed by llm plugins with its hooks, and LLM_LOAD_PLUGINS can leave it out', async () => {
     const plugins = await run(['plugins'], { cwd: project });
     expect(plugins.stdout).toBe(`fixture-commands 2.0.0 (config in ${join(project, '.llmrc.json')}) hooks: registerModels, registerCommands\n`);

@@ -69,6 +69,21 @@ describe('lazy loading', () => {
     }
   });
 
+  // llm's own commands run with a config made from the manifest (src/cli/light-config.ts); oclif's
+  // Config module (its plugin loader, perf_hooks, child_process) is evaluated for help only, when
+  // src/cli/run-configs.ts imports `@oclif/core/config`: the bundle's module for that import is
+  // the one that exports what oclif's config module evaluates to.
+  it("llm's own commands never load oclif's Config; help does", async () => {
+    const configModule = (modules: string[]) =>
+      modules.filter((m) => m.startsWith('file://') && m.includes('/dist/') && /^export default require_config\d*\(\);$/m.test(readFileSync(new URL(m), 'utf8')));
+    for (const args of [['keys', 'path'], ['models', 'list'], ['-m', 'echo', 'hi'], ['logs', 'path']]) {
+      expect([args, configModule(await loadedModules(args))]).toEqual([args, []]);
+    }
+    for (const args of [['--help'], ['models', '--help'], ['logs', '--help']]) {
+      expect([args, configModule(await loadedModules(args)).length]).toEqual([args, 1]);
+    }
+  });
+
   // The plugin host starts loading before oclif's Config when the run will surely ask for it
   // (src/cli/start-early.ts); a built-in command that never asks for it must not pay for it.
   it('a built-in command that needs no plugins loads none; a prompt and a plugin command load them', async () => {

@@ -1,0 +1,36 @@
+import type { Config } from '@oclif/core/config';
+import { packageRoot } from '../package-info.js';
+import { commonJsExports } from '../util/interop.js';
+import { shareHost } from './host.js';
+import { LightConfig } from './light-config.js';
+
+/**
+ * The configs of one run: llm's own commands run with a light config made from the manifest
+ * (see light-config.ts); help and other plugins' commands with oclif's Config, loaded only then.
+ * Both reach the same plugin host.
+ */
+export class RunConfigs {
+  /** What the run's configs share the host through. */
+  private readonly run = {};
+  private light: Config | null | undefined;
+  private full: Promise<Config> | undefined;
+
+  async forOwnCommands(): Promise<Config> {
+    if (this.light === undefined) {
+      this.light = LightConfig.create()?.asConfig() ?? null;
+      if (this.light) shareHost(this.run, this.light);
+    }
+    return this.light ?? this.oclif();
+  }
+
+  /** oclif's Config, loaded on first call (`startEarly` calls it for any help). */
+  oclif(): Promise<Config> {
+    this.full ??= (async () => {
+      const { Config } = commonJsExports(await import('@oclif/core/config'));
+      const config = await Config.load({ root: packageRoot });
+      shareHost(this.run, config);
+      return config;
+    })();
+    return this.full;
+  }
+}
