@@ -54,7 +54,8 @@ describe('LightConfig', () => {
       expect(l.scopedEnvVarKey(key)).toBe(oclif.scopedEnvVarKey(key));
       expect(l.scopedEnvVarKeys(key)).toEqual(oclif.scopedEnvVarKeys(key));
     }
-    expect(await l.runHook('preparse', {})).toEqual(await oclif.runHook('preparse', {}));
+    const hookOptions = { argv: ['x'], options: {} };
+    expect(await l.runHook('preparse', hookOptions)).toEqual(await oclif.runHook('preparse', hookOptions));
   });
 
   it('finds oclif’s config folder as oclif does (LLM_CONFIG_DIR, XDG_CONFIG_HOME, HOME)', async () => {
