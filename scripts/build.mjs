@@ -118,27 +118,45 @@ const oclifEdits = {
 };
 
 /**
- * An ES module that imports from node:fs gets Node's ES facade of the module, which reads every
- * export, and reading fs.ReadStream loads Node's whole streams implementation: ~3 ms of every
- * start, for streams that a command like `llm keys path` never opens. llm's own imports of node:fs
- * get its exports from `require` instead (the same functions), listing only the plain values:
- * importing one of the lazily loaded exports (ReadStream, promises, opendir...) fails the build.
+ * Node builtins as llm's own ES modules import them, cheaper at start-up:
+ * - node:fs: an ES module that imports from it gets Node's ES facade of the module, which reads
+ *   every export, and reading fs.ReadStream loads Node's whole streams implementation: ~3 ms of
+ *   every start, for streams that a command like `llm keys path` never opens. The imports get
+ *   fs's exports from `require` instead (the same functions), listing only its plain values:
+ *   importing one of the lazily loaded exports (ReadStream, promises, opendir...) fails the build.
+ * - node:crypto: loading it costs ~5 ms, and only some runs hash or draw random bytes (a prompt
+ *   does; `llm models list`, `llm logs` and help do not). The functions llm imports load it on
+ *   first call; importing any other export fails the build (add it to CRYPTO_FUNCTIONS).
  */
 const { createRequire } = await import('node:module');
 const nodeFs = createRequire(import.meta.url)('node:fs');
 const PLAIN_FS_EXPORTS = Object.entries(Object.getOwnPropertyDescriptors(nodeFs))
   .filter(([name, descriptor]) => 'value' in descriptor && /^[A-Za-z_$][\w$]*$/.test(name))
   .map(([name]) => name);
-const fsWithoutFacade = {
-  name: 'fs-without-facade',
+const CRYPTO_FUNCTIONS = ['createHash', 'createHmac', 'randomBytes', 'randomFillSync', 'randomUUID', 'timingSafeEqual'];
+const BUILTIN_SHIMS = {
+  fs: [
+    "const fs = require('node:fs');",
+    'export default fs;',
+    `export const { ${PLAIN_FS_EXPORTS.join(', ')} } = fs;`,
+  ].join('\n'),
+  crypto: [
+    'let real;',
+    "const load = () => (real ??= require('node:crypto'));",
+    'export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
+    ...CRYPTO_FUNCTIONS.map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+  ].join('\n'),
+};
+const cheaperBuiltins = {
+  name: 'cheaper-builtins',
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
-      args.kind === 'import-statement' && args.namespace === 'file' && !args.importer.includes('node_modules') ? { path: 'node:fs', namespace: 'llm-node-fs' } : undefined,
-    );
-    esbuild.onLoad({ filter: /.*/, namespace: 'llm-node-fs' }, () => ({
-      contents: `const fs = require('node:fs');\nexport default fs;\nexport const { ${PLAIN_FS_EXPORTS.join(', ')} } = fs;\n`,
-      loader: 'js',
-    }));
+    esbuild.onResolve({ filter: /^(node:)?(fs|crypto)$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      // fs: llm's own modules; crypto: also the bundled ulid (which only reads it when no random source is given).
+      const ours = !args.importer.includes('node_modules') || (name === 'crypto' && /[\\/]node_modules[\\/]ulid[\\/]/.test(args.importer));
+      return args.kind === 'import-statement' && args.namespace === 'file' && ours ? { path: name, namespace: 'llm-builtin' } : undefined;
+    });
+    esbuild.onLoad({ filter: /.*/, namespace: 'llm-builtin' }, (args) => ({ contents: BUILTIN_SHIMS[args.path], loader: 'js' }));
   },
 };
 
@@ -206,7 +224,7 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   tsconfig: 'tsconfig.json',
-  plugins: [stubGlob, lazyDebug, lazyForOclif, oclifEdits, fsWithoutFacade, externalPackages],
+  plugins: [stubGlob, lazyDebug, lazyForOclif, oclifEdits, cheaperBuiltins, externalPackages],
   logLevel: 'warning',
   // oclif is CommonJS: give bundled CommonJS code the require and __dirname it expects.
   banner: {
