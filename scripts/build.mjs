@@ -79,10 +79,11 @@ const lazyDebug = {
  *   That order is only oclif's internal list (llm's help sorts what it shows itself), so the
  *   bundle sorts by code point instead.
  * - command.js requires the whole Config module (its plugin loader, perf_hooks, child_process)
- *   only for its static `run()`, which llm never calls: llm runs a command with a Config it made
- *   (src/cli/light-config.ts), so the module is required when first used instead.
+ *   only for its static `run()`, which llm never calls: llm runs a command with a config it made
+ *   (src/cli/light-config.ts). `run()` imports it instead, so that the module is neither run nor
+ *   even loaded with every command (a dynamic import is a chunk of its own).
  * - errors/index.js requires `handle` (and with it oclif's whole help renderer) for a function
- *   llm never calls (src/cli/report-error.ts prints errors): required when first used.
+ *   llm never calls (src/cli/report-error.ts prints errors): imported when first called.
  */
 const OCLIF_EDITS = [
   {
@@ -93,12 +94,17 @@ const OCLIF_EDITS = [
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]command\.js$/,
     from: 'const config_1 = require("./config");',
-    to: 'const config_1 = { get Config() { return require("./config").Config; } };',
+    to: 'const config_1 = { load: () => import("./config").then((m) => m.default ?? m) };',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]command\.js$/,
+    from: 'await config_1.Config.load(',
+    to: 'await (await config_1.load()).Config.load(',
   },
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]errors[\\/]index\.js$/,
     from: 'var handle_1 = require("./handle");',
-    to: 'var handle_1 = { get handle() { return require("./handle").handle; } };',
+    to: 'var handle_1 = { handle: async (...args) => (await import("./handle").then((m) => m.default ?? m)).handle(...args) };',
   },
 ];
 const oclifEdits = {
