@@ -245,6 +245,27 @@ await build({
   },
 });
 
+// better-sqlite3's JavaScript as one file (its addon stays where npm built it): requiring the
+// package's dozen files costs ~7 ms of every logged prompt and every `llm logs`, mostly in
+// resolving them. Named for the version it came from, so the engine uses it only with that very
+// package installed (default-plugins/sqlite-logger/engines/better-sqlite3.ts). Where npm left
+// better-sqlite3 out (no C++ compiler), there is nothing to bundle and the engine is not used.
+const betterSqlite3 = join(root, 'node_modules', 'better-sqlite3');
+if (statSync(join(betterSqlite3, 'package.json'), { throwIfNoEntry: false })) {
+  const { version } = JSON.parse(readFileSync(join(betterSqlite3, 'package.json'), 'utf8'));
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(betterSqlite3, 'lib', 'index.js')],
+    outfile: join(dist, 'vendor', `better-sqlite3-${version}.cjs`),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.18',
+    external: ['bindings'],
+    logLevel: 'warning',
+  });
+}
+
 const { Plugin, settings } = await import('@oclif/core');
 settings.enableAutoTranspile = false;
 const plugin = new Plugin({ root, isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true, type: 'core' });

@@ -47,6 +47,13 @@ describe('lazy loading', () => {
     expect(withOptions.some((m) => m.includes('/node_modules/ajv/'))).toBe(true);
   });
 
+  it("a logged prompt requires better-sqlite3's JavaScript as the build's one file, not the package's dozen", async () => {
+    const modules = await loadedModules(['-m', 'echo', 'hi']);
+    const version = (JSON.parse(readFileSync(join(repoRoot, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(modules).toContain(join(repoRoot, 'dist', 'vendor', `better-sqlite3-${version}.cjs`));
+    expect(modules.filter((m) => m.includes('/node_modules/better-sqlite3/lib/'))).toEqual([]);
+  });
+
   it('a prompt with a template loads YAML', async () => {
     const modules = await loadedModules(['-m', 'echo', '-t', 'summarize', 'hi']);
     expect(modules.some((m) => m.includes('/node_modules/yaml/'))).toBe(true);
