@@ -83,7 +83,8 @@ const lazyDebug = {
  *   (src/cli/light-config.ts). `run()` imports it instead, so that the module is neither run nor
  *   even loaded with every command (a dynamic import is a chunk of its own).
  * - errors/index.js requires `handle` (and with it oclif's whole help renderer) for a function
- *   llm never calls (src/cli/report-error.ts prints errors): imported when first called.
+ *   llm never calls (src/cli/report-error.ts prints errors), and flags.js the help renderer for
+ *   oclif's --help flag, which llm's router answers itself: each imported when first called.
  */
 const OCLIF_EDITS = [
   {
@@ -100,6 +101,11 @@ const OCLIF_EDITS = [
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]command\.js$/,
     from: 'await config_1.Config.load(',
     to: 'await (await config_1.load()).Config.load(',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]flags\.js$/,
+    from: 'const help_1 = require("./help");',
+    to: 'const help_1 = { loadHelpClass: async (...args) => (await import("./help").then((m) => m.default ?? m)).loadHelpClass(...args) };',
   },
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]errors[\\/]index\.js$/,
