@@ -1,5 +1,5 @@
 import { parseJsonReply, promptForJson, type JsonSchema, type Metric, type MetricContext } from 'llm-host';
-import { currentRun } from './library.js';
+import { currentRun } from './lib/run-context.js';
 
 /**
  * The built-in metrics, registered by name (`metrics: ['length', { metric: 'regex-match', options }]`).
