@@ -3,7 +3,7 @@ import type { LogContext } from '../hooks.js';
 import { compileSchema, describeSchemaError, parseJsonReply } from '../json-schema.js';
 import { cleanKey } from '../util/clean-key.js';
 import { ChangeSignal } from '../util/change-signal.js';
-import { newId, utcNow } from '../util/ids.js';
+import { monotonicMs, newId, utcNow } from '../util/ids.js';
 import type { Attachment } from './attachment.js';
 import type { Conversation } from './conversation.js';
 import type { Model } from './model.js';
@@ -238,7 +238,7 @@ export class Response implements AsyncIterable<string> {
 
   private async produce(): Promise<void> {
     const host = modelHostOf(this.model);
-    const started = performance.now();
+    const started = monotonicMs();
     this.datetimeUtc = utcNow();
     try {
       if (this.prompt.tools.length > 0 && !this.model.supportsTools) {
@@ -271,13 +271,13 @@ export class Response implements AsyncIterable<string> {
         this.notify();
       }
     } catch (error) {
-      this.durationMs = Math.round(performance.now() - started);
+      this.durationMs = Math.round(monotonicMs() - started);
       this.error = error;
       this.state = 'failed';
       this.notify();
       throw error;
     }
-    this.durationMs = Math.round(performance.now() - started);
+    this.durationMs = Math.round(monotonicMs() - started);
     this.conversation?.responses.push(this);
     this.state = 'complete';
     this.notify();

@@ -4,7 +4,7 @@ import type { Model } from '../models/model.js';
 import { withConversationOrigin } from '../models/origin.js';
 import { modelHostOf, type ModelHost } from '../models/model-host.js';
 import type { Response, ResponseInit } from '../models/response.js';
-import { newId } from '../util/ids.js';
+import { isoUtc, newId } from '../util/ids.js';
 import { toJsonValue } from './json-value.js';
 import type { TraceError, TraceKind, TraceRecord } from './trace-record.js';
 
@@ -70,8 +70,8 @@ export class TraceNode {
     if (this.result !== undefined) record.result = this.result;
     const error = this.error ?? (this.endedAt ? undefined : { name: 'Unfinished', message: 'the call was still running when its root call ended' });
     if (error) record.error = error;
-    record.start = this.startedAt.toISOString();
-    record.end = end.toISOString();
+    record.start = isoUtc(this.startedAt);
+    record.end = isoUtc(end);
     record.durationMs = end.getTime() - this.startedAt.getTime();
     if (this.hyperparameters !== undefined) record.hyperparameters = this.hyperparameters;
     record.responses = this.responses.filter((response) => response.isDone).map((response) => response.id);

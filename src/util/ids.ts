@@ -24,5 +24,28 @@ export function newId(): string {
 
 /** The current time as the Python llm writes `datetime_utc`: `2025-01-31T12:00:00.123000+00:00`. */
 export function utcNow(date: Date = new Date()): string {
-  return date.toISOString().replace('Z', '000+00:00');
+  return isoUtc(date).replace('Z', '000+00:00');
+}
+
+/**
+ * `date.toISOString()`, from the date's UTC fields: the first toISOString in a process costs
+ * ~0.8 ms (V8 sets up its date formatting), the fields ~0.01 ms. Years outside 0-9999, which
+ * toISOString writes with a sign and six digits, go to toISOString.
+ */
+export function isoUtc(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return date.toISOString();
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${String(year).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}` +
+    `T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.${String(date.getUTCMilliseconds()).padStart(3, '0')}Z`
+  );
+}
+
+/**
+ * Milliseconds on a monotonic clock, for durations: the global `performance` loads Node's
+ * perf_hooks on first use (~1.5 ms of every prompt); process.hrtime is already there.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
