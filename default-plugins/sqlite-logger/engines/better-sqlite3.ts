@@ -14,8 +14,10 @@ export async function loadBetterSqlite3(): Promise<FileEngine> {
   // named exports (cjs-module-lexer), a few ms of every logged prompt, for a default export.
   const require = createRequire(import.meta.url);
   const main = require.resolve('better-sqlite3');
-  const Database = require(bundledOrInstalled(main)) as typeof import('better-sqlite3').default;
   const nativeBinding = builtBinding(require, main);
+  // The build's one-file copy only with the addon given by path: without it, better-sqlite3 asks
+  // `bindings`, which looks for the addon beside the file that asks (the package's own lib/).
+  const Database = require(nativeBinding ? bundledOrInstalled(main) : main) as typeof import('better-sqlite3').default;
   // The native binding loads with the first database: this throws if it was never built.
   const facts = probeFacts(new Database(':memory:', { nativeBinding }));
   return {
