@@ -134,8 +134,9 @@ const oclifEdits = {
  * - node:fs: an ES module that imports from it gets Node's ES facade of the module, which reads
  *   every export, and reading fs.ReadStream loads Node's whole streams implementation: ~3 ms of
  *   every start, for streams that a command like `llm keys path` never opens. The imports get
- *   fs's exports from `require` instead (the same functions), listing only its plain values:
- *   importing one of the lazily loaded exports (ReadStream, promises, opendir...) fails the build.
+ *   fs's exports from `require` instead (the same functions): its functions and `constants`,
+ *   not the lazily loaded exports (ReadStream, promises...) nor F_OK and the like (reading
+ *   those warns on Node 24). Importing anything else from node:fs fails the build.
  * - node:crypto: loading it costs ~5 ms, and only some runs hash or draw random bytes (a prompt
  *   does; `llm models list`, `llm logs` and help do not). The functions llm imports load it on
  *   first call; importing any other export fails the build (add it to CRYPTO_FUNCTIONS).
@@ -143,7 +144,7 @@ const oclifEdits = {
 const { createRequire } = await import('node:module');
 const nodeFs = createRequire(import.meta.url)('node:fs');
 const PLAIN_FS_EXPORTS = Object.entries(Object.getOwnPropertyDescriptors(nodeFs))
-  .filter(([name, descriptor]) => 'value' in descriptor && /^[A-Za-z_$][\w$]*$/.test(name))
+  .filter(([name, descriptor]) => 'value' in descriptor && (typeof descriptor.value === 'function' || name === 'constants') && /^[A-Za-z_$][\w$]*$/.test(name))
   .map(([name]) => name);
 const CRYPTO_FUNCTIONS = ['createHash', 'createHmac', 'randomBytes', 'randomFillSync', 'randomUUID', 'timingSafeEqual'];
 const BUILTIN_SHIMS = {
