@@ -12,7 +12,7 @@ import { builtinCommands, importBuiltin, type ManifestCommand } from './manifest
  * file reads cost ~15 ms of every start (a tenth of `llm keys path`). Every value is the one
  * oclif's Config would hold for llm (same formulas; llm registers no oclif hooks and no oclif
  * plugins, so `runHook` has nothing to run). Help, and commands of plugins outside llm's own,
- * still get oclif's Config (see `runConfig` in dispatch.ts): those may use any part of it.
+ * still get oclif's Config (see `RunConfigs` in run-configs.ts): those may use any part of it.
  */
 export class LightConfig {
   readonly root = packageRoot;
@@ -28,7 +28,7 @@ export class LightConfig {
   readonly windows = process.platform === 'win32';
   readonly userAgent: string;
   readonly home = process.env.HOME || homedir() || tmpdir();
-  /** oclif reads a theme from here; with one, the run gets oclif's own Config (see `lightConfig`). */
+  /** oclif reads a theme from here; with one, the run gets oclif's own Config (see `create`). */
   readonly configDir: string;
   readonly theme = undefined;
   readonly commandIDs: string[];
