@@ -7,6 +7,7 @@ import { commonJsExports } from '../util/interop.js';
 import { Command } from './command.js';
 import { hostFor } from './host.js';
 import { importBuiltin } from './manifest.js';
+import { quiesceJit } from './quiesce-jit.js';
 import { reportError } from './report-error.js';
 import { RunConfigs } from './run-configs.js';
 import { startEarly } from './start-early.js';
@@ -19,7 +20,9 @@ import { startEarly } from './start-early.js';
  */
 export async function dispatchCli(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code !== 'EPIPE') return;
+    quiesceJit();
+    process.exit(process.exitCode ?? 0);
   });
   let exitNow = false;
   try {
@@ -34,6 +37,7 @@ export async function dispatchCli(argv: readonly string[]): Promise<void> {
   } finally {
     await flush().catch(() => {});
   }
+  quiesceJit();
   // Ctrl-C stops at once, and so does a prompt once its reply is printed and logged: work left
   // running (a tool's timers or sockets, idle keep-alive connections) must not keep the process
   // alive, and exiting here skips tearing down the whole heap (~10 ms after the last chunk).

@@ -1,4 +1,5 @@
 import { InterruptedError } from '../errors.js';
+import { quiesceJit } from './quiesce-jit.js';
 
 /**
  * Runs `work` with an AbortSignal that Ctrl-C aborts. A first Ctrl-C aborts the work, which
@@ -7,7 +8,10 @@ import { InterruptedError } from '../errors.js';
 export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) {
+      quiesceJit();
+      process.exit(130);
+    }
     controller.abort(new InterruptedError());
   };
   process.on('SIGINT', onSigint);

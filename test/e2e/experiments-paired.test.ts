@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, runCli } from '../helpers/run-cli.js';
+import { cliEnv, cliPath, collect, repoRoot, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // `llm experiments compare` and `plan` on two experiments over the same 20 inputs (2 executions
@@ -111,4 +112,31 @@ describe('llm experiments compare, paired by input', () => {
     expect(await run(['experiments', 'plan', 'pairs', '--metric', 'score', '--detect', '0'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Error: --detect 0: give the difference/) });
     expect(await run(['experiments', 'plan', 'pairs', '--metric', 'score', '--detect', '1', '--power', '2'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Error: --power 2: give a number between 0 and 1/) });
   });
+
+  // Node can hang as a process ends while V8 still compiles in the background (nodejs/node#54918;
+  // see src/cli/quiesce-jit.ts). Before the fix, about every second run of this command with
+  // sql.js and stdin on /dev/null slept forever after printing its plan (with stdin a pipe, about
+  // one in twenty); ten runs in a row that all end show it is gone.
+  it('ends every run by itself, however V8 was compiling at the end', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 10; i++) outcomes.push(await planUntilKilled());
+    expect(outcomes).toEqual(Array(10).fill('exited 0'));
+  }, 200_000);
 });
+
+/** Runs `experiments plan` with sql.js and no stdin; a run still going after 15 s is killed. */
+async function planUntilKilled(): Promise<string> {
+  const child = spawn(process.execPath, [cliPath, 'experiments', 'plan', 'pairs', '--metric', 'score', '--detect', '0.5', '--json'], {
+    cwd: dir.path,
+    env: cliEnv(dir.path, { LLM_SQLITE_ENGINE: 'sql.js' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, 15_000);
+  const result = await collect(child);
+  clearTimeout(timer);
+  return killed ? 'still running after 15 s' : `exited ${result.code}`;
+}
