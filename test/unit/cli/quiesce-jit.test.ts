@@ -12,8 +12,9 @@ import { tempDir } from '../../helpers/temp-dir.js';
 
 /** %GetOptimizationStatus bits (V8's test/mjsunit/mjsunit.js, V8OptimizationStatus). */
 const OPTIMIZED = 16;
-const TURBOFANNED = 64;
 const OPTIMIZING_CONCURRENTLY = 1024;
+/** Optimized (by Maglev or Turbofan), marked for it, or being optimized. */
+const ANY_OPTIMIZATION = OPTIMIZED | 32 | 64 | 256 | 512 | OPTIMIZING_CONCURRENTLY;
 
 const CHILD = `
 import { quiesceJit } from './quiesce-jit.mjs';
@@ -72,15 +73,17 @@ describe('quiesceJit', () => {
     expect(outcome.waitedMs).toBeGreaterThan(250);
     expect(outcome.after & OPTIMIZING_CONCURRENTLY).toBe(0);
     expect(outcome.after & OPTIMIZED).toBe(OPTIMIZED);
-    // Turbofan is off for the rest of the process, and so is the natives syntax it turned on.
-    expect(outcome.later & TURBOFANNED).toBe(0);
+    // Optimizing is off for the rest of the process, and so is the natives syntax it turned on.
+    expect(outcome.later & ANY_OPTIMIZATION).toBe(0);
     expect(outcome.natives).toBe(false);
   });
 
   it('changes nothing when not called (the control for the test above)', () => {
     const outcome = runChild('control');
     expect(outcome.after & OPTIMIZING_CONCURRENTLY).toBe(OPTIMIZING_CONCURRENTLY);
-    expect(outcome.later & TURBOFANNED).toBe(TURBOFANNED);
+    // V8 optimizes the hot function by itself (done or under way: a busy machine may still be
+    // compiling it, each job being held back 300 ms).
+    expect(outcome.later & ANY_OPTIMIZATION).not.toBe(0);
     expect(outcome.natives).toBe(true);
   });
 });
