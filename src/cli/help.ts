@@ -8,7 +8,7 @@ import { UsageError, messageOf } from '../errors.js';
 import type { RegisteredCommand } from '../host/commands-registry.js';
 import { createLlm } from '../host/llm.js';
 import { packageRoot } from '../package-info.js';
-import { matchCommand } from '../util/command-words.js';
+import { compareIds, matchCommand } from '../util/command-words.js';
 import { hostFor, warnUser } from './host.js';
 import { builtinIds } from './dispatch.js';
 
@@ -65,12 +65,12 @@ export default class LlmHelp extends Help {
   }
 
   protected override get sortedCommands(): Command.Loadable[] {
-    return [...super.sortedCommands, ...this.pluginCommands].sort((a, b) => a.id.localeCompare(b.id));
+    return [...super.sortedCommands, ...this.pluginCommands].sort((a, b) => compareIds(a.id, b.id));
   }
 
   protected override get sortedTopics(): Interfaces.Topic[] {
     const names = new Set(super.sortedTopics.map((t) => t.name));
-    return [...super.sortedTopics, ...this.pluginTopics.filter((t) => !names.has(t.name))].sort((a, b) => a.name.localeCompare(b.name));
+    return [...super.sortedTopics, ...this.pluginTopics.filter((t) => !names.has(t.name))].sort((a, b) => compareIds(a.name, b.name));
   }
 
   private async loadPluginCommands(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Command } from '@oclif/core/command';
-import { matchCommand } from '../util/command-words.js';
+import { compareIds, matchCommand } from '../util/command-words.js';
 import { PluginConflictError } from '../errors.js';
 
 /** An oclif command class (extend `Command` from `llm-host/command`). */
@@ -71,7 +71,7 @@ export class CommandRegistry {
 
   /** Every registered command, sorted by id. */
   list(): RegisteredCommand[] {
-    return [...this.commands.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.commands.values()].sort((a, b) => compareIds(a.id, b.id));
   }
 }
 
