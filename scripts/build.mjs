@@ -8,10 +8,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { relink } from './relink.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
+// esbuild writes here; scripts/relink.mjs then links its files into dist/.
+const esbuildOut = join(root, 'node_modules', '.cache', 'llm-build', 'esbuild');
 rmSync(dist, { recursive: true, force: true });
+rmSync(esbuildOut, { recursive: true, force: true });
 
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--emitDeclarationOnly'], {
   stdio: 'inherit',
@@ -235,7 +239,7 @@ const BANNER = [
 await build({
   absWorkingDir: root,
   entryPoints,
-  outdir: 'dist',
+  outdir: esbuildOut,
   outbase: '.',
   bundle: true,
   splitting: true,
@@ -243,6 +247,8 @@ await build({
   platform: 'node',
   target: 'node20.18',
   sourcemap: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   chunkNames: 'chunks/[name]-[hash]',
   tsconfig: 'tsconfig.json',
   plugins: [stubGlob, lazyDebug, lazyForOclif, oclifEdits, cheaperBuiltins, externalPackages],
@@ -255,12 +261,23 @@ await build({
 // code reading __dirname); in every other file its three imports and createRequire are start-up
 // time for nothing (~150 files; a command loads 10 to 30 of them). There it is blanked, line for
 // line, so that the source maps still match.
-for (const file of files(dist, '.js')) {
+for (const file of files(esbuildOut, '.js')) {
   const source = readFileSync(file, 'utf8');
   if (!source.startsWith(BANNER.join('\n') + '\n')) continue;
   const body = source.slice(BANNER.join('\n').length);
   if (!/\brequire\b|__dirname|__filename/.test(body)) writeFileSync(file, '\n'.repeat(BANNER.length - 1) + body);
 }
+
+// Fewer files for every run to load: see scripts/relink.mjs.
+const jsEntries = entryPoints.map((path) => path.replace(/\.ts$/, '.js'));
+await relink({
+  from: esbuildOut,
+  to: dist,
+  entries: jsEntries,
+  main: 'src/cli/main.js',
+  startupRoots: ['src/command.js', ...jsEntries.filter((path) => /^default-plugins\/[^/]+\/index\.js$/.test(path))],
+});
+rmSync(esbuildOut, { recursive: true, force: true });
 
 // better-sqlite3's JavaScript as one file (its addon stays where npm built it): requiring the
 // package's dozen files costs ~7 ms of every logged prompt and every `llm logs`, mostly in
