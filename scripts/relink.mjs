@@ -42,16 +42,18 @@ export async function relink({ from, to, entries, main, startupRoots }) {
     chunkFileNames: (chunk) => `chunks/${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].js`,
     manualChunks(id, { getModuleInfo }) {
       startup ??= startupModules(getModuleInfo, abs(main), startupRoots.map(abs), entryFiles);
-      return startup.has(id) ? 'startup' : undefined;
+      // What main imports up front gets a chunk of its own: left unassigned, rollup would move
+      // it into `startup`, which imports it too.
+      return startup.modules.has(id) ? 'startup' : startup.early.has(id) ? 'main' : undefined;
     },
   });
   await bundle.close();
 }
 
 /**
- * Every module reached by a static import from main's dynamic imports (the router) or from the
- * startup roots, except entry files (their code stays in their own file, where `import.meta.url`
- * says what it said before) and what main itself imports.
+ * `modules`: every module reached by a static import from main's dynamic imports (the router) or
+ * from the startup roots, except entry files (their code stays in their own file, where
+ * `import.meta.url` says what it said before) and `early`, what main itself imports.
  */
 function startupModules(getModuleInfo, main, roots, entryFiles) {
   const closure = (start) => {
@@ -64,11 +66,12 @@ function startupModules(getModuleInfo, main, roots, entryFiles) {
     visit(start);
     return seen;
   };
-  const early = closure(main);
+  const isOurs = (id) => !entryFiles.has(id) && isAbsolute(id);
+  const early = new Set([...closure(main)].filter(isOurs));
   const routerRoots = getModuleInfo(main)?.dynamicallyImportedIds ?? [];
   const modules = new Set();
-  for (const root of [...routerRoots, ...roots]) for (const id of closure(root)) if (!early.has(id) && !entryFiles.has(id) && isAbsolute(id)) modules.add(id);
-  return modules;
+  for (const root of [...routerRoots, ...roots]) for (const id of closure(root)) if (!early.has(id) && isOurs(id)) modules.add(id);
+  return { modules, early };
 }
 
 /** Loads esbuild's files with their source maps, so that rollup's maps lead back to the sources. */

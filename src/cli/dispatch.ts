@@ -3,7 +3,6 @@ import { flush } from '@oclif/core/flush';
 import { settings } from '@oclif/core/settings';
 import { InterruptedError } from '../errors.js';
 import { matchCommand, readArgv } from '../util/command-words.js';
-import { commonJsExports } from '../util/interop.js';
 import { hostFor } from './host.js';
 import { importBuiltin } from './manifest.js';
 import { quiesceJit } from './quiesce-jit.js';
@@ -58,13 +57,13 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
 
 async function dispatch(rawArgv: readonly string[], run: RunConfigs): Promise<typeof PROMPT_DONE | void> {
   const { argv, help, words } = readArgv(rawArgv);
-  if (help && (words.length === 0 || words[0]!.startsWith('-'))) return showHelp(await run.oclif(), []);
-  if (argv.length === 0 && process.stdin.isTTY) return showHelp(await run.oclif(), []);
+  if (help && (words.length === 0 || words[0]!.startsWith('-'))) return showHelp(await run.forHelp(), []);
+  if (argv.length === 0 && process.stdin.isTTY) return showHelp(await run.forHelp(), []);
 
   const config = await run.forOwnCommands();
   const builtin = matchCommand(words, (id) => config.findCommand(id.replaceAll(' ', ':')) ?? undefined);
   if (builtin) {
-    if (help) return showHelp(await run.oclif(), [builtin.id]);
+    if (help) return showHelp(await run.forHelp(), [builtin.id]);
     await runCommand(await importBuiltin(builtin.command), builtin.argv, config);
     return builtin.id === 'prompt' ? PROMPT_DONE : undefined;
   }
@@ -73,16 +72,16 @@ async function dispatch(rawArgv: readonly string[], run: RunConfigs): Promise<ty
     const commands = llm.commands(builtinIds(config));
     const found = commands.match(words);
     if (found) {
-      if (help) return showHelp(await run.oclif(), [found.command.id]);
+      if (help) return showHelp(await run.forHelp(), [found.command.id]);
       // A command of llm's own plugins runs with the config llm's commands get; any other plugin's
       // command gets oclif's own, as a plugin author reading oclif's documentation expects.
       const own = llm.plugins.find((plugin) => plugin.name === found.command.plugin)?.kind === 'default';
       await runCommand(await found.command.load(), found.argv, own ? config : await run.oclif());
       return;
     }
-    if (commands.topicOf(words[0]).length > 0) return showHelp(await run.oclif(), [words[0]]);
+    if (commands.topicOf(words[0]).length > 0) return showHelp(await run.forHelp(), [words[0]]);
   }
-  if (help) return showHelp(await run.oclif(), ['prompt']);
+  if (help) return showHelp(await run.forHelp(), ['prompt']);
   await runCommand(await importBuiltin(config.findCommand('prompt')!), argv, config);
   return PROMPT_DONE;
 }
@@ -92,9 +91,12 @@ export function builtinIds(config: { readonly commandIDs: readonly string[] }): 
   return new Set(config.commandIDs.map((id) => id.replaceAll(':', ' ')));
 }
 
+/**
+ * Shows llm's help (the class package.json names as oclif's `helpClass`), imported as a module of
+ * this build rather than found by oclif's module loader.
+ */
 async function showHelp(config: Config, subject: string[]): Promise<void> {
-  const { loadHelpClass } = commonJsExports(await import('@oclif/core/help'));
-  const Help = await loadHelpClass(config);
-  const help = new Help(config, config.pjson.oclif.helpOptions ?? {});
+  const { default: LlmHelp } = await import('./help.js');
+  const help = new LlmHelp(config, config.pjson.oclif.helpOptions ?? {});
   await help.showHelp(subject);
 }

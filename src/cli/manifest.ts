@@ -28,8 +28,8 @@ export function builtinCommands(): BuiltinCommands | undefined {
   const byId = new Map<string, ManifestCommand>();
   for (const [id, command] of Object.entries(manifest.commands ?? {})) {
     byId.set(id, command);
-    // As oclif's Config holds an alias: the command under the alias's id.
-    for (const alias of command.aliases ?? []) byId.set(alias, { ...command, id: alias });
+    // As oclif's Config holds an alias: the command under the alias's id, shown unless hidden.
+    for (const alias of command.aliases ?? []) byId.set(alias, { ...command, hidden: false, id: alias });
     for (const alias of command.hiddenAliases ?? []) byId.set(alias, { ...command, id: alias, hidden: true });
   }
   read = { byId };

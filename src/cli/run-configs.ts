@@ -5,8 +5,8 @@ import { shareHost } from './host.js';
 import { LightConfig } from './light-config.js';
 
 /**
- * The configs of one run: llm's own commands run with a light config made from the manifest
- * (see light-config.ts); help and other plugins' commands with oclif's Config, loaded only then.
+ * The configs of one run: llm's own commands and help run with a light config made from the
+ * manifest (see light-config.ts); other plugins' commands with oclif's Config, loaded only then.
  * Both reach the same plugin host.
  */
 export class RunConfigs {
@@ -23,7 +23,15 @@ export class RunConfigs {
     return this.light ?? this.oclif();
   }
 
-  /** oclif's Config, loaded on first call (`startEarly` calls it for any help). */
+  /**
+   * The config llm's help renders with: the light one where it holds all that oclif's help reads
+   * (not on Windows, where oclif's help also asks for the user's shell), else oclif's.
+   */
+  async forHelp(): Promise<Config> {
+    return process.platform === 'win32' ? this.oclif() : this.forOwnCommands();
+  }
+
+  /** oclif's Config, loaded on first call. */
   oclif(): Promise<Config> {
     this.full ??= (async () => {
       const { Config } = commonJsExports(await import('@oclif/core/config'));

@@ -6,15 +6,16 @@ import type { RunConfigs } from './run-configs.js';
 /**
  * Starts, before the router runs, the work this run will surely need, so that it overlaps the
  * router's own loading instead of following it: the module of the built-in command that argv
- * names, oclif's Config for any help, and the plugin host where the router or the command will
- * ask for it at once (any help, a plugin command, a prompt). Nothing here decides anything: the
+ * names, the help's config and module for any help, and the plugin host where the router or the
+ * command will ask for it at once (any help, a plugin command, a prompt). Nothing here decides anything: the
  * router still routes; a guess that does not match only costs the time spent on it.
  */
 export function startEarly(rawArgv: readonly string[], run: RunConfigs): void {
   const { help, words } = readArgv(rawArgv);
-  // Every help lists the commands plugins register, and shows them with oclif's Config.
+  // Every help lists the commands plugins register.
   if (help || (words.length === 0 && process.stdin.isTTY)) {
-    run.oclif().catch(() => {}); // the router awaits it and reports a failure
+    run.forHelp().catch(() => {}); // the router awaits it and reports a failure
+    import('./help.js').catch(() => {});
     return startHostEarly();
   }
   const first = words[0];

@@ -237,6 +237,21 @@ describe('help', () => {
     expect((await run(['help', 'keys', 'set'])).stdout).toContain('Store an API key in keys.json.');
   });
 
+  // Help renders with the light config (src/cli/light-config.ts) unless oclif would load a theme;
+  // with output to a pipe a theme colours nothing, so both must print the very same text.
+  it("reads the same with the light config as with oclif's Config", async () => {
+    const themed = join(dir.path, 'oclif-config');
+    mkdirSync(themed, { recursive: true });
+    writeFileSync(join(themed, 'theme.json'), JSON.stringify({ bin: 'red' }));
+    const subjects = [['--help'], ['logs', '--help'], ['models', '--help'], ['aliases', '--help'], ['keys', 'set', '--help'], ['prompt', '--help'], ['embed', '--help'], ['experiments', '--help'], ['openai', '--help'], ['help', 'keys']];
+    for (const args of subjects) {
+      const light = await run(args);
+      const oclif = await run(args, { env: { LLM_CONFIG_DIR: themed } });
+      expect({ args, code: light.code, stdout: light.stdout }).toEqual({ args, code: 0, stdout: oclif.stdout });
+      expect(light.stdout.length).toBeGreaterThan(100);
+    }
+  });
+
   it('prints the version without loading plugins', async () => {
     writeFileSync(join(dir.path, '.llmrc.json'), '{ broken');
     const result = await run(['--version']);

@@ -83,18 +83,25 @@ describe('lazy loading', () => {
     }
   });
 
-  // llm's own commands run with a config made from the manifest (src/cli/light-config.ts); oclif's
-  // Config module (its plugin loader, perf_hooks, child_process) is evaluated for help only, when
-  // src/cli/run-configs.ts imports `@oclif/core/config`: the bundle's module for that import is
-  // the one that exports what oclif's config module evaluates to.
-  it("llm's own commands never load oclif's Config; help does", async () => {
+  // llm's own commands and its help run with a config made from the manifest
+  // (src/cli/light-config.ts); oclif's Config module (its plugin loader, perf_hooks,
+  // child_process) is loaded only where oclif would load a theme, which the light config does not
+  // read. The bundle file that defines oclif's Config class is the one that holds the wrapper of
+  // oclif's lib/config/config.js.
+  it("llm's own commands and help never load oclif's Config; with a theme, help does", async () => {
     const configModule = (modules: string[]) =>
-      modules.filter((m) => m.startsWith('file://') && m.includes('/dist/') && /^export default require_config\d*\(\);$/m.test(readFileSync(new URL(m), 'utf8')));
-    for (const args of [['keys', 'path'], ['models', 'list'], ['-m', 'echo', 'hi'], ['logs', 'path']]) {
+      modules.filter((m) => m.startsWith('file://') && m.includes('/dist/') && readFileSync(new URL(m), 'utf8').includes('"node_modules/@oclif/core/lib/config/config.js"('));
+    for (const args of [['keys', 'path'], ['models', 'list'], ['-m', 'echo', 'hi'], ['logs', 'path'], ['--help'], ['models', '--help'], ['logs', '--help']]) {
       expect([args, configModule(await loadedModules(args))]).toEqual([args, []]);
     }
-    for (const args of [['--help'], ['models', '--help'], ['logs', '--help']]) {
-      expect([args, configModule(await loadedModules(args)).length]).toEqual([args, 1]);
+    const themed = tempDir();
+    try {
+      writeFileSync(join(themed.path, 'theme.json'), JSON.stringify({ bin: 'red' }));
+      for (const args of [['--help'], ['logs', '--help']]) {
+        expect([args, configModule(await loadedModules(args, { LLM_CONFIG_DIR: themed.path })).length]).toEqual([args, 1]);
+      }
+    } finally {
+      themed.remove();
     }
   });
 

@@ -54,6 +54,14 @@ describe('LightConfig', () => {
       expect(l.scopedEnvVarKey(key)).toBe(oclif.scopedEnvVarKey(key));
       expect(l.scopedEnvVarKeys(key)).toEqual(oclif.scopedEnvVarKeys(key));
     }
+    // What llm's help reads: every command and alias, and the topics derived from them.
+    const shown = (commands: { id: string; hidden?: boolean; summary?: string; aliases?: string[] }[]) =>
+      commands.map((c) => ({ id: c.id, hidden: c.hidden, summary: c.summary, aliases: c.aliases }));
+    expect(shown(l.commands)).toEqual(shown(oclif.commands));
+    expect(l.topics).toEqual(oclif.topics);
+    expect(l.topics.map((t) => t.name)).toEqual(expect.arrayContaining(['aliases', 'models', 'keys:set']));
+    for (const name of ['keys', 'experiments', 'no-such-topic']) expect(l.findTopic(name)).toEqual(oclif.findTopic(name));
+    expect([...l.plugins.keys()]).toEqual([...oclif.plugins.keys()].filter((name) => name !== oclif.name));
     const hookOptions = { argv: ['x'], options: {} };
     expect(await l.runHook('preparse', hookOptions)).toEqual(await oclif.runHook('preparse', hookOptions));
   });
