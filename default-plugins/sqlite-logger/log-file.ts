@@ -87,10 +87,44 @@ export async function readLog<T>(path: string, engine: SqliteEngine, work: (db: 
   }
 }
 
+/** Connections opened ahead of a write (`openAhead`), by log path, until a write takes them. */
+const openedAhead = new Map<string, { engine: FileEngine; busyTimeoutMs: number; db: SqliteDatabase }>();
+
+/**
+ * Opens the log at `path` now and reads which migrations it has (SQLite reads and parses the
+ * schema with a connection's first statement), for the write that will follow, which then only
+ * runs its transaction (`logResponse` after a streamed reply's last chunk). No transaction and no
+ * lock is held meanwhile; the write still checks the migrations inside its own transaction. Where
+ * the log does not exist yet, or cannot be opened, nothing happens here: the write reports it.
+ */
+export function openAhead(path: string, engine: FileEngine, options: LogFileOptions = {}): void {
+  if (openedAhead.has(path) || !existsSync(path)) return;
+  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  let db: SqliteDatabase | undefined;
+  try {
+    db = engine.open(path, { busyTimeoutMs });
+    pendingMigrations(db, engine.hasFts5, options.migrations, options.migrationSet);
+    openedAhead.set(path, { engine, busyTimeoutMs, db });
+  } catch {
+    db?.close();
+  }
+}
+
+/** The connection `openAhead` opened for this write, or a new one. */
+function connectionFor(path: string, engine: FileEngine, busyTimeoutMs: number): SqliteDatabase {
+  const ahead = openedAhead.get(path);
+  if (ahead) {
+    openedAhead.delete(path);
+    if (ahead.engine === engine && ahead.busyTimeoutMs === busyTimeoutMs) return ahead.db;
+    ahead.db.close();
+  }
+  return engine.open(path, { busyTimeoutMs });
+}
+
 function writeInPlace<T>(path: string, engine: FileEngine, work: (db: SqliteDatabase) => T, options: LogFileOptions): T {
   let db: SqliteDatabase;
   try {
-    db = engine.open(path, { busyTimeoutMs: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
+    db = connectionFor(path, engine, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
   } catch (error) {
     throw classify(path, error);
   }

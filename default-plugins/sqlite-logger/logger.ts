@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LogContext, PluginContext, Response } from 'llm-host';
 import { appendLog } from './append-log.js';
 import { selectEngine } from './engines/select.js';
-import { classify, LogFileError, writeLog } from './log-file.js';
+import { classify, LogFileError, openAhead, writeLog } from './log-file.js';
 import { isLoggingOn, logPath } from './paths.js';
 import type { SqliteEngine } from './engines/types.js';
 import { insertRecord, recordStatements, responseRecord, type ResponseRecord } from './record.js';
@@ -34,11 +34,13 @@ export async function logResponse(response: Response, log: LogContext, context: 
 
 /**
  * The `prepareLog` tap: loads the SQLite engine while the model answers (this module is loaded by
- * then), so that logging after the last chunk is only the write itself.
+ * then), and opens the log file with it, so that logging after the last chunk is only the write
+ * itself. (A batch's responses are written on the log-writer thread, which opens its own.)
  */
 export async function prepareLog(log: LogContext, context: PluginContext): Promise<void> {
   if (!log.force && !isLoggingOn(context.userDir)) return;
-  await selectEngine(context.env);
+  const engine = await selectEngine(context.env);
+  if (engine.kind === 'file' && !log.batch) openAhead(logPath(context.userDir, log.database), engine);
 }
 
 /** How long a `batch` response may wait for others to share its transaction. */

@@ -1,5 +1,4 @@
 import type { Config } from '@oclif/core/config';
-import { flush } from '@oclif/core/flush';
 import { settings } from '@oclif/core/settings';
 import { InterruptedError } from '../errors.js';
 import { matchCommand, readArgv } from '../util/command-words.js';
@@ -34,7 +33,9 @@ export async function dispatchCli(argv: readonly string[]): Promise<void> {
     exitNow = error instanceof InterruptedError;
     reportError(error);
   } finally {
-    await flush().catch(() => {});
+    // All of the output goes out before the process ends (as oclif's flush, which also writes an
+    // empty chunk and arms a timer even when nothing waits).
+    await drained(process.stdout, FLUSH_TIMEOUT_MS);
   }
   quiesceJit();
   // Ctrl-C stops at once, and so does a prompt once its reply is printed and logged: work left
@@ -49,10 +50,22 @@ export async function dispatchCli(argv: readonly string[]): Promise<void> {
 /** What `dispatch` returns when it ran a prompt: the process may exit once output is flushed. */
 const PROMPT_DONE = 'prompt done';
 
-/** Resolves once what was written to `stream` has gone out (at once where writes are synchronous). */
-function drained(stream: NodeJS.WriteStream): Promise<void> {
+/** How long the end of a run waits for stdout to take what was written (a reader that stopped reading). */
+const FLUSH_TIMEOUT_MS = 10_000;
+
+/**
+ * Resolves once what was written to `stream` has gone out (at once where writes are synchronous,
+ * as they are to files and pipes on Linux), or after `timeoutMs`.
+ */
+function drained(stream: NodeJS.WriteStream, timeoutMs?: number): Promise<void> {
   if (stream.writableLength === 0) return Promise.resolve();
-  return new Promise((resolve) => stream.once('drain', () => resolve()));
+  return new Promise((resolve) => {
+    const timer = timeoutMs === undefined ? undefined : setTimeout(resolve, timeoutMs).unref();
+    stream.once('drain', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 async function dispatch(rawArgv: readonly string[], run: RunConfigs): Promise<typeof PROMPT_DONE | void> {

@@ -16,23 +16,51 @@
  * call. Where V8 lacks any of this, nothing happens and the process ends as before.
  */
 export function quiesceJit(): void {
+  const ready = prepare();
+  if (!ready || !stopOptimizing(ready)) return;
+  ready.finalize();
+}
+
+/**
+ * For a command whose remaining work is light and waits on others (a prompt without tools, once
+ * its first chunk is out): loads what `quiesceJit` needs (node:v8 and the compiled call, ~2 ms),
+ * and starts no more optimizing jobs from now on, so that those in flight finish while the rest
+ * of the reply comes in and the process's end has none to wait for (it waited ~3 ms).
+ */
+export function quiesceJitEarly(): void {
+  const ready = prepare();
+  if (ready) stopOptimizing(ready);
+}
+
+function stopOptimizing(ready: NonNullable<typeof prepared>): boolean {
+  try {
+    ready.v8.setFlagsFromString('--no-turbofan');
+    ready.v8.setFlagsFromString('--no-maglev');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let prepared: { v8: typeof import('node:v8'); finalize: () => void } | null | undefined;
+
+function prepare(): typeof prepared {
+  if (prepared !== undefined) return prepared;
+  prepared = null;
   let v8: typeof import('node:v8');
   try {
     v8 = process.getBuiltinModule('node:v8');
-    v8.setFlagsFromString('--no-turbofan');
-    v8.setFlagsFromString('--no-maglev');
   } catch {
-    return;
+    return prepared;
   }
-  let finalize: () => void;
   try {
     v8.setFlagsFromString('--allow-natives-syntax');
     // V8's runtime syntax (%Name()) is not JavaScript: it can only be compiled from a string.
-    finalize = new Function('%FinalizeOptimization()') as () => void;
+    prepared = { v8, finalize: new Function('%FinalizeOptimization()') as () => void };
   } catch {
-    return;
+    return prepared;
   } finally {
     v8.setFlagsFromString('--no-allow-natives-syntax');
   }
-  finalize();
+  return prepared;
 }

@@ -5,6 +5,7 @@ import { askAtTerminal, hasTerminal } from '../cli/ask.js';
 import { attachmentArguments, attachmentFlags, conversationFlags, modelFlags, PAIRED_FLAGS, templateFlags, toolFlags } from '../cli/flags.js';
 import { withInterrupt } from '../cli/interrupt.js';
 import { pairKeyValueArgs, parseKeyValues } from '../cli/key-value-args.js';
+import { quiesceJitEarly } from '../cli/quiesce-jit.js';
 import { UsageError } from '../errors.js';
 import { withConversationOrigin } from '../models/origin.js';
 import { parseCacheTtl } from '../models/response-cache.js';
@@ -140,7 +141,10 @@ Every response is logged unless logging is off (see the sqlite-logger plugin).
         log: flags['no-log'] ? false : { force: flags.log, database: flags.database },
       };
       const response = withConversationOrigin('prompt', () => (tools ? prepared.model.chain(prepared.prompt, { ...settings, ...tools }) : prepared.model.prompt(prepared.prompt, settings)));
-      await (prepared.extract ? writeExtracted(response, prepared.extract) : writeResponse(response));
+      // Without tools (code that may run long), what remains once the first chunk is out is light:
+      // the process's end gets ready while the rest of the reply streams in.
+      const afterFirstChunk = tools ? undefined : quiesceJitEarly;
+      await (prepared.extract ? writeExtracted(response, prepared.extract) : writeResponse(response, process.stdout, undefined, afterFirstChunk));
       // The reply is on stdout already; now check it against the schema (an error lists what failed).
       if (prepared.schema) await response.json();
       if (flags.usage) process.stderr.write(`Token usage: ${formatUsage(await response.usage())}\n`);

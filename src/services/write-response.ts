@@ -9,19 +9,27 @@ export interface WrittenText {
 
 /**
  * Writes a response to `out` chunk by chunk as the model produces them (no buffering), then a
- * final newline if the text did not end with one; returns once the response is also logged. When
+ * final newline if the text did not end with one; returns once the response is also logged.
+ * `afterFirstChunk` runs once the first chunk is out (work for the time the rest takes to come). When
  * the response fails part way (a cut stream, Ctrl-C), the partial text is ended with a newline
  * too before the error goes on, so the error message starts a line of its own at a terminal and a
  * piped answer still ends its last line.
  */
-export async function writeResponse(response: AsyncIterable<string> & Pick<Response, 'done'>, out: NodeJS.WritableStream = process.stdout, written: WrittenText = { printed: false }): Promise<void> {
+export async function writeResponse(
+  response: AsyncIterable<string> & Pick<Response, 'done'>,
+  out: NodeJS.WritableStream = process.stdout,
+  written: WrittenText = { printed: false },
+  afterFirstChunk?: () => void,
+): Promise<void> {
   let last = '';
   try {
     for await (const chunk of response) {
       if (chunk === '') continue;
       last = chunk;
+      const first = !written.printed;
       written.printed = true;
       if (!out.write(chunk)) await once(out, 'drain');
+      if (first) afterFirstChunk?.();
     }
   } catch (error) {
     if (written.printed && !last.endsWith('\n')) out.write('\n');
