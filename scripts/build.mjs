@@ -271,11 +271,20 @@ for (const file of files(esbuildOut, '.js')) {
 // Fewer files for every run to load: see scripts/relink.mjs.
 const jsEntries = entryPoints.map((path) => path.replace(/\.ts$/, '.js'));
 await relink({
+  root,
   from: esbuildOut,
   to: dist,
   entries: jsEntries,
   main: 'src/cli/main.js',
   startupRoots: ['src/command.js', ...jsEntries.filter((path) => /^default-plugins\/[^/]+\/index\.js$/.test(path))],
+  // The log's file handling and its native engines (not sql.js, a WebAssembly module loaded only
+  // where they are missing): a logged prompt and `llm logs` load all of them.
+  groups: [
+    {
+      name: 'sqlite',
+      sources: ['log-file.ts', 'engines/node-sqlite.ts', 'engines/better-sqlite3.ts', 'engines/select.ts'].map((file) => `default-plugins/sqlite-logger/${file}`),
+    },
+  ],
 });
 rmSync(esbuildOut, { recursive: true, force: true });
 

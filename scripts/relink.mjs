@@ -8,16 +8,19 @@
 // transformed again (esbuild did that): rollup only joins modules, and renames clashing top-level
 // names. Source maps are chained, so they still point at the TypeScript.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { rollup } from 'rollup';
 
 /**
  * Links the ES modules esbuild wrote in `from` into `to`, entry files at the same paths.
  * `entries` are the entry files relative to `from`; `main` is the CLI's entry (what it imports
  * up front stays out of `startup`, so that `llm --version` loads as little as before), and
- * `startupRoots` the entries whose static imports every command run loads.
+ * `startupRoots` the entries whose static imports every command run loads. Each of `groups`
+ * (`{ name, sources }`) is one more chunk: the modules holding those source files (paths from the
+ * repository's root) and what they import, for files that always load together but not in every
+ * run (the log's SQLite engines and file handling, used by a prompt and by `llm logs` alike).
  */
-export async function relink({ from, to, entries, main, startupRoots }) {
+export async function relink({ root, from, to, entries, main, startupRoots, groups = [] }) {
   const abs = (file) => join(from, file);
   const entryFiles = new Set(entries.map(abs));
   let startup;
@@ -40,11 +43,13 @@ export async function relink({ from, to, entries, main, startupRoots }) {
     entryFileNames: '[name].js',
     // esbuild's chunk names end in a hash of their own; rollup adds one for the new content.
     chunkFileNames: (chunk) => `chunks/${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].js`,
-    manualChunks(id, { getModuleInfo }) {
-      startup ??= startupModules(getModuleInfo, abs(main), startupRoots.map(abs), entryFiles);
+    manualChunks(id, { getModuleInfo, getModuleIds }) {
+      startup ??= startupModules({ getModuleInfo, getModuleIds }, abs(main), startupRoots.map(abs), entryFiles, groups.map((group) => ({ ...group, sources: group.sources.map((source) => join(root, source)) })));
       // What main imports up front gets a chunk of its own: left unassigned, rollup would move
       // it into `startup`, which imports it too.
-      return startup.modules.has(id) ? 'startup' : startup.early.has(id) ? 'main' : undefined;
+      if (startup.modules.has(id)) return 'startup';
+      if (startup.early.has(id)) return 'main';
+      return startup.grouped.get(id);
     },
   });
   await bundle.close();
@@ -53,9 +58,10 @@ export async function relink({ from, to, entries, main, startupRoots }) {
 /**
  * `modules`: every module reached by a static import from main's dynamic imports (the router) or
  * from the startup roots, except entry files (their code stays in their own file, where
- * `import.meta.url` says what it said before) and `early`, what main itself imports.
+ * `import.meta.url` says what it said before) and `early`, what main itself imports. `grouped`:
+ * each other module of a group's closure, with the group's name.
  */
-function startupModules(getModuleInfo, main, roots, entryFiles) {
+function startupModules({ getModuleInfo, getModuleIds }, main, roots, entryFiles, groups) {
   const closure = (start) => {
     const seen = new Set();
     const visit = (id) => {
@@ -71,7 +77,22 @@ function startupModules(getModuleInfo, main, roots, entryFiles) {
   const routerRoots = getModuleInfo(main)?.dynamicallyImportedIds ?? [];
   const modules = new Set();
   for (const root of [...routerRoots, ...roots]) for (const id of closure(root)) if (!early.has(id) && isOurs(id)) modules.add(id);
-  return { modules, early };
+  const grouped = new Map();
+  for (const { name, sources } of groups) {
+    const wanted = new Set(sources);
+    const holders = [...getModuleIds()].filter((id) => isOurs(id) && sourcesOf(id).some((source) => wanted.has(source)));
+    for (const holder of holders) for (const id of closure(holder)) if (!modules.has(id) && !early.has(id) && !grouped.has(id) && isOurs(id)) grouped.set(id, name);
+  }
+  return { modules, early, grouped };
+}
+
+/** The source files (absolute paths) a file of esbuild's holds, from its source map. */
+function sourcesOf(id) {
+  try {
+    return JSON.parse(readFileSync(`${id}.map`, 'utf8')).sources.map((source) => resolve(dirname(id), source));
+  } catch {
+    return [];
+  }
 }
 
 /** Loads esbuild's files with their source maps, so that rollup's maps lead back to the sources. */
