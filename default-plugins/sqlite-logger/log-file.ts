@@ -97,13 +97,13 @@ const openedAhead = new Map<string, { engine: FileEngine; busyTimeoutMs: number;
  * lock is held meanwhile; the write still checks the migrations inside its own transaction. Where
  * the log does not exist yet, or cannot be opened, nothing happens here: the write reports it.
  */
-export function openAhead(path: string, engine: FileEngine, options: LogFileOptions = {}): void {
+export function openAhead(path: string, engine: FileEngine): void {
   if (openedAhead.has(path) || !existsSync(path)) return;
-  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  const busyTimeoutMs = BUSY_TIMEOUT_MS;
   let db: SqliteDatabase | undefined;
   try {
     db = engine.open(path, { busyTimeoutMs });
-    pendingMigrations(db, engine.hasFts5, options.migrations, options.migrationSet);
+    pendingMigrations(db, engine.hasFts5);
     openedAhead.set(path, { engine, busyTimeoutMs, db });
   } catch {
     db?.close();

@@ -2,11 +2,11 @@ import type { Config } from '@oclif/core/config';
 import { settings } from '@oclif/core/settings';
 import { InterruptedError } from '../errors.js';
 import { matchCommand, readArgv } from '../util/command-words.js';
+import { Command } from './command.js';
 import { hostFor } from './host.js';
 import { importBuiltin } from './manifest.js';
 import { quiesceJit } from './quiesce-jit.js';
 import { reportError } from './report-error.js';
-import { runCommand } from './run-command.js';
 import { RunConfigs } from './run-configs.js';
 import { startEarly } from './start-early.js';
 
@@ -77,7 +77,7 @@ async function dispatch(rawArgv: readonly string[], run: RunConfigs): Promise<ty
   const builtin = matchCommand(words, (id) => config.findCommand(id.replaceAll(' ', ':')) ?? undefined);
   if (builtin) {
     if (help) return showHelp(await run.forHelp(), [builtin.id]);
-    await runCommand(await importBuiltin(builtin.command), builtin.argv, config);
+    await Command.runWith(await importBuiltin(builtin.command), builtin.argv, config);
     return builtin.id === 'prompt' ? PROMPT_DONE : undefined;
   }
   if (words[0] && !words[0].startsWith('-')) {
@@ -89,13 +89,13 @@ async function dispatch(rawArgv: readonly string[], run: RunConfigs): Promise<ty
       // A command of llm's own plugins runs with the config llm's commands get; any other plugin's
       // command gets oclif's own, as a plugin author reading oclif's documentation expects.
       const own = llm.plugins.find((plugin) => plugin.name === found.command.plugin)?.kind === 'default';
-      await runCommand(await found.command.load(), found.argv, own ? config : await run.oclif());
+      await Command.runWith(await found.command.load(), found.argv, own ? config : await run.oclif());
       return;
     }
     if (commands.topicOf(words[0]).length > 0) return showHelp(await run.forHelp(), [words[0]]);
   }
   if (help) return showHelp(await run.forHelp(), ['prompt']);
-  await runCommand(await importBuiltin(config.findCommand('prompt')!), argv, config);
+  await Command.runWith(await importBuiltin(config.findCommand('prompt')!), argv, config);
   return PROMPT_DONE;
 }
 
