@@ -6,7 +6,7 @@ import { selectEngine } from './engines/select.js';
 import { classify, LogFileError, openAhead, writeLog } from './log-file.js';
 import { isLoggingOn, logPath } from './paths.js';
 import type { SqliteEngine } from './engines/types.js';
-import { insertRecord, recordStatements, responseRecord, type ResponseRecord } from './record.js';
+import { insertRecord, recordStatements, RESPONSE_STATEMENTS, responseRecord, type ResponseRecord } from './record.js';
 import { codeOf, humanSize } from './util.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -34,13 +34,14 @@ export async function logResponse(response: Response, log: LogContext, context: 
 
 /**
  * The `prepareLog` tap: loads the SQLite engine while the model answers (this module is loaded by
- * then), and opens the log file with it, so that logging after the last chunk is only the write
- * itself. (A batch's responses are written on the log-writer thread, which opens its own.)
+ * then), and opens the log file with it and prepares the inserts, so that logging after the last
+ * chunk is only the write itself. (A batch's responses are written on the log-writer thread,
+ * which opens its own.)
  */
 export async function prepareLog(log: LogContext, context: PluginContext): Promise<void> {
   if (!log.force && !isLoggingOn(context.userDir)) return;
   const engine = await selectEngine(context.env);
-  if (engine.kind === 'file' && !log.batch) openAhead(logPath(context.userDir, log.database), engine);
+  if (engine.kind === 'file' && !log.batch) openAhead(logPath(context.userDir, log.database), engine, RESPONSE_STATEMENTS);
 }
 
 /** How long a `batch` response may wait for others to share its transaction. */

@@ -119,14 +119,21 @@ const INSERT_FRAGMENT = "INSERT INTO [fragments] ([hash], [content], [datetime_u
 
 const INSERT_RESPONSE = `INSERT INTO [responses] (${RESPONSE_COLUMNS.map((c) => `[${c}]`).join(', ')}) VALUES (${RESPONSE_COLUMNS.map(() => '?').join(', ')})`;
 
+const INSERT_CONVERSATION = 'INSERT OR IGNORE INTO [conversations] ([id], [name], [model]) VALUES (?, ?, ?)';
+
+// The first response decides where the conversation came from (see js002_conversation_origins).
+const INSERT_ORIGIN = 'INSERT OR IGNORE INTO [conversation_origins] ([conversation_id], [origin]) VALUES (?, ?)';
+
+/** The statements every plain response's record runs, for a connection to prepare ahead (`openAhead`). */
+export const RESPONSE_STATEMENTS: readonly string[] = [INSERT_CONVERSATION, INSERT_ORIGIN, INSERT_RESPONSE];
+
 /** The statements that write a record, in order (see insertRecord). */
 export function recordStatements(record: ResponseRecord): Statement[] {
   if (record.thread) return threadTurnStatements(record.thread);
   const { conversation, schema, row } = record;
   const statements: Statement[] = [
-    ['INSERT OR IGNORE INTO [conversations] ([id], [name], [model]) VALUES (?, ?, ?)', [conversation.id, conversation.name, conversation.model]],
-    // The first response decides where the conversation came from (see js002_conversation_origins).
-    ['INSERT OR IGNORE INTO [conversation_origins] ([conversation_id], [origin]) VALUES (?, ?)', [conversation.id, conversation.origin]],
+    [INSERT_CONVERSATION, [conversation.id, conversation.name, conversation.model]],
+    [INSERT_ORIGIN, [conversation.id, conversation.origin]],
   ];
   if (schema) statements.push(['INSERT OR IGNORE INTO [schemas] ([id], [content]) VALUES (?, ?)', [schema.id, schema.json]]);
   statements.push([INSERT_RESPONSE, RESPONSE_COLUMNS.map((c) => row[c])]);

@@ -53,6 +53,7 @@ export function wrapNative(db: NativeDatabase): SqliteDatabase {
     },
     // Not the cached statement: a statement being iterated cannot run again until the loop ends.
     iterate: <T extends object = Row>(sql: string, params: readonly SqlValue[] = []) => iterateRows(db, sql, params) as IterableIterator<T>,
+    prepare: (sql) => void prepare(sql),
     close: () => db.close(),
   };
   wrapped.exec('PRAGMA foreign_keys = ON');

@@ -18,6 +18,12 @@ export type Row = SqlRow;
 export interface SqliteDatabase extends SqlDatabase {
   /** Closes the database; it cannot be used after. */
   close(): void;
+  /**
+   * Native engines: prepares `sql` now, for a later `run` of it on this connection to find
+   * prepared (their statements are prepared once per connection). Throws what preparing throws
+   * (a table or column the log does not have yet). Absent where nothing is prepared ahead (sql.js).
+   */
+  prepare?(sql: string): void;
 }
 
 /** What every engine tells about itself. */
