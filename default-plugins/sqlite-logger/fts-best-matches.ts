@@ -1,3 +1,4 @@
+import { withPageCache } from '../../src/util/page-cache.js';
 import type { SqliteDatabase, SqlValue } from './engines/types.js';
 
 /** A response that matched, with its FTS5 rank (bm25: lower is better). */
@@ -85,17 +86,6 @@ function newestById(db: SqliteDatabase, rows: readonly RankedMatch[], count: num
   );
   if (newest.length === count) return pick(newest);
   return pick(db.all<{ r: number }>(`SELECT rowid AS r FROM responses WHERE rowid IN (${list}) ORDER BY id DESC LIMIT ${count}`));
-}
-
-/** Runs `read` with the connection's page cache at `kib` KiB, then puts the cache size back. */
-function withPageCache<T>(db: SqliteDatabase, kib: number, read: () => T): T {
-  const previous = Number(db.get<{ cache_size: number }>('PRAGMA cache_size')!.cache_size);
-  db.exec(`PRAGMA cache_size = ${-kib}`);
-  try {
-    return read();
-  } finally {
-    db.exec(`PRAGMA cache_size = ${previous}`);
-  }
 }
 
 function compareDescending(a: string, b: string): number {

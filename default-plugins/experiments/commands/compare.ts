@@ -56,6 +56,7 @@ METRIC:lower or METRIC:higher says it here.`;
         power: parsePower(flags.power),
         detect: flags.detect === undefined ? undefined : parseDelta(flags.detect),
       }),
+      { pages: 'once' },
     ))!;
     const regressions = (flags['fail-on-regression'] ?? []).map((spec) => checkRegression(comparison, spec)).filter((m): m is string => m !== undefined);
     const warning = formatDifferences(comparison);

@@ -37,7 +37,7 @@ before it finished (killed, crashed) shows as interrupted.`;
       if (flags.json) return `${JSON.stringify(detailsJson(loadExperiment(db, experiment)), null, 2)}\n`;
       // The statistics need every run's metric values; only the runs listed are read whole.
       return formatDetails(loadSummary(db, experiment, { inputs: false }), loadRuns(db, experiment.id, flags.runs === 0 ? undefined : flags.runs), { runs: flags.runs });
-    }))!;
+    }, flags.json || flags.runs === 0 ? {} : { pages: 'once' }))!;
     process.stdout.write(text);
   }
 }
