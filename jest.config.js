@@ -19,6 +19,8 @@ export default {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.test.json' }],
   },
+  // Removes the stdout listener oclif adds at load, once per test file (see the file).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/stdout-error-listeners.ts'],
   // A guard against hangs, not a measure of speed: a loaded 2-core machine runs some e2e tests slowly.
   testTimeout: 120_000,
   // A test that fails part way (an npm install that times out) can leave a child process or a
