@@ -28,44 +28,47 @@ function counting(engine: FileEngine): { engine: FileEngine; opened: number; pre
   return Object.assign(seen, { engine: wrapped });
 }
 
-describe.each(native.map((engine) => [engine.name, engine] as const))('openAhead on %s', (_name, engine) => {
-  it('prepares what the write will run on the connection the write then takes; a statement that does not prepare yet is left for the write', async () => {
-    const dir = tempDir('llm-open-ahead-');
-    try {
-      const path = join(dir.path, 'logs.db');
-      await writeLog(path, engine, () => undefined); // the log, migrated
-      const spy = counting(engine);
-      openAhead(path, spy.engine, [...RESPONSE_STATEMENTS, 'INSERT INTO [not_yet_a_table] ([x]) VALUES (?)']);
-      expect(spy.opened).toBe(1);
-      expect(spy.prepared).toEqual(RESPONSE_STATEMENTS);
-      await writeLog(path, spy.engine, (db) => {
-        db.run(RESPONSE_STATEMENTS[0]!, ['01conversation0000000000000', 'a name', 'echo']);
-      });
-      expect(spy.opened).toBe(1); // the write took the connection opened ahead
-      const db = openDatabase(engine, path);
+// One block per native engine (describe.each refuses an empty list: a run with sql.js alone has none).
+for (const engine of native) {
+  describe(`openAhead on ${engine.name}`, () => {
+    it('prepares what the write will run on the connection the write then takes; a statement that does not prepare yet is left for the write', async () => {
+      const dir = tempDir('llm-open-ahead-');
       try {
-        expect(db.all('SELECT [id], [name], [model] FROM [conversations]')).toEqual([{ id: '01conversation0000000000000', name: 'a name', model: 'echo' }]);
+        const path = join(dir.path, 'logs.db');
+        await writeLog(path, engine, () => undefined); // the log, migrated
+        const spy = counting(engine);
+        openAhead(path, spy.engine, [...RESPONSE_STATEMENTS, 'INSERT INTO [not_yet_a_table] ([x]) VALUES (?)']);
+        expect(spy.opened).toBe(1);
+        expect(spy.prepared).toEqual(RESPONSE_STATEMENTS);
+        await writeLog(path, spy.engine, (db) => {
+          db.run(RESPONSE_STATEMENTS[0]!, ['01conversation0000000000000', 'a name', 'echo']);
+        });
+        expect(spy.opened).toBe(1); // the write took the connection opened ahead
+        const db = openDatabase(engine, path);
+        try {
+          expect(db.all('SELECT [id], [name], [model] FROM [conversations]')).toEqual([{ id: '01conversation0000000000000', name: 'a name', model: 'echo' }]);
+        } finally {
+          db.close();
+        }
       } finally {
-        db.close();
+        dir.remove();
       }
-    } finally {
-      dir.remove();
-    }
-  });
+    });
 
-  it('does nothing for a log that does not exist yet: the write creates it', async () => {
-    const dir = tempDir('llm-open-ahead-');
-    try {
-      const path = join(dir.path, 'logs.db');
-      const spy = counting(engine);
-      openAhead(path, spy.engine, RESPONSE_STATEMENTS);
-      expect(spy.opened).toBe(0);
-      await writeLog(path, spy.engine, (db) => void db.run(RESPONSE_STATEMENTS[0]!, ['01conversation0000000000001', 'first', 'echo']));
-      expect(spy.opened).toBe(1);
-    } finally {
-      dir.remove();
-    }
+    it('does nothing for a log that does not exist yet: the write creates it', async () => {
+      const dir = tempDir('llm-open-ahead-');
+      try {
+        const path = join(dir.path, 'logs.db');
+        const spy = counting(engine);
+        openAhead(path, spy.engine, RESPONSE_STATEMENTS);
+        expect(spy.opened).toBe(0);
+        await writeLog(path, spy.engine, (db) => void db.run(RESPONSE_STATEMENTS[0]!, ['01conversation0000000000001', 'first', 'echo']));
+        expect(spy.opened).toBe(1);
+      } finally {
+        dir.remove();
+      }
+    });
   });
-});
+}
 
 if (native.length === 0) it.skip('openAhead needs a native SQLite engine', () => undefined);
