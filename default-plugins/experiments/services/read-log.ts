@@ -28,7 +28,7 @@ export async function readExperiments<T>(
   llm: Llm,
   database: string | undefined,
   work: (db: SqlDatabase) => T,
-  options: { missing?: 'error' | 'empty'; pages?: 'once' | 'mapped' } = {},
+  options: { missing?: 'error' | 'empty'; pages?: 'once' } = {},
 ): Promise<T | undefined> {
   const store = await llm.logStore(database);
   const result = await store.read((db) => {
