@@ -18,8 +18,11 @@ const SAME_ROW_WHEN: Readonly<Record<string, readonly string[]>> = {
   experiment_runs: ['experiment_id', 'run_index'],
 };
 
-/** Tables never copied: migration records (the target has its own) and SQLite's. */
-const NOT_COPIED = new Set(['_llm_migrations', '_sqlite_migrations']);
+/**
+ * Tables never copied: migration records (the target has its own), and summaries derived from
+ * other rows (an experiment's statistics, which describe the source's runs, not the merged ones).
+ */
+const NOT_COPIED = new Set(['_llm_migrations', '_sqlite_migrations', 'experiment_summaries']);
 
 interface ForeignKey {
   readonly column: string;

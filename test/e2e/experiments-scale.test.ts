@@ -156,6 +156,9 @@ export default experiment('sharded', ({ index }) => echo('run ' + index).text(),
     expect(query<{ n: number; d: number }>('SELECT COUNT(*) AS n, COUNT(DISTINCT run_index) AS d FROM experiment_runs', 'all.db')).toEqual([{ n: 40, d: 40 }]);
     expect(query('SELECT COUNT(*) AS n FROM experiments', 'all.db')).toEqual([{ n: 1 }]);
     expect(query('PRAGMA integrity_check', 'all.db')).toEqual([{ integrity_check: 'ok' }]);
+    // Each shard's log has the summary of its own runs; the merge copies none (they describe 10 runs, not 40).
+    expect(query<{ runs: number }>('SELECT runs FROM experiment_summaries', 'shard-1.db')).toEqual([{ runs: 10 }]);
+    expect(query('SELECT experiment_id FROM experiment_summaries', 'all.db')).toEqual([]);
     expect((await run(['experiments', 'list', '-d', 'all.db'])).stdout).toMatch(/sharded .* 40\/40 +completed/);
 
     const again = await run(['logs', 'merge', 'shard-1.db', 'shard-2.db', 'shard-3.db', 'shard-4.db', '-d', 'all.db', '--json']);

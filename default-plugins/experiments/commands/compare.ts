@@ -2,7 +2,8 @@ import { Args, Command, Flags } from 'llm-host/command';
 import type { Correction } from '../lib/multiple-testing.js';
 import { checkRegression, compareExperiments, failOnRegressions } from '../services/compare.js';
 import { parseDelta, parsePower } from '../services/plan.js';
-import { findExperiment, loadSummary } from '../services/queries.js';
+import { loadComparable, storeSummaries } from '../services/comparable.js';
+import { findExperiment } from '../services/queries.js';
 import { formatComparison, formatDifferences } from '../services/report.js';
 import { readExperiments } from '../services/read-log.js';
 
@@ -50,12 +51,15 @@ METRIC:lower or METRIC:higher says it here.`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ExperimentsCompare);
     const llm = await this.llm();
-    const comparison = (await readExperiments(llm, flags.database, (db) =>
-      compareExperiments(loadSummary(db, findExperiment(db, args.a), { inputs: true }), loadSummary(db, findExperiment(db, args.b), { inputs: true }), {
-        correction: flags.correction as Correction,
-        power: parsePower(flags.power),
-        detect: flags.detect === undefined ? undefined : parseDelta(flags.detect),
-      }),
+    const { comparison, unsaved } = (await readExperiments(
+      llm,
+      flags.database,
+      (db) => {
+        const a = loadComparable(db, findExperiment(db, args.a));
+        const b = loadComparable(db, findExperiment(db, args.b));
+        const options = { correction: flags.correction as Correction, power: parsePower(flags.power), detect: flags.detect === undefined ? undefined : parseDelta(flags.detect) };
+        return { comparison: compareExperiments(a.experiment, b.experiment, options), unsaved: [a.unsaved, b.unsaved].filter((s) => s !== undefined) };
+      },
       { pages: 'once' },
     ))!;
     const regressions = (flags['fail-on-regression'] ?? []).map((spec) => checkRegression(comparison, spec)).filter((m): m is string => m !== undefined);
@@ -66,6 +70,8 @@ METRIC:lower or METRIC:higher says it here.`;
       process.stdout.write(formatComparison(comparison));
     }
     if (warning) llm.warn(warning);
+    // What was summarized from every run is kept, so that the next compare reads only that.
+    await storeSummaries(llm, flags.database, unsaved);
     failOnRegressions(regressions);
   }
 }

@@ -1,8 +1,8 @@
 import { fisherExact } from './exact-tests.js';
 import { adjustPValues, type Correction } from './multiple-testing.js';
-import { comparePaired, groupByInput, inputKey, pairInputs, sameInputKeys, type InputPair } from './paired.js';
-import { momentsOf, pairedComponentsOfMoments, planFromComponents, varianceComponents, type Plan, type VarianceComponents } from './planning.js';
-import { compareSamples, type Interval, type MetricKind, type MetricSummary } from './statistics.js';
+import { comparePairedMoments, groupByInput, inputKey, pairMoments, sameInputKeys, type InputPair } from './paired.js';
+import { componentsOfMoments, momentsOf, pairedComponentsOfMoments, planFromComponents, type GroupMoments, type Plan, type VarianceComponents } from './planning.js';
+import { compareMoments, sampleMoments, type Interval, type MetricKind, type MetricSummary, type SampleMoments } from './statistics.js';
 
 /**
  * One comparison of two experiments' metrics, the way `llm experiments compare` makes it: paired
@@ -73,6 +73,26 @@ export interface MetricSample {
   readonly groups: ReadonlyMap<string, readonly number[]> | null;
 }
 
+/**
+ * Everything a comparison uses of one side of one metric (see `metricStats`): the values'
+ * moments, whether they are all integers, and each input's moments (by canonical JSON, in the
+ * order of the groups; null when not every run has an input). Small and exact: `llm experiments
+ * compare` keeps these in the log instead of reading every run again.
+ */
+export interface MetricStats {
+  readonly moments: SampleMoments;
+  readonly integers: boolean;
+  readonly groups: ReadonlyMap<string, GroupMoments> | null;
+}
+
+/** The statistics of a sample, for `compareMetricStats`. */
+export function metricStats(sample: MetricSample): MetricStats {
+  let integers = true;
+  for (let i = 0; i < sample.values.length && integers; i++) integers = Number.isInteger(sample.values[i]);
+  const groups = sample.groups ? new Map([...sample.groups].map(([key, values]) => [key, momentsOf(values)])) : null;
+  return { moments: sampleMoments(sample.values), integers, groups };
+}
+
 /** Compares one metric; `paired` says whether the two ran the same inputs (see `pairable`). */
 export function compareMetric(a: readonly RunValue[], b: readonly RunValue[], kind: MetricKind, paired: boolean): Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> {
   return compareMetricSamples(sampleOf(a, paired), sampleOf(b, paired), kind, paired);
@@ -80,10 +100,15 @@ export function compareMetric(a: readonly RunValue[], b: readonly RunValue[], ki
 
 /** `compareMetric` over samples already made (see `MetricSample`; paired samples have groups). */
 export function compareMetricSamples(a: MetricSample, b: MetricSample, kind: MetricKind, paired: boolean): Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> {
-  const unpaired = compareSamples(a.values, b.values, kind);
+  return compareMetricStats(metricStats(a), metricStats(b), kind, paired);
+}
+
+/** `compareMetric` over each side's statistics (paired statistics have groups): the same figures as from the values. */
+export function compareMetricStats(a: MetricStats, b: MetricStats, kind: MetricKind, paired: boolean): Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> {
+  const unpaired = compareMoments(a.moments, b.moments, kind);
   if (paired) {
-    const pairs = pairInputs(a.groups!, b.groups!);
-    const result = comparePaired(pairs, kind === 'boolean');
+    const pairs = pairMoments(a.groups!, b.groups!);
+    const result = comparePairedMoments(pairs, kind === 'boolean');
     return {
       a: unpaired.a,
       b: unpaired.b,
@@ -95,7 +120,7 @@ export function compareMetricSamples(a: MetricSample, b: MetricSample, kind: Met
       ci: result.ci,
       pValue: result.pValue,
       perInput: pairs.map((pair, i) => ({ input: pair.input, difference: result.differences[i]! })),
-      components: pairedComponentsOfMoments(pairs.map((pair) => ({ a: momentsOf(pair.a), b: momentsOf(pair.b) }))),
+      components: pairedComponentsOfMoments(pairs),
     };
   }
   let pValue = unpaired.pValue ?? null;
@@ -109,8 +134,8 @@ export function compareMetricSamples(a: MetricSample, b: MetricSample, kind: Met
     b: unpaired.b,
     method: unpaired.method,
     inputs: null,
-    executionsA: a.values.length,
-    executionsB: b.values.length,
+    executionsA: a.moments.n,
+    executionsB: b.moments.n,
     difference: unpaired.difference,
     ci: unpaired.ci,
     pValue,
@@ -139,10 +164,9 @@ export function planFor(stats: Pick<MetricComparisonStats, 'components' | 'input
  * Unpaired variance for the planner: each side's components by input when it has inputs (else
  * every run its own input), averaged over both sides.
  */
-function unpairedComponents(a: MetricSample, b: MetricSample): VarianceComponents | null {
-  const side = (sample: MetricSample) => varianceComponents(sample.groups ? [...sample.groups.values()] : sample.values.map((value) => [value]));
-  const ca = side(a);
-  const cb = side(b);
+function unpairedComponents(a: MetricStats, b: MetricStats): VarianceComponents | null {
+  const ca = sideComponents(a);
+  const cb = sideComponents(b);
   if (!ca || !cb) return ca ?? cb;
   return {
     between: (ca.between + cb.between) / 2,
@@ -150,6 +174,16 @@ function unpairedComponents(a: MetricSample, b: MetricSample): VarianceComponent
     executionsPerInput: (ca.executionsPerInput + cb.executionsPerInput) / 2,
     inputs: Math.min(ca.inputs, cb.inputs),
   };
+}
+
+/**
+ * One side's components: by input, else with every value its own input, which `componentsOfMoments`
+ * works out as no variance within, one execution per input, and the values' variance between.
+ */
+function sideComponents(stats: MetricStats): VarianceComponents | null {
+  if (stats.groups) return componentsOfMoments([...stats.groups.values()]);
+  const { n, variance } = stats.moments;
+  return n < 2 ? null : { between: Math.max(0, variance), within: 0, executionsPerInput: 1, inputs: n };
 }
 
 /** A side's sample from its runs: grouped by input when every run has one, or when paired. */

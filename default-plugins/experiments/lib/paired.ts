@@ -1,5 +1,6 @@
 import { normalQuantile, studentTCdf } from './distributions.js';
 import { mcnemarExact } from './exact-tests.js';
+import { momentsOf, type GroupMoments } from './planning.js';
 import { mean, tInterval, variance, type Interval } from './statistics.js';
 
 /**
@@ -131,20 +132,53 @@ export function pairInputs(a: ReadonlyMap<string, readonly number[]>, b: Readonl
   return pairs;
 }
 
+/** One input's values in A and B, as their moments (what the comparison uses of them). */
+export interface MomentPair {
+  readonly input: string;
+  readonly a: GroupMoments;
+  readonly b: GroupMoments;
+}
+
+/** `pairInputs` over each input's moments. */
+export function pairMoments(a: ReadonlyMap<string, GroupMoments>, b: ReadonlyMap<string, GroupMoments>): MomentPair[] {
+  const pairs: MomentPair[] = [];
+  for (const [input, momentsA] of a) {
+    const momentsB = b.get(input);
+    if (momentsA.n > 0 && momentsB && momentsB.n > 0) pairs.push({ input, a: momentsA, b: momentsB });
+  }
+  return pairs;
+}
+
 /** Compares B with A over the paired inputs; `boolean` metrics with one execution per input get McNemar. */
 export function comparePaired(pairs: readonly InputPair[], boolean: boolean, level = LEVEL): PairedResult {
-  const executionsA = pairs.reduce((n, pair) => n + pair.a.length, 0);
-  const executionsB = pairs.reduce((n, pair) => n + pair.b.length, 0);
-  const differences = pairs.map((pair) => mean(pair.b) - mean(pair.a));
+  return comparePairedMoments(
+    pairs.map((pair) => ({ input: pair.input, a: momentsOf(pair.a), b: momentsOf(pair.b) })),
+    boolean,
+    level,
+  );
+}
+
+/**
+ * `comparePaired` over each input's moments: an input's mean is all the t test uses of it, and
+ * with one execution per input (McNemar's case) the mean is the value.
+ */
+export function comparePairedMoments(pairs: readonly MomentPair[], boolean: boolean, level = LEVEL): PairedResult {
+  let executionsA = 0;
+  let executionsB = 0;
+  for (const pair of pairs) {
+    executionsA += pair.a.n;
+    executionsB += pair.b.n;
+  }
+  const differences = pairs.map((pair) => pair.b.mean - pair.a.mean);
   const k = differences.length;
   const sd = k >= 2 ? Math.sqrt(Math.max(0, variance(differences))) : null;
   const base = { inputs: k, executionsA, executionsB, differences, sd };
-  if (boolean && pairs.every((pair) => pair.a.length === 1 && pair.b.length === 1)) {
+  if (boolean && pairs.every((pair) => pair.a.n === 1 && pair.b.n === 1)) {
     let aOnly = 0;
     let bOnly = 0;
     for (const pair of pairs) {
-      if (pair.a[0] === 1 && pair.b[0] === 0) aOnly++;
-      if (pair.a[0] === 0 && pair.b[0] === 1) bOnly++;
+      if (pair.a.mean === 1 && pair.b.mean === 0) aOnly++;
+      if (pair.a.mean === 0 && pair.b.mean === 1) bOnly++;
     }
     return {
       ...base,

@@ -26,6 +26,11 @@ import type { LogMigration } from 'llm-host';
  * `experiments_007_runs_index`: the index of an experiment's runs by run index also holds each
  * run's id and status, so `show` and `compare` count and join an experiment's runs from the index
  * alone, without reading the runs' rows (inputs, outputs); it replaces the narrower one.
+ * `experiments_008_summaries`: `experiment_summaries`, an experiment's statistics (inputs, each
+ * metric's moments overall and per input, runs per prompt version and bot) as JSON, with the
+ * number of runs and the largest run rowid they cover: `compare` reads it instead of every run
+ * while those still match (see services/stored-statistics.ts). Derived data: `llm logs merge`
+ * does not copy it.
  */
 export const EXPERIMENT_MIGRATIONS: readonly LogMigration[] = [
   {
@@ -186,6 +191,19 @@ CREATE INDEX [idx_experiment_batches_experiment] ON [experiment_batches] ([exper
       db.exec(`
 CREATE INDEX [idx_experiment_runs_experiment_runs] ON [experiment_runs] ([experiment_id], [run_index], [id], [status]);
 DROP INDEX [idx_experiment_runs_experiment];`);
+    },
+  },
+  {
+    name: 'experiments_008_summaries',
+    apply(db) {
+      db.exec(`
+CREATE TABLE [experiment_summaries] (
+   [experiment_id] TEXT PRIMARY KEY REFERENCES [experiments]([id]),
+   [runs] INTEGER NOT NULL,
+   [last_rowid] INTEGER NOT NULL,
+   [format] INTEGER NOT NULL,
+   [summary] TEXT NOT NULL
+);`);
     },
   },
 ];

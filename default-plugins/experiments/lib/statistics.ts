@@ -102,10 +102,23 @@ export function kindOf(values: readonly number[]): MetricKind {
   return values.every((value) => Number.isInteger(value)) ? 'integer' : 'number';
 }
 
-/** Summarizes one metric's values (booleans stored as 0/1 when `kind` is `boolean`). */
-export function summarize(values: readonly number[], kind: MetricKind = kindOf(values), level = LEVEL): MetricSummary {
+/**
+ * What a summary and a comparison need of a sample of values: its size, mean (as `mean` sums it),
+ * sample variance (as `varianceAbout` computes it; NaN below 2 values) and extremes (null with no
+ * values). Statistics from these equal those from the values, to the last bit.
+ */
+export interface SampleMoments {
+  readonly n: number;
+  readonly mean: number;
+  readonly variance: number;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+/** The moments of a sample of values. */
+export function sampleMoments(values: readonly number[]): SampleMoments {
   const n = values.length;
-  if (n === 0) return { kind, n, mean: null, sd: null, min: null, max: null, ci: null };
+  if (n === 0) return { n, mean: Number.NaN, variance: Number.NaN, min: null, max: null };
   // The mean as `mean` sums it, with the extremes in the same pass.
   let sum = 0;
   let min = Infinity;
@@ -117,7 +130,19 @@ export function summarize(values: readonly number[], kind: MetricKind = kindOf(v
     if (value > max) max = value;
   }
   const m = sum / n;
-  const sd = n >= 2 ? Math.sqrt(Math.max(0, varianceAbout(values, m))) : null;
+  return { n, mean: m, variance: n >= 2 ? varianceAbout(values, m) : Number.NaN, min, max };
+}
+
+/** Summarizes one metric's values (booleans stored as 0/1 when `kind` is `boolean`). */
+export function summarize(values: readonly number[], kind: MetricKind = kindOf(values), level = LEVEL): MetricSummary {
+  return summarizeMoments(sampleMoments(values), kind, level);
+}
+
+/** `summarize` from the values' moments. */
+export function summarizeMoments(moments: SampleMoments, kind: MetricKind, level = LEVEL): MetricSummary {
+  const { n, mean: m, min, max } = moments;
+  if (n === 0) return { kind, n, mean: null, sd: null, min: null, max: null, ci: null };
+  const sd = n >= 2 ? Math.sqrt(Math.max(0, moments.variance)) : null;
   const ci = kind === 'boolean' ? wilsonInterval(Math.round(m * n), n, level) : sd === null ? null : tInterval(m, sd, n, level);
   return { kind, n, mean: m, sd, min, max, ci };
 }
@@ -161,8 +186,13 @@ export function newcombeInterval(successesA: number, nA: number, successesB: num
 
 /** Compares one metric between experiments A and B (values as stored: booleans as 0/1). */
 export function compareSamples(valuesA: readonly number[], valuesB: readonly number[], kind: MetricKind, level = LEVEL): MetricDifference {
-  const a = summarize(valuesA, kind, level);
-  const b = summarize(valuesB, kind, level);
+  return compareMoments(sampleMoments(valuesA), sampleMoments(valuesB), kind, level);
+}
+
+/** `compareSamples` from each sample's moments. */
+export function compareMoments(momentsA: SampleMoments, momentsB: SampleMoments, kind: MetricKind, level = LEVEL): MetricDifference {
+  const a = summarizeMoments(momentsA, kind, level);
+  const b = summarizeMoments(momentsB, kind, level);
   if (a.mean === null || b.mean === null) return { a, b, difference: null, ci: null, significant: false, method: kind === 'boolean' ? 'newcombe' : 'welch' };
   const difference = b.mean - a.mean;
   if (kind === 'boolean') {

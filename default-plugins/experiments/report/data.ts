@@ -1,5 +1,6 @@
 import { UsageError, type MetricDirection } from 'llm-host';
 import type { Interval, MetricKind } from '../library.js';
+import { comparableOf } from '../services/comparable.js';
 import { compareExperiments, type Comparison, type ComparisonOptions, type MetricComparison } from '../services/compare.js';
 import { summaryOf, type ExperimentDetails, type ExperimentSummary } from '../services/queries.js';
 import { metricResults, planSentence } from '../services/report.js';
@@ -70,10 +71,11 @@ export function reportData(all: readonly ExperimentDetails[], templates: Templat
   });
   // Each experiment's runs as the statistics read them, made once.
   const statistics = new Map(experiments.map((e) => [e, summaryOf(e.details)]));
+  const comparable = new Map(experiments.map((e) => [e, comparableOf(statistics.get(e)!)]));
   const [base, ...others] = experiments;
   const comparisons = others.map((other) => ({
     label: `${other.letter} - ${base!.letter}`,
-    comparison: compareExperiments(statistics.get(base!)!, statistics.get(other)!, options),
+    comparison: compareExperiments(comparable.get(base!)!, comparable.get(other)!, options),
     prompts: promptChanges(base!.details, other.details, templates),
   }));
   const names: string[] = [];

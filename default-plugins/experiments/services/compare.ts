@@ -1,13 +1,13 @@
 import { LlmError, UsageError, type MetricDirection } from 'llm-host';
-import { compareMetricSamples, correct, planFor, type MetricComparisonStats } from '../lib/comparison.js';
+import { compareMetricStats, correct, planFor, type MetricComparisonStats } from '../lib/comparison.js';
 import type { Correction } from '../lib/multiple-testing.js';
 import type { Plan } from '../lib/planning.js';
 import type { MetricKind } from '../library.js';
 import { sameInputKeys } from '../lib/paired.js';
-import { metricSample } from './metric-samples.js';
+import type { ComparableExperiment } from './comparable.js';
 import { setupDifferences } from './differences.js';
 import { formatDifference, formatDifferenceInterval, formatPValue, formatValue } from './format.js';
-import type { ExperimentRow, ExperimentSummary } from './queries.js';
+import type { ExperimentRow } from './queries.js';
 
 /** One metric in both experiments. */
 export interface MetricComparison extends MetricComparisonStats {
@@ -51,16 +51,16 @@ export interface ComparisonOptions {
  * Newcombe's for rates (with Fisher's exact p); p-values corrected with Holm's method across the
  * metrics; and for every difference not shown, how many inputs would show it.
  */
-export function compareExperiments(a: ExperimentSummary, b: ExperimentSummary, options: ComparisonOptions = {}): Comparison {
+export function compareExperiments(a: ComparableExperiment, b: ComparableExperiment, options: ComparisonOptions = {}): Comparison {
   if (a.experiment.id === b.experiment.id) {
     throw new UsageError(`Both references name the same experiment (${a.experiment.id}): compare two different ones, e.g. '${a.experiment.name}~1 ${a.experiment.name}'.`);
   }
   const correction = options.correction ?? 'holm';
   const differences: string[] = [];
   // Paired when every run of both has an input and both ran the same ones (see `pairable`).
-  const inputsA = a.runs.inputs ?? null;
-  const inputsB = b.runs.inputs ?? null;
-  const paired = inputsA !== null && inputsB !== null && sameInputKeys(inputsA.keys, inputsB.keys);
+  const inputsA = a.statistics.inputs;
+  const inputsB = b.statistics.inputs;
+  const paired = inputsA !== null && inputsB !== null && sameInputKeys(inputsA, inputsB);
   const raw: (Omit<MetricComparisonStats, 'pAdjusted' | 'significant'> & { name: string; better: MetricDirection; kind: MetricKind })[] = [];
   for (const metric of a.metrics) {
     const other = b.metrics.find((m) => m.name === metric.name);
@@ -68,12 +68,12 @@ export function compareExperiments(a: ExperimentSummary, b: ExperimentSummary, o
       differences.push(`metric '${metric.name}' is only in A`);
       continue;
     }
-    const sampleA = metricSample(a.runs, metric.name);
-    const sampleB = metricSample(b.runs, metric.name);
-    const kind = metricKind(metric.kind, other.kind, () => sampleA.values.every(Number.isInteger) && sampleB.values.every(Number.isInteger));
+    const statsA = a.statistics.metrics.get(metric.name)!;
+    const statsB = b.statistics.metrics.get(metric.name)!;
+    const kind = metricKind(metric.kind, other.kind, () => statsA.integers && statsB.integers);
     const better = metric.better === other.better ? metric.better : 'higher';
     if (metric.better !== other.better) differences.push(`metric '${metric.name}' is marked ${metric.better} is better in A but ${other.better} is better in B (higher is assumed)`);
-    raw.push({ ...compareMetricSamples(sampleA, sampleB, kind, paired), name: metric.name, better, kind });
+    raw.push({ ...compareMetricStats(statsA, statsB, kind, paired), name: metric.name, better, kind });
   }
   for (const metric of b.metrics) if (!a.metrics.some((m) => m.name === metric.name)) differences.push(`metric '${metric.name}' is only in B`);
   differences.push(...setupDifferences(a, b));

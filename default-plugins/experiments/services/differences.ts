@@ -1,12 +1,12 @@
-import type { BotUsage, ExperimentSummary } from './queries.js';
+import type { BotUsage, ExperimentSetup } from './queries.js';
 
 /** What differs between two experiments' setups: prompt template versions, bots' models, system prompts and options. */
-export function setupDifferences(a: ExperimentSummary, b: ExperimentSummary): string[] {
+export function setupDifferences(a: ExperimentSetup, b: ExperimentSetup): string[] {
   return [...promptDifferences(a, b), ...botDifferences(a.bots, b.bots)];
 }
 
-function promptDifferences(a: ExperimentSummary, b: ExperimentSummary): string[] {
-  const hashes = (details: ExperimentSummary) => {
+function promptDifferences(a: ExperimentSetup, b: ExperimentSetup): string[] {
+  const hashes = (details: ExperimentSetup) => {
     const map = new Map<string, Set<string>>();
     for (const prompt of details.prompts) {
       if (!map.has(prompt.name)) map.set(prompt.name, new Set());

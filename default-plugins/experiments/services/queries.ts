@@ -215,25 +215,13 @@ export function loadRuns(db: SqlDatabase, experimentId: string, limit?: number):
   }));
 }
 
-/** An experiment's metrics, the prompt versions and bots its runs used (with how many runs), and its shards. */
-function loadSetup(db: SqlDatabase, experiment: ExperimentRow): ExperimentSetup {
+/**
+ * An experiment's metrics, the prompt versions and bots its runs used (with how many runs), and
+ * its shards and batches; `usage` gives the prompt versions and bots when the caller has them
+ * (a stored summary), instead of counting the runs.
+ */
+export function loadSetup(db: SqlDatabase, experiment: ExperimentRow, usage: RunUsage = loadUsage(db, experiment.id)): ExperimentSetup {
   const metrics = db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]);
-  // Runs counted per prompt version and per bot first (from the runs' index), then joined.
-  const prompts = db.all<{ name: string; hash: string; role: string; previous_hash: string | null; runs: number }>(
-    `SELECT g.[name], g.[hash], v.[role], v.[previous_hash], g.[runs] FROM
-       (SELECT p.[name], p.[hash], COUNT(*) AS runs FROM [experiment_runs] r JOIN [experiment_run_prompts] p ON p.[run_id] = r.[id]
-         WHERE r.[experiment_id] = ? GROUP BY p.[name], p.[hash]) g
-       LEFT JOIN [prompt_versions] v ON v.[name] = g.[name] AND v.[hash] = g.[hash]
-      ORDER BY g.[name], v.[id]`,
-    [experiment.id],
-  ).map((row) => ({ name: row.name, hash: row.hash, role: row.role, previousHash: row.previous_hash, runs: row.runs }));
-  const bots = db.all<{ name: string; kind: string; model: string; system: string | null; options: string; runs: number }>(
-    `SELECT b.[name], b.[kind], b.[model], b.[system], b.[options], g.[runs] FROM
-       (SELECT rb.[bot_id], COUNT(*) AS runs FROM [experiment_runs] r JOIN [experiment_run_bots] rb ON rb.[run_id] = r.[id]
-         WHERE r.[experiment_id] = ? GROUP BY rb.[bot_id]) g
-       JOIN [experiment_bots] b ON b.[id] = g.[bot_id] ORDER BY b.[name], b.[id]`,
-    [experiment.id],
-  ).map((row) => ({ ...row, options: (parseColumn(row.options) ?? {}) as Record<string, unknown> }));
   const shards = db
     .all<{ shard: number; shards: number; status: string }>('SELECT [shard], [shards], [status] FROM [experiment_shards] WHERE [experiment_id] = ? ORDER BY [shard]', [experiment.id])
     .map((s) => ({ index: s.shard, count: s.shards, status: s.status }));
@@ -241,7 +229,33 @@ function loadSetup(db: SqlDatabase, experiment: ExperimentRow): ExperimentSetup 
     'SELECT [id], [step], [model], [requests], [status], [completed], [failed] FROM [experiment_batches] WHERE [experiment_id] = ? ORDER BY [created_at], [id]',
     [experiment.id],
   );
-  return { experiment, metrics, prompts, bots, shards, batches };
+  return { experiment, metrics, prompts: usage.prompts, bots: usage.bots, shards, batches };
+}
+
+/** The prompt versions and bots an experiment's runs used, with how many runs used each. */
+export interface RunUsage {
+  readonly prompts: readonly PromptUsage[];
+  readonly bots: readonly BotUsage[];
+}
+
+/** Counts the runs per prompt version and per bot (from the runs' index), then joins what they are. */
+export function loadUsage(db: SqlDatabase, experimentId: string): RunUsage {
+  const prompts = db.all<{ name: string; hash: string; role: string; previous_hash: string | null; runs: number }>(
+    `SELECT g.[name], g.[hash], v.[role], v.[previous_hash], g.[runs] FROM
+       (SELECT p.[name], p.[hash], COUNT(*) AS runs FROM [experiment_runs] r JOIN [experiment_run_prompts] p ON p.[run_id] = r.[id]
+         WHERE r.[experiment_id] = ? GROUP BY p.[name], p.[hash]) g
+       LEFT JOIN [prompt_versions] v ON v.[name] = g.[name] AND v.[hash] = g.[hash]
+      ORDER BY g.[name], v.[id]`,
+    [experimentId],
+  ).map((row) => ({ name: row.name, hash: row.hash, role: row.role, previousHash: row.previous_hash, runs: row.runs }));
+  const bots = db.all<{ name: string; kind: string; model: string; system: string | null; options: string; runs: number }>(
+    `SELECT b.[name], b.[kind], b.[model], b.[system], b.[options], g.[runs] FROM
+       (SELECT rb.[bot_id], COUNT(*) AS runs FROM [experiment_runs] r JOIN [experiment_run_bots] rb ON rb.[run_id] = r.[id]
+         WHERE r.[experiment_id] = ? GROUP BY rb.[bot_id]) g
+       JOIN [experiment_bots] b ON b.[id] = g.[bot_id] ORDER BY b.[name], b.[id]`,
+    [experimentId],
+  ).map((row) => ({ ...row, options: (parseColumn(row.options) ?? {}) as Record<string, unknown> }));
+  return { prompts, bots };
 }
 
 /** The versions of a prompt, oldest first, each with the one before it. */

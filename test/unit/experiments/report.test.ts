@@ -1,3 +1,4 @@
+import { comparableOf } from '../../../default-plugins/experiments/services/comparable.js';
 import { compareExperiments } from '../../../default-plugins/experiments/services/compare.js';
 import { summaryOf, type ExperimentDetails, type RunRow } from '../../../default-plugins/experiments/services/queries.js';
 import { inputLabel, reportData } from '../../../default-plugins/experiments/report/data.js';
@@ -89,7 +90,7 @@ describe('report data', () => {
       ['A: pitch', 6, 1.25],
       ['B: pitch', 6, 2.125],
     ]);
-    const reference = compareExperiments(summaryOf(A), summaryOf(B)).metrics.find((m) => m.name === 'score')!;
+    const reference = compareExperiments(comparableOf(summaryOf(A)), comparableOf(summaryOf(B))).metrics.find((m) => m.name === 'score')!;
     expect(score.comparisons).toHaveLength(1);
     expect(score.comparisons[0]).toMatchObject({
       label: 'B - A',
