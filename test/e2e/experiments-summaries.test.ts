@@ -78,8 +78,18 @@ export default experiment('summed', ({ input, index }) => echo(input.word + ' ' 
   ]);
   expect(parsed.metrics[0]!.difference).toBeGreaterThan(1); // B's outputs are longer
 
-  // Without the summaries, compare reads every run: the same output, to the byte.
+  const show = async () => {
+    const result = await run(['experiments', 'show', 'summed', '--runs', '2']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    return result.stdout.replace(/in [\d.]+ m?s/g, 'in ...');
+  };
+  const shownFromSummary = await show();
+  expect(shownFromSummary).toContain('9 of 9 runs logged, 9 ok, 0 failed');
+
+  // Without the summaries, show and compare read every run: the same output, to the byte.
   const stored = summaries();
+  change('DELETE FROM experiment_summaries');
+  expect(await show()).toBe(shownFromSummary);
   change('DELETE FROM experiment_summaries');
   expect(await compare()).toBe(fromSummaries);
   // ... and stores them again (a native engine; reads on sql.js never write).

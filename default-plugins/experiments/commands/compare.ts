@@ -2,7 +2,7 @@ import { Args, Command, Flags } from 'llm-host/command';
 import type { Correction } from '../lib/multiple-testing.js';
 import { checkRegression, compareExperiments, failOnRegressions } from '../services/compare.js';
 import { parseDelta, parsePower } from '../services/plan.js';
-import { loadComparable, storeSummaries } from '../services/comparable.js';
+import { loadComparable, storeSummaries } from '../services/summaries.js';
 import { findExperiment } from '../services/queries.js';
 import { formatComparison, formatDifferences } from '../services/report.js';
 import { readExperiments } from '../services/read-log.js';

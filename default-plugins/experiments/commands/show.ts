@@ -1,7 +1,8 @@
 import { Args, Command, Flags } from 'llm-host/command';
-import { findExperiment, loadExperiment, loadRuns, loadSummary } from '../services/queries.js';
+import { findExperiment, loadExperiment, loadRuns } from '../services/queries.js';
 import { detailsJson, formatDetails } from '../services/report.js';
 import { readExperiments } from '../services/read-log.js';
+import { loadShown, storeSummaries, type UnsavedSummary } from '../services/summaries.js';
 
 export default class ExperimentsShow extends Command {
   static override summary = 'Show a logged experiment: per metric n, mean, sd, min, max and 95% CI; its prompts, bots and runs.';
@@ -32,12 +33,17 @@ before it finished (killed, crashed) shows as interrupted.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ExperimentsShow);
-    const text = (await readExperiments(await this.llm(), flags.database, (db) => {
+    const llm = await this.llm();
+    let unsaved: UnsavedSummary | undefined;
+    const text = (await readExperiments(llm, flags.database, (db) => {
       const experiment = findExperiment(db, args.experiment);
       if (flags.json) return `${JSON.stringify(detailsJson(loadExperiment(db, experiment)), null, 2)}\n`;
-      // The statistics need every run's metric values; only the runs listed are read whole.
-      return formatDetails(loadSummary(db, experiment, { inputs: false }), loadRuns(db, experiment.id, flags.runs === 0 ? undefined : flags.runs), { runs: flags.runs });
+      // The statistics come from the experiment's summary (or every run's metric values); only the runs listed are read whole.
+      const shown = loadShown(db, experiment);
+      unsaved = shown.unsaved;
+      return formatDetails(shown.experiment, loadRuns(db, experiment.id, flags.runs === 0 ? undefined : flags.runs), { runs: flags.runs });
     }, flags.json || flags.runs === 0 ? {} : { pages: 'once' }))!;
     process.stdout.write(text);
+    if (unsaved) await storeSummaries(llm, flags.database, [unsaved]);
   }
 }

@@ -28,7 +28,7 @@ import type { LogMigration } from 'llm-host';
  * alone, without reading the runs' rows (inputs, outputs); it replaces the narrower one.
  * `experiments_008_summaries`: `experiment_summaries`, an experiment's statistics (inputs, each
  * metric's moments overall and per input, runs per prompt version and bot) as JSON, with the
- * number of runs and the largest run rowid they cover: `compare` reads it instead of every run
+ * number of runs and the largest run rowid they cover: `show` and `compare` read it instead of every run
  * while those still match (see services/stored-statistics.ts). Derived data: `llm logs merge`
  * does not copy it.
  */

@@ -1,6 +1,6 @@
 import { UsageError, type MetricDirection } from 'llm-host';
 import type { Interval, MetricKind } from '../library.js';
-import { comparableOf } from '../services/comparable.js';
+import { comparableOf } from '../services/summaries.js';
 import { compareExperiments, type Comparison, type ComparisonOptions, type MetricComparison } from '../services/compare.js';
 import { summaryOf, type ExperimentDetails, type ExperimentSummary } from '../services/queries.js';
 import { metricResults, planSentence } from '../services/report.js';

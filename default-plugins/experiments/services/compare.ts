@@ -4,7 +4,7 @@ import type { Correction } from '../lib/multiple-testing.js';
 import type { Plan } from '../lib/planning.js';
 import type { MetricKind } from '../library.js';
 import { sameInputKeys } from '../lib/paired.js';
-import type { ComparableExperiment } from './comparable.js';
+import type { ComparableExperiment } from './summaries.js';
 import { setupDifferences } from './differences.js';
 import { formatDifference, formatDifferenceInterval, formatPValue, formatValue } from './format.js';
 import type { ExperimentRow } from './queries.js';

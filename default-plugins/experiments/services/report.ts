@@ -20,6 +20,7 @@ import {
   truncate,
 } from './format.js';
 import { summaryOf, type ExperimentDetails, type ExperimentListing, type ExperimentSummary, type RunRow } from './queries.js';
+import type { ShownExperiment } from './summaries.js';
 
 /** Each metric of a logged experiment, summarized over its runs. */
 export function metricResults(details: Pick<ExperimentSummary, 'metrics' | 'runs'>): MetricResult[] {
@@ -53,10 +54,9 @@ export function formatList(experiments: readonly ExperimentListing[]): string {
  * `llm experiments show`: the experiment, its metrics, prompts, bots and (some of) its runs:
  * `shown`, the first `options.runs` runs whole (all of them for 0).
  */
-export function formatDetails(details: ExperimentSummary, shown: readonly RunRow[], options: { runs: number }): string {
-  const { experiment: e, runs } = details;
-  let ok = 0;
-  for (const status of runs.statuses) if (status === 'ok') ok++;
+export function formatDetails(details: ShownExperiment, shown: readonly RunRow[], options: { runs: number }): string {
+  const { experiment: e, ok } = details;
+  const runs = { count: details.count };
   const lines: string[] = [`Experiment ${e.name} (${e.id})`];
   if (e.description) lines.push(`  ${e.description}`);
   if (e.file) lines.push(`  file      ${e.file}`);
@@ -70,7 +70,7 @@ export function formatDetails(details: ExperimentSummary, shown: readonly RunRow
     `  started   ${formatTime(e.started_at)}, concurrency ${e.concurrency}${e.timeout_ms ? `, timeout ${formatDuration(e.timeout_ms)} per run` : ''}`,
   );
   if (e.info) lines.push(`  info      ${truncate(e.info, 100)}`);
-  const metrics = metricResults(details);
+  const metrics = details.results;
   lines.push('', 'Metrics (95% CI: t interval for means, Wilson for rates)', metricsTable(metrics));
   const batches = details.batches ?? [];
   if (batches.length > 0) {

@@ -169,7 +169,7 @@ export async function runExperimentFile(llm: Llm, request: RunFileRequest, outpu
         failure ??= new LlmError(`Every run of experiment '${result.name}' failed; the first error: ${result.errors[0]?.message ?? 'unknown'}`);
       }
       // Its statistics, kept for `compare` (a stopped run leaves that to the next compare, to exit at once).
-      if (result.id && !result.logError && !stop.signal.aborted) await (await import('./comparable.js')).summarizeLogged(llm, request.database, result.id);
+      if (result.id && !result.logError && !stop.signal.aborted) await (await import('./summaries.js')).summarizeLogged(llm, request.database, result.id);
     }
   } finally {
     process.off('SIGINT', onSigint);

@@ -5,8 +5,9 @@ import type { BotUsage, PromptUsage } from './queries.js';
 
 /**
  * An experiment's statistics kept in the log (`experiment_summaries`), so that `llm experiments
- * compare` reads one row per experiment instead of every run: the inputs, each metric's moments
- * (`MetricStats`: overall, and per input) and the runs per prompt version and per bot. They are
+ * show` and `compare` read one row per experiment instead of every run: how many runs were ok,
+ * the inputs, each metric's moments (`MetricStats`: overall, and per input) and errors, and the
+ * runs per prompt version and per bot. They are
  * exact (JSON writes every double so that it reads back the same), so a comparison from them
  * gives the same figures as one from the runs. A summary says which runs it covers (how many,
  * and the largest rowid among them): when the experiment's runs no longer match (runs added by a
@@ -23,6 +24,11 @@ export interface ExperimentStatistics {
 
 /** What a stored summary holds. */
 export interface StoredSummary {
+  /** How many runs, and how many of them ok. */
+  readonly runs: number;
+  readonly ok: number;
+  /** By metric name: the runs whose metric failed (no value, an error). */
+  readonly errors: Readonly<Record<string, number>>;
   readonly statistics: ExperimentStatistics;
   readonly prompts: readonly PromptUsage[];
   readonly bots: readonly BotUsage[];
@@ -56,9 +62,12 @@ export function readStoredSummary(db: SqlDatabase, experimentId: string, fingerp
   } catch {
     return undefined;
   }
-  if (!metrics.every((name) => data.metrics[name] !== undefined)) return undefined;
+  if (!metrics.every((name) => data.metrics[name] !== undefined && data.errors[name] !== undefined)) return undefined;
   const inputs = data.inputs;
   return {
+    runs: fingerprint.runs,
+    ok: data.ok,
+    errors: data.errors,
     statistics: { inputs, metrics: new Map(metrics.map((name) => [name, decodeMetric(data.metrics[name]!, inputs)])) },
     prompts: data.prompts,
     bots: data.bots,
@@ -68,6 +77,8 @@ export function readStoredSummary(db: SqlDatabase, experimentId: string, fingerp
 /** Stores the summary of the runs `fingerprint` describes, in place of any before. */
 export function writeStoredSummary(db: SqlDatabase, experimentId: string, fingerprint: RunsFingerprint, summary: StoredSummary): void {
   const data: SummaryJson = {
+    ok: summary.ok,
+    errors: summary.errors,
     inputs: summary.statistics.inputs,
     metrics: Object.fromEntries([...summary.statistics.metrics].map(([name, stats]) => [name, encodeMetric(stats)])),
     prompts: summary.prompts,
@@ -97,6 +108,8 @@ interface MetricJson {
 }
 
 interface SummaryJson {
+  readonly ok: number;
+  readonly errors: Readonly<Record<string, number>>;
   readonly inputs: readonly string[] | null;
   readonly metrics: Readonly<Record<string, MetricJson>>;
   readonly prompts: readonly PromptUsage[];

@@ -1,4 +1,4 @@
-import { comparableOf } from '../../../default-plugins/experiments/services/comparable.js';
+import { comparableOf } from '../../../default-plugins/experiments/services/summaries.js';
 import { compareExperiments } from '../../../default-plugins/experiments/services/compare.js';
 import { summaryOf, type ExperimentDetails, type RunRow } from '../../../default-plugins/experiments/services/queries.js';
 import { inputLabel, reportData } from '../../../default-plugins/experiments/report/data.js';

@@ -44,7 +44,7 @@ function throughTheLog(a: readonly RunValue[], b: readonly RunValue[]) {
     const read = (id: string, runs: readonly RunValue[]) => {
       const stats = metricStats(sampleOf(runs));
       const inputs = stats.groups ? [...stats.groups.keys()] : null;
-      const summary: StoredSummary = { statistics: { inputs, metrics: new Map([['m', stats]]) }, prompts: [], bots: [] };
+      const summary: StoredSummary = { runs: runs.length, ok: runs.length, errors: { m: 0 }, statistics: { inputs, metrics: new Map([['m', stats]]) }, prompts: [], bots: [] };
       writeStoredSummary(db, id, { runs: runs.length, last: 7 }, summary);
       expect(readStoredSummary(db, id, { runs: runs.length + 1, last: 7 }, ['m'])).toBeUndefined(); // other runs
       expect(readStoredSummary(db, id, { runs: runs.length, last: 8 }, ['m'])).toBeUndefined();
