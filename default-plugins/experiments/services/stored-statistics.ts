@@ -56,22 +56,22 @@ export function readStoredSummary(db: SqlDatabase, experimentId: string, fingerp
     [experimentId],
   );
   if (!row || Number(row.format) !== FORMAT || Number(row.runs) !== fingerprint.runs || Number(row.last_rowid) !== fingerprint.last) return undefined;
-  let data: SummaryJson;
+  // A summary that does not read (edited by hand, cut short) is as good as none: the runs are read.
   try {
-    data = JSON.parse(row.summary) as SummaryJson;
+    const data = JSON.parse(row.summary) as SummaryJson;
+    if (!metrics.every((name) => data.metrics[name] !== undefined && data.errors[name] !== undefined)) return undefined;
+    const inputs = data.inputs;
+    return {
+      runs: fingerprint.runs,
+      ok: data.ok,
+      errors: data.errors,
+      statistics: { inputs, metrics: new Map(metrics.map((name) => [name, decodeMetric(data.metrics[name]!, inputs)])) },
+      prompts: data.prompts,
+      bots: data.bots,
+    };
   } catch {
     return undefined;
   }
-  if (!metrics.every((name) => data.metrics[name] !== undefined && data.errors[name] !== undefined)) return undefined;
-  const inputs = data.inputs;
-  return {
-    runs: fingerprint.runs,
-    ok: data.ok,
-    errors: data.errors,
-    statistics: { inputs, metrics: new Map(metrics.map((name) => [name, decodeMetric(data.metrics[name]!, inputs)])) },
-    prompts: data.prompts,
-    bots: data.bots,
-  };
 }
 
 /** Stores the summary of the runs `fingerprint` describes, in place of any before. */

@@ -81,11 +81,13 @@ describe.each(cases)('%s', (_name, a, b, kind, paired) => {
   });
 });
 
-it('a summary that is not JSON, or of another format, is not used', () => {
+it('a summary that is not JSON, of another format, or not of the expected shape, is not used', () => {
   const db = openLog();
   try {
     db.run("INSERT INTO experiment_summaries VALUES ('x', 2, 5, 1, '{not json')");
     db.run("INSERT INTO experiment_summaries VALUES ('y', 2, 5, 2, '{}')");
+    db.run('INSERT INTO experiment_summaries VALUES (\'a\', 2, 5, 1, \'{"ok":2,"errors":{"m":0},"inputs":null,"metrics":{"m":null},"prompts":[],"bots":[]}\')');
+    expect(readStoredSummary(db, 'a', { runs: 2, last: 5 }, ['m'])).toBeUndefined();
     expect(readStoredSummary(db, 'x', { runs: 2, last: 5 }, [])).toBeUndefined();
     expect(readStoredSummary(db, 'y', { runs: 2, last: 5 }, [])).toBeUndefined();
     expect(readStoredSummary(db, 'z', { runs: 0, last: 0 }, [])).toBeUndefined();
