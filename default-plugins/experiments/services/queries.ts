@@ -2,7 +2,7 @@ import { LlmError, UsageError, type MetricDirection, type SqlDatabase } from 'll
 import type { MetricKind } from '../library.js';
 import { parseColumn } from './parse-column.js';
 import { withCurrentStatus } from './process-status.js';
-import { columnsOfRuns, loadRunColumns, type RunColumns, type RunMetrics } from './run-metrics.js';
+import { columnsOfRuns, type RunColumns, type RunMetrics } from './run-metrics.js';
 
 /** An experiment as the log keeps it. */
 export interface ExperimentRow {
@@ -157,16 +157,7 @@ export function loadExperiment(db: SqlDatabase, experiment: ExperimentRow): Expe
   return { ...loadSetup(db, experiment), runs: loadRuns(db, experiment.id) };
 }
 
-/**
- * An experiment's metrics, prompt versions and bots, and every run's status and metric values
- * (and inputs, with `inputs`) without the rest of each run (see loadRunColumns).
- */
-export function loadSummary(db: SqlDatabase, experiment: ExperimentRow, options: { inputs: boolean }): ExperimentSummary {
-  const setup = loadSetup(db, experiment);
-  return { ...setup, runs: loadRunColumns(db, experiment.id, setup.metrics.map((m) => m.name), options) };
-}
-
-/** A summary of an experiment read whole (`show --json`, reports): its runs as `loadSummary` reads them. */
+/** A summary of an experiment read whole (`show --json`, reports): its runs as `loadRunColumns` reads them. */
 export function summaryOf(details: ExperimentDetails): ExperimentSummary {
   return { ...details, runs: columnsOfRuns(details.runs, details.metrics.map((m) => m.name)) };
 }

@@ -1,13 +1,21 @@
 import echoPlugin from '../../../default-plugins/echo/index.js';
 import experimentsPlugin from '../../../default-plugins/experiments/index.js';
 import sqliteLogger from '../../../default-plugins/sqlite-logger/index.js';
-import { findExperiment, loadExperiment, loadSummary, summaryOf } from '../../../default-plugins/experiments/services/queries.js';
+import { findExperiment, loadExperiment, summaryOf, type ExperimentRow } from '../../../default-plugins/experiments/services/queries.js';
+import { loadRunColumns } from '../../../default-plugins/experiments/services/run-metrics.js';
+import type { SqlDatabase } from '../../../src/log-store.js';
 import { canonicalJson } from '../../../default-plugins/experiments/lib/paired.js';
 import { createLlm } from '../../../src/host/llm.js';
 import { availableEngines } from '../../helpers/sqlite-engines.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const engines = await availableEngines();
+
+/** Every run's metric values and inputs, as show and compare summarize them when the log has no summary. */
+function columns(db: SqlDatabase, experiment: ExperimentRow) {
+  const metrics = db.all<{ name: string }>('SELECT name FROM experiment_metrics WHERE experiment_id = ? ORDER BY position', [experiment.id]).map((m) => m.name);
+  return { runs: loadRunColumns(db, experiment.id, metrics, { inputs: true }) };
+}
 
 // show and compare read every run's metric values as lists SQLite aggregates (run-metrics.ts):
 // they must be the values loadExperiment reads run by run, exactly (doubles that 15 digits do not
@@ -36,7 +44,7 @@ describe.each(engines.map((engine) => engine.name))('an experiment summary on %s
       });
       const [summary, details] = (await store.read((db) => {
         const experiment = findExperiment(db, 'exact');
-        return [loadSummary(db, experiment, { inputs: true }), loadExperiment(db, experiment)] as const;
+        return [columns(db, experiment), loadExperiment(db, experiment)] as const;
       }))!;
       // A value of NULL with an error and no value row at all count alike (no value).
       const runs = summary.runs;
@@ -53,7 +61,7 @@ describe.each(engines.map((engine) => engine.name))('an experiment summary on %s
       expect(Object.is(runs.metrics.get('score')!.values[2], -0)).toBe(Object.is(details.runs[2]!.metrics.score, -0));
       expect(runs.metrics.get('score')!.values.filter((value) => value !== null).length).toBeGreaterThan(25);
       expect(runs.metrics.get('score')!.values[0]).toBe(0.1 + 0.2);
-      // What a summary read whole gives is what loadSummary reads.
+      // What a summary read whole gives is what loadRunColumns reads.
       expect(summaryOf(details).runs).toEqual({ ...runs, inputs: null });
 
       // Inputs are numbered by canonical JSON, in the order of their first run.
@@ -69,7 +77,7 @@ describe.each(engines.map((engine) => engine.name))('an experiment summary on %s
       });
       const [keyed, keyedDetails] = (await store.read((db) => {
         const experiment = findExperiment(db, 'keys');
-        return [loadSummary(db, experiment, { inputs: true }), loadExperiment(db, experiment)] as const;
+        return [columns(db, experiment), loadExperiment(db, experiment)] as const;
       }))!;
       expect(keyed.runs.inputs!.keys).toEqual(['{"a":1,"b":2}', '"text"', '"not json"', 'null']);
       expect([...keyed.runs.inputs!.ids]).toEqual([0, 0, 1, 2, 0, 3]);
@@ -84,7 +92,7 @@ describe.each(engines.map((engine) => engine.name))('an experiment summary on %s
           db.run("INSERT INTO experiment_runs (id, experiment_id, run_index, status, started_at, duration_ms, input) VALUES (?, 'e3', ?, 'ok', '2026-01-03', 5, ?)", [`s${index}`, index, input]),
         );
       });
-      const separated = (await store.read((db) => loadSummary(db, findExperiment(db, 'separator'), { inputs: true })))!;
+      const separated = (await store.read((db) => columns(db, findExperiment(db, 'separator'))))!;
       expect(separated.runs.inputs!.keys).toEqual([JSON.stringify('one\u001etwo'), '{"a":1}']);
       expect([...separated.runs.inputs!.ids]).toEqual([0, 1, 0]);
     } finally {
