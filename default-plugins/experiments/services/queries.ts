@@ -209,10 +209,9 @@ export function loadRuns(db: SqlDatabase, experimentId: string, limit?: number):
 /**
  * An experiment's metrics, the prompt versions and bots its runs used (with how many runs), and
  * its shards and batches; `usage` gives the prompt versions and bots when the caller has them
- * (a stored summary), instead of counting the runs.
+ * (a stored summary), instead of counting the runs, and `metrics` the metrics it read already.
  */
-export function loadSetup(db: SqlDatabase, experiment: ExperimentRow, usage: RunUsage = loadUsage(db, experiment.id)): ExperimentSetup {
-  const metrics = db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]);
+export function loadSetup(db: SqlDatabase, experiment: ExperimentRow, usage: RunUsage = loadUsage(db, experiment.id), metrics: readonly MetricRow[] = loadMetrics(db, experiment.id)): ExperimentSetup {
   const shards = db
     .all<{ shard: number; shards: number; status: string }>('SELECT [shard], [shards], [status] FROM [experiment_shards] WHERE [experiment_id] = ? ORDER BY [shard]', [experiment.id])
     .map((s) => ({ index: s.shard, count: s.shards, status: s.status }));
@@ -221,6 +220,11 @@ export function loadSetup(db: SqlDatabase, experiment: ExperimentRow, usage: Run
     [experiment.id],
   );
   return { experiment, metrics, prompts: usage.prompts, bots: usage.bots, shards, batches };
+}
+
+/** The metrics an experiment scored, in their order. */
+export function loadMetrics(db: SqlDatabase, experimentId: string): MetricRow[] {
+  return db.all<MetricRow>('SELECT [name], [description], [better], [kind] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experimentId]);
 }
 
 /** The prompt versions and bots an experiment's runs used, with how many runs used each. */

@@ -1,4 +1,4 @@
-import { summarize, type ExperimentResult, type MetricKind, type MetricResult } from '../library.js';
+import type { ExperimentResult, MetricResult } from '../library.js';
 import type { BaselineComparison } from './live-comparison.js';
 import { currentRow, type Comparison, type MetricComparison } from './compare.js';
 import {
@@ -20,22 +20,12 @@ import {
   truncate,
 } from './format.js';
 import { summaryOf, type ExperimentDetails, type ExperimentListing, type ExperimentSummary, type RunRow } from './queries.js';
-import type { ShownExperiment } from './summaries.js';
+import { errorCounts, metricResultsOf, statisticsOf, type ShownExperiment } from './summaries.js';
 
-/** Each metric of a logged experiment, summarized over its runs. */
+/** Each metric of a logged experiment, summarized over its runs (as `show` summarizes them from a stored summary). */
 export function metricResults(details: Pick<ExperimentSummary, 'metrics' | 'runs'>): MetricResult[] {
-  return details.metrics.map((metric) => {
-    const column = details.runs.metrics.get(metric.name)!;
-    const values: number[] = [];
-    let errors = 0;
-    for (let i = 0; i < column.values.length; i++) {
-      const value = column.values[i];
-      if (value !== null && value !== undefined) values.push(value);
-      else if (column.errors[i]) errors++;
-    }
-    const kind: MetricKind = metric.kind ?? (values.every(Number.isInteger) ? 'integer' : 'number');
-    return { name: metric.name, description: metric.description ?? undefined, better: metric.better, ...summarize(values, kind), errors };
-  });
+  const names = details.metrics.map((m) => m.name);
+  return metricResultsOf(details.metrics, { statistics: statisticsOf(details.runs, names), errors: errorCounts(details.runs, names) });
 }
 
 /** `llm experiments list`. */

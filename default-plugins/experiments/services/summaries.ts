@@ -3,7 +3,7 @@ import { metricStats } from '../lib/comparison.js';
 import type { MetricResult } from '../lib/experiment.js';
 import { summarizeMoments } from '../lib/statistics.js';
 import { metricSample } from './metric-samples.js';
-import { loadSetup, loadUsage, type ExperimentRow, type ExperimentSetup, type ExperimentSummary, type MetricRow } from './queries.js';
+import { loadMetrics, loadSetup, loadUsage, type ExperimentRow, type ExperimentSetup, type ExperimentSummary, type MetricRow } from './queries.js';
 import { loadRunColumns, type RunColumns } from './run-metrics.js';
 import { readStoredSummary, runsFingerprint, writeStoredSummary, type ExperimentStatistics, type RunsFingerprint, type StoredSummary } from './stored-statistics.js';
 
@@ -77,9 +77,9 @@ export function metricResultsOf(metrics: readonly MetricRow[], summary: Pick<Sto
 /** The experiment's setup and summary: stored, when it covers the runs, else from every run (and then to store, unless it is running). */
 export function loadSummary(db: SqlDatabase, experiment: ExperimentRow): SummaryRead {
   const fingerprint = runsFingerprint(db, experiment.id);
-  const names = db.all<{ name: string }>('SELECT [name] FROM [experiment_metrics] WHERE [experiment_id] = ? ORDER BY [position]', [experiment.id]).map((m) => m.name);
-  const stored = readStoredSummary(db, experiment.id, fingerprint, names);
-  if (stored) return { setup: loadSetup(db, experiment, stored), summary: stored };
+  const metrics = loadMetrics(db, experiment.id);
+  const stored = readStoredSummary(db, experiment.id, fingerprint, metrics.map((m) => m.name));
+  if (stored) return { setup: loadSetup(db, experiment, stored, metrics), summary: stored };
   const { setup, summary } = computeSummary(db, experiment);
   return { setup, summary, ...(experiment.status === 'running' ? {} : { unsaved: { experimentId: experiment.id, fingerprint, summary } }) };
 }
@@ -132,12 +132,17 @@ function computeSummary(db: SqlDatabase, experiment: ExperimentRow): { setup: Ex
   const runs = loadRunColumns(db, experiment.id, names, { inputs: true });
   let ok = 0;
   for (const status of runs.statuses) if (status === 'ok') ok++;
+  return { setup, summary: { runs: runs.count, ok, errors: errorCounts(runs, names), statistics: statisticsOf(runs, names), prompts: setup.prompts, bots: setup.bots } };
+}
+
+/** By metric: the runs whose metric failed (no value, and an error). */
+export function errorCounts(runs: RunColumns, metrics: readonly string[]): Record<string, number> {
   const errors: Record<string, number> = {};
-  for (const name of names) {
+  for (const name of metrics) {
     const column = runs.metrics.get(name)!;
     let count = 0;
     for (let i = 0; i < column.values.length; i++) if ((column.values[i] === null || column.values[i] === undefined) && column.errors[i]) count++;
     errors[name] = count;
   }
-  return { setup, summary: { runs: runs.count, ok, errors, statistics: statisticsOf(runs, names), prompts: setup.prompts, bots: setup.bots } };
+  return errors;
 }
