@@ -6,7 +6,7 @@
 export { getEmbeddingModel, getEmbeddingModels, getModel, getModels, openCollection } from './library.js';
 export { EmbeddingModel, type EmbedContext, type EmbedItem, type EmbedOptions } from './embeddings/embedding-model.js';
 export type { Collection, CollectionEmbedOptions, CollectionItem, CollectionRequest, Entry, Metadata, SimilarOptions } from './embeddings/collection.js';
-export { cosineSimilarity, decodeVector, encodeVector, float32View } from './embeddings/vector.js';
+export { cosineSimilarity, decodeVector, encodeVector, float32View, squaredMagnitude } from './embeddings/vector.js';
 export { createLlm, Llm, type FragmentLoaderEntry, type LlmOptions, type LoadedPlugin } from './host/llm.js';
 export { Model, type ExecuteContext, type PromptOptions } from './models/model.js';
 export { Prompt, type PromptInit } from './models/prompt.js';

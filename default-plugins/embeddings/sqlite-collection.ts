@@ -13,8 +13,12 @@ import {
   type SimilarOptions,
   type SqlDatabase,
 } from 'llm-host';
+import { withPageCache } from '../../src/util/page-cache.js';
 import { md5 } from './migrations.js';
 import { topSimilar } from './similarity.js';
+
+/** The page cache, in KiB, of the scan `llm similar` makes (every vector's page read once). */
+const SCAN_CACHE_KIB = 256;
 
 /** A collection row. */
 export interface CollectionRow {
@@ -140,7 +144,10 @@ export class SqliteCollection implements Collection {
       params.push(options.skipId);
     }
     const entries = await this.store.read((db) => {
-      const best = topSimilar(db.iterate<{ id: string; embedding: Uint8Array }>(`SELECT id, embedding FROM embeddings WHERE ${where.join(' AND ')}`, params), vector, options.number ?? 10);
+      // Every vector is read once: a small page cache reuses its buffers (see withPageCache).
+      const best = withPageCache(db, SCAN_CACHE_KIB, () =>
+        topSimilar(db.iterate<{ id: string; embedding: Uint8Array }>(`SELECT id, embedding FROM embeddings WHERE ${where.join(' AND ')}`, params), vector, options.number ?? 10),
+      );
       return best.map(({ id, score }): Entry => {
         const row = db.get<{ content: string | null; metadata: string | null }>('SELECT content, metadata FROM embeddings WHERE collection_id = ? AND id = ?', [this.id, id]);
         return { id, score, content: row?.content ?? null, metadata: row?.metadata ? (JSON.parse(row.metadata) as Metadata) : null };
