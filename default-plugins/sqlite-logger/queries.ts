@@ -5,7 +5,7 @@ import { withLegacyLinked } from './legacy-extras.js';
 import type { LogExtras } from './log-extras.js';
 import { bestMatchesWithFts } from './fts-best-matches.js';
 import { ftsQuery, searchTerms } from './search.js';
-import { searchWithoutFts } from './search-without-fts.js';
+import { RESPONSES_CORPUS, searchWithoutFts } from './search-without-fts.js';
 import { hasMessageStore } from './threads/message-store.js';
 import { listTurns, mergeGenerations, newestOfGenerations, threadExists } from './threads/turn-rows.js';
 import { toolInfoByResponse } from './tool-queries.js';
@@ -55,6 +55,8 @@ export interface LogQuery {
   readonly conversationId?: string | undefined;
   /** Only the newest conversation a person had (see `newestConversationId`). */
   readonly current?: boolean | undefined;
+  /** With `search`: the newest matches (by id) rather than the best ranked (`-l/--latest`, as the Python llm). */
+  readonly latest?: boolean | undefined;
 }
 
 /**
@@ -116,9 +118,11 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
   if (hasMessageStore(db)) where.push('responses.id NOT IN (SELECT id FROM turns)');
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   // The Python llm 0.32's turns, merged in (newest or best first, as the legacy rows).
-  const turns = listTurns(db, { count, model: query.model, terms, fullTextSearch: info.fullTextSearch, threadId: conversationId });
+  const turns = listTurns(db, { count, model: query.model, terms, fullTextSearch: info.fullTextSearch, threadId: conversationId, latest: query.latest });
   let rows: (LogRow & { _rank?: number })[];
-  if (terms && info.fullTextSearch && count === 0) {
+  if (terms && query.latest) {
+    rows = newestMatches(db, info, terms, where, filter, params, count);
+  } else if (terms && info.fullTextSearch && count === 0) {
     // Every match: FTS5 ranks them all anyway.
     const sql = `SELECT ${COLUMNS}, responses_fts.rank AS _rank FROM ${FROM} JOIN responses_fts ON responses_fts.rowid = responses.rowid
       WHERE ${['responses_fts MATCH ?', ...where].join(' AND ')} ORDER BY responses_fts.rank, responses.id DESC`;
@@ -132,6 +136,23 @@ export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery
     rows = db.all<LogRow>(`SELECT ${COLUMNS} FROM ${FROM}${filter} ORDER BY responses.id DESC${count > 0 ? ` LIMIT ${Math.floor(count)}` : ''}`, params);
   }
   return withLegacyTools(db, mergeGenerations(rows, turns, count).reverse());
+}
+
+/**
+ * `-q` with `-l`: the newest `count` matches (0: all), newest first, none ranked. With FTS5 the
+ * index only says which rows match (a set SQLite builds once, no bm25), while the id index is
+ * read newest first until `count` of them are found: ~10 ms at 100k matches where ranking them
+ * all takes ~45. (`+` keeps SQLite from looking the rows up by that set and sorting them instead.)
+ */
+function newestMatches(db: SqliteDatabase, info: LogInfo, terms: readonly string[], where: readonly string[], filter: string, params: readonly SqlValue[], count: number): LogRow[] {
+  const limit = count > 0 ? ` LIMIT ${Math.floor(count)}` : '';
+  if (info.fullTextSearch) {
+    const conditions = ['+responses.rowid IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)', ...where].join(' AND ');
+    return db.all<LogRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${conditions} ORDER BY responses.id DESC${limit}`, [ftsQuery(terms), ...params]);
+  }
+  const newest = searchWithoutFts(db, terms, filter, params, count, RESPONSES_CORPUS, 'latest');
+  if (newest.length === 0) return [];
+  return db.all<LogRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE responses.rowid IN (${newest.map((m) => m.rowid).join(', ')}) ORDER BY responses.id DESC`);
 }
 
 /** The rows of ranked matches, in their order, each with its rank. */

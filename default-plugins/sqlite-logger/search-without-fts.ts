@@ -41,6 +41,7 @@ export const TURNS_CORPUS: SearchCorpus = {
  * same words (see fts5-tokenizer.ts) and the same ranking, FTS5's bm25() computed over every
  * response as the index would hold them (or every 0.32 turn: `corpus`). `filter` and `params` narrow the rows shown (model,
  * conversation), not the statistics, as with FTS5. sql.js holds the whole log in memory anyway.
+ * `order: 'latest'` (`-l`): the same matches, newest id first, not ranked.
  */
 export function searchWithoutFts(
   db: SqliteDatabase,
@@ -49,6 +50,7 @@ export function searchWithoutFts(
   params: readonly SqlValue[],
   count: number,
   corpus: SearchCorpus = RESPONSES_CORPUS,
+  order: 'rank' | 'latest' = 'rank',
 ): { rowid: number; rank: number }[] {
   // A term with no word in it (`-`) is left out, as FTS5 leaves it out; with none left, nothing matches.
   const phrases = terms.map(fts5Tokens).filter((phrase) => phrase.length > 0);
@@ -67,6 +69,11 @@ export function searchWithoutFts(
     counts.forEach((n, i) => n > 0 && hits[i]!++);
     const rowid = Number(row.r);
     if (counts.every((n) => n > 0) && (!shown || shown.has(rowid))) matches.push({ rowid, id: row.id, size, counts });
+  }
+  if (order === 'latest') {
+    // `-l`: the newest matches, by id, unranked (rank 0).
+    matches.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return (count > 0 ? matches.slice(0, count) : matches).map((match) => ({ rowid: match.rowid, rank: 0 }));
   }
   const averageSize = words / rows;
   const idf = hits.map((n) => {

@@ -40,6 +40,12 @@ maybe('llm logs on a Python llm 0.32 log', () => {
   it('-q finds words from both generations, -c and --cid show the thread, -r its last reply, -s and -u more', async () => {
     const pelican = await run(['logs', '-q', 'pelican', '--json']);
     expect(JSON.parse(pelican.stdout).map((r: { prompt: string }) => r.prompt)).toContain('Three names for a pet pelican, please');
+    // -l: the same matches of both generations, newest (by id) last, none ranked.
+    const ids = async (args: string[]) => (JSON.parse((await run(['logs', ...args, '--json'])).stdout) as { id: string }[]).map((r) => r.id);
+    const matches = await ids(['-q', 'a', '-n', '0']);
+    expect(matches.length).toBeGreaterThan(2);
+    expect(await ids(['-q', 'a', '-n', '0', '-l'])).toEqual([...matches].sort());
+    expect(await ids(['-q', 'a', '-n', '2', '-l'])).toEqual([...matches].sort().slice(-2));
     const umbrella = await run(['logs', '-q', 'umbrella', '--json']);
     expect(JSON.parse(umbrella.stdout)).toEqual([expect.objectContaining({ conversation_id: FIXTURE_THREAD_ID, prompt_fragments: [expect.objectContaining({ content: 'Notes: I always forget my umbrella.' })] })]);
     const current = await run(['logs', '-c', '--json']);

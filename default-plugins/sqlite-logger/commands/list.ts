@@ -12,12 +12,14 @@ export default class LogsList extends Command {
 
   static override description = `Markdown by default, oldest of the selection first. -q searches prompts and responses
 (full-text with FTS5 on a native engine, else by substring); whatever you type is searched for as
-words, "quoted phrases" as phrases, and the best matches come last.`;
+words, "quoted phrases" as phrases, and the best matches come last (with -l, the newest matches,
+newest last).`;
 
   static override examples = [
     '<%= config.bin %> logs',
     '<%= config.bin %> logs -n 10 -m gpt-4o-mini',
     '<%= config.bin %> logs -q "pelican names" -t',
+    '<%= config.bin %> logs -q pelican -l -n 10   # the newest 10 matches',
     '<%= config.bin %> logs -c                 # the current conversation',
     '<%= config.bin %> logs --cid 01jk3... --json',
     '<%= config.bin %> logs -e                 # fragments in full, not just their hashes',
@@ -28,6 +30,7 @@ words, "quoted phrases" as phrases, and the best matches come last.`;
     database: Flags.string({ char: 'd', summary: 'Read this SQLite file instead of logs.db in the user directory.', helpValue: 'FILE' }),
     model: Flags.string({ char: 'm', summary: 'Only responses from this model (id or alias).', helpValue: 'MODEL' }),
     query: Flags.string({ char: 'q', summary: 'Search prompts and responses for these words.', helpValue: 'TEXT' }),
+    latest: Flags.boolean({ char: 'l', summary: 'With -q: the newest matches rather than the best (faster on a big log).' }),
     truncate: Flags.boolean({ char: 't', summary: 'Truncate long prompts and responses.' }),
     short: Flags.boolean({ char: 's', summary: 'Short YAML output, prompts truncated.', exclusive: ['json', 'response'] }),
     usage: Flags.boolean({ char: 'u', summary: 'Include token usage.' }),
@@ -65,7 +68,7 @@ words, "quoted phrases" as phrases, and the best matches come last.`;
     }
     const engine = await selectEngine(llm.env);
     const rows = await readLog(path, engine, (db, info) =>
-      listResponses(db, info, { count: flags.count, model, search: flags.query, conversationId: flags.cid, current }),
+      listResponses(db, info, { count: flags.count, model, search: flags.query, conversationId: flags.cid, current, latest: flags.latest }),
     );
     const options = { conversation: Boolean(flags.cid || current), usage: flags.usage, truncate: flags.truncate, expand: flags.expand };
     if (flags.json) process.stdout.write(formatJson(rows, options));

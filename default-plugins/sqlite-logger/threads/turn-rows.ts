@@ -20,6 +20,8 @@ export interface TurnQuery {
   /** Search with FTS5 (else the same search in JavaScript). */
   readonly fullTextSearch: boolean;
   readonly threadId?: string | undefined;
+  /** With `terms`: the newest matching turns, not the best ranked (`-l`). */
+  readonly latest?: boolean | undefined;
 }
 
 /** A `turns` row with its thread's name and schema: the LogRow columns the turn itself has. */
@@ -58,15 +60,19 @@ export function listTurns(db: SqliteDatabase, query: TurnQuery): TurnLogRow[] {
       join += ' JOIN turn_search_fts ON turn_search_fts.rowid = turn_search.id';
       where.push('turn_search_fts MATCH ?');
       params.push(ftsQuery(query.terms));
-      rank = ', turn_search_fts.rank AS _rank';
-      order = 'turn_search_fts.rank, turns.id DESC';
+      if (!query.latest) {
+        rank = ', turn_search_fts.rank AS _rank';
+        order = 'turn_search_fts.rank, turns.id DESC';
+      }
     } else {
       // No FTS5 here (sql.js): the turns turn_search_fts would find, ranked as it would rank them.
-      const ranked = searchWithoutFts(db, query.terms, where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '', params, query.count, TURNS_CORPUS);
+      const ranked = searchWithoutFts(db, query.terms, where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '', params, query.count, TURNS_CORPUS, query.latest ? 'latest' : 'rank');
       if (ranked.length === 0) return [];
-      ranks = new Map(ranked.map(({ rowid, rank: value }) => [rowid, value]));
-      where.push(`turn_search.id IN (${[...ranks.keys()].join(', ')})`);
-      rank = ', turn_search.id AS _search_id';
+      where.push(`turn_search.id IN (${ranked.map(({ rowid }) => rowid).join(', ')})`);
+      if (!query.latest) {
+        ranks = new Map(ranked.map(({ rowid, rank: value }) => [rowid, value]));
+        rank = ', turn_search.id AS _search_id';
+      }
     }
   }
   const sql = `SELECT turns.id, turns.model, turns.resolved_model, turns.options_json, turns.thread_id AS conversation_id, turns.duration_ms,

@@ -97,6 +97,14 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('llm logs
     expect(await search('"pet pelican" pelican')).toEqual(['00a']);
   });
 
+  it('-l shows the newest matches instead, newest last, and -n keeps the newest', async () => {
+    const newest = (text: string, count = 0) => readLog(path, engine, (db, info) => listResponses(db, info, { search: text, count, latest: true }).map((r) => r.id));
+    expect(await newest('pelican')).toEqual(['00a', '03d', '05f']);
+    expect(await newest('pelican', 2)).toEqual(['03d', '05f']);
+    expect(await newest('"pet pelican" pelican')).toEqual(['00a']);
+    expect(await newest('nothing')).toEqual([]);
+  });
+
   it('says so when there is nothing to search for', async () => {
     await expect(search('   ')).rejects.toThrow(/^Nothing to search for: give -q some words\.$/);
     await expect(search('""')).rejects.toThrow(/^Nothing to search for/);
@@ -128,7 +136,8 @@ describe('search without FTS5 (sql.js) and with it (a native engine)', () => {
       const queries = ['pelican', 'cafe', 'x-ray', '"pet names"', 'gull tern', 'the', '"of the"', 'oeuvre', 'œuvre', '東京', 'pelican gull tern ray', '- pet', 'nothing'];
       let compared = 0;
       for (const search of queries) {
-        for (const query of [{ search, count: 0 }, { search, count: 3 }, { search, count: 10, model: 'm1' }, { search, count: 0, conversationId: 'b' }]) {
+        const latest = [{ search, count: 3, latest: true }, { search, count: 0, latest: true, model: 'm2' }];
+        for (const query of [{ search, count: 0 }, { search, count: 3 }, { search, count: 10, model: 'm1' }, { search, count: 0, conversationId: 'b' }, ...latest]) {
           const ids = async (engine: SqliteEngine, path: string) => readLog(path, engine, (db, info) => listResponses(db, info, query).map((r) => r.id));
           const withFts = await ids(native!, paths.native);
           expect({ query, ids: await ids(sqljs, paths.sqljs) }).toEqual({ query, ids: withFts });
