@@ -162,15 +162,19 @@ function searchScaling(scratch, runs) {
     return env;
   };
   const logs = { small: make('rows-1k', 1_000, 150), large: make('rows-100k', 100_000, 150), bigSmall: make('big-500', 500, 6_000), bigLarge: make('big-5k', 5_000, 6_000) };
-  const samples = Object.fromEntries(Object.keys(logs).map((k) => [k, []]));
-  for (const env of Object.values(logs)) timeRun(process.execPath, [cli, 'logs', '-q', 'pelican'], { env });
+  // Also -l (the newest matches, unranked), on the 1k and 100k logs: no target, for comparison.
+  const cases = { ...Object.fromEntries(Object.entries(logs).map(([k, env]) => [k, { env, args: [] }])), latestSmall: { env: logs.small, args: ['-l'] }, latestLarge: { env: logs.large, args: ['-l'] } };
+  const search = ({ env, args }) => timeRun(process.execPath, [cli, 'logs', '-q', 'pelican', ...args], { env });
+  const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (const c of Object.values(cases)) search(c);
   for (let i = 0; i < runs; i++) {
-    for (const key of shuffle(Object.keys(logs))) samples[key].push(timeRun(process.execPath, [cli, 'logs', '-q', 'pelican'], { env: logs[key] }));
+    for (const key of shuffle(Object.keys(cases))) samples[key].push(search(cases[key]));
   }
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   console.log(
     `llm logs -q pelican, median ms: 1k ${m.small.toFixed(0)}, 100k ${m.large.toFixed(0)} (${mb(logs.large)}); ` +
-      `500 x 40 KB ${m.bigSmall.toFixed(0)}, 5k x 40 KB ${m.bigLarge.toFixed(0)} (${mb(logs.bigLarge)})`,
+      `500 x 40 KB ${m.bigSmall.toFixed(0)}, 5k x 40 KB ${m.bigLarge.toFixed(0)} (${mb(logs.bigLarge)}); ` +
+      `with -l (newest matches, unranked; no target): 1k ${m.latestSmall.toFixed(0)}, 100k ${m.latestLarge.toFixed(0)} (${(m.latestLarge / m.latestSmall).toFixed(2)}x)`,
   );
   return { rows: m.large / m.small, big: m.bigLarge / m.bigSmall };
 }
