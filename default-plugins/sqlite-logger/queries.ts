@@ -90,7 +90,8 @@ export function conversationExists(db: SqliteDatabase, id: string): boolean {
 /**
  * Responses in display order: oldest of the selection first, so the newest ends up next to the
  * prompt. The selection is the newest N (ordered by id: ULIDs sort by time, and the primary key
- * index serves it), or for a search the N best matches, shown best last.
+ * index serves it), or for a search the N best matches, shown best last (with `latest`, the N
+ * newest matches).
  */
 export function listResponses(db: SqliteDatabase, info: LogInfo, query: LogQuery): (LogRow & LogExtras)[] {
   let conversationId = query.conversationId;
