@@ -311,6 +311,8 @@ describe('llm experiments list, show and compare', () => {
 import { experiment } from 'llm-host/experiments';
 export default experiment('stuck', () => {
   writeFileSync(${JSON.stringify(started)}, String(process.pid));
+  // Stuck for good: a pending promise alone would let the process end by itself, racing the kill.
+  setInterval(() => {}, 60_000);
   return new Promise(() => {});
 }, { executions: 3, concurrency: 1 });
 `,
@@ -336,6 +338,15 @@ export default experiment('stuck', () => {
     expect(listed).toMatchObject([{ status: 'interrupted', pid: child.pid, host: hostname() }]);
     const show = await run(['experiments', 'show', 'stuck']);
     expect(show.stdout).toContain(`  status    interrupted (process ${child.pid} on ${hostname()} ended before it finished): 0 of 3 runs logged, 0 ok, 0 failed\n`);
+  });
+
+  it('says so when the runs wait on promises nothing will settle, rather than exiting silently (Node exit code 13)', async () => {
+    const path = file('hangs.mjs', "import { experiment } from 'llm-host/experiments';\nexport default experiment('hangs', () => new Promise(() => {}), { executions: 2 });\n");
+    expect(await run(['experiments', 'run', path])).toMatchObject({
+      code: 1,
+      stderr: "Error: The experiment's runs are waiting on promises nothing will ever settle (no timer, request or other work is left): make the pipeline resolve or reject, or give --timeout.\n",
+    });
+    expect(JSON.parse((await run(['experiments', 'list', '--json'])).stdout)).toMatchObject([{ name: 'hangs', status: 'interrupted' }]);
   });
 
   it('refuses to compare an experiment with itself, and names unknown ones', async () => {

@@ -1,6 +1,7 @@
 import { Args, Command, Flags } from 'llm-host/command';
 import { batchFlags, batchRequest } from '../lib/batch-flags.js';
 import { cacheFlags, cacheOption } from '../lib/cache-flags.js';
+import { untilRunsSettle } from '../lib/runs-settle.js';
 import { parseShard } from '../lib/shards.js';
 import { resumeExperimentFile } from '../services/resume.js';
 
@@ -43,22 +44,24 @@ submitted twice; new batches are estimated and asked for as with run
     const { args, flags } = await this.parse(ExperimentsResume);
     const batching = batchRequest(flags);
     const llm = await this.llm();
-    await resumeExperimentFile(
-      llm,
-      {
-        reference: args.experiment,
-        concurrency: flags.concurrency,
-        timeout: flags.timeout === undefined ? undefined : Number(flags.timeout),
-        database: flags.database,
-        logResponses: flags.log,
-        json: flags.json,
-        shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
-        cache: cacheOption(flags),
-        batch: batching.batch ? batching.options : undefined,
-        batchOptions: batching.options,
-        live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
-      },
-      { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+    await untilRunsSettle(
+      resumeExperimentFile(
+        llm,
+        {
+          reference: args.experiment,
+          concurrency: flags.concurrency,
+          timeout: flags.timeout === undefined ? undefined : Number(flags.timeout),
+          database: flags.database,
+          logResponses: flags.log,
+          json: flags.json,
+          shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+          cache: cacheOption(flags),
+          batch: batching.batch ? batching.options : undefined,
+          batchOptions: batching.options,
+          live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
+        },
+        { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+      ),
     );
   }
 }

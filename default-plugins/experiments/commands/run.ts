@@ -1,6 +1,7 @@
 import { Args, Command, Flags } from 'llm-host/command';
 import { batchFlags, batchRequest } from '../lib/batch-flags.js';
 import { cacheFlags, cacheOption } from '../lib/cache-flags.js';
+import { untilRunsSettle } from '../lib/runs-settle.js';
 import { parseShard } from '../lib/shards.js';
 import { runExperimentFile } from '../services/run-file.js';
 
@@ -89,25 +90,27 @@ follow that setting (--log logs them anyway).`;
     const { args, flags } = await this.parse(ExperimentsRun);
     const batching = batchRequest(flags);
     const llm = await this.llm();
-    await runExperimentFile(
-      llm,
-      {
-        file: args.file,
-        executions: flags.executions,
-        concurrency: flags.concurrency,
-        name: flags.name,
-        timeout: flags.timeout === undefined ? undefined : Number(flags.timeout),
-        database: flags.database,
-        logResponses: flags.log,
-        shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
-        cache: cacheOption(flags),
-        batch: batching.batch ? batching.options : undefined,
-        shardGroup: flags['shard-group'],
-        json: flags.json,
-        live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
-        baseline: flags.baseline,
-      },
-      { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+    await untilRunsSettle(
+      runExperimentFile(
+        llm,
+        {
+          file: args.file,
+          executions: flags.executions,
+          concurrency: flags.concurrency,
+          name: flags.name,
+          timeout: flags.timeout === undefined ? undefined : Number(flags.timeout),
+          database: flags.database,
+          logResponses: flags.log,
+          shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+          cache: cacheOption(flags),
+          batch: batching.batch ? batching.options : undefined,
+          shardGroup: flags['shard-group'],
+          json: flags.json,
+          live: Boolean(process.stdout.isTTY) && !flags.json && process.env.TERM !== 'dumb',
+          baseline: flags.baseline,
+        },
+        { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+      ),
     );
   }
 }
